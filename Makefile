@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine:  make run  |  make test
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test venv data etl app lint clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+data: venv  ## fill the inbox with the shipped sources
+	$(BIN)/python -m etl seed-inbox
+
+etl: data  ## extract, load, publish the warehouse
+	$(BIN)/python -m etl run
+
+app: venv
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+run: etl app  ## venv + install + demo data + ETL + app on http://127.0.0.1:8501
+
+test: venv  ## the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf data/inbox data/lake data/warehouse.duckdb tests/artifacts

@@ -1,0 +1,1 @@
+"""ETL for the Qujing operations dashboard: inbox -> lake (Parquet) -> DuckDB warehouse."""

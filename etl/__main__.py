@@ -1,0 +1,52 @@
+"""python -m etl run [--inbox DIR] [--db PATH] [--lake DIR] | status | seed-inbox"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+
+from etl import config
+from etl.pipeline import RunFailed, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m etl", description="曲靖市运行监测 ETL")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name, text in (("run", "extract the inbox and publish a new warehouse"), ("status", "last runs, row counts, freshness")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--db", help="warehouse file (default $DASHBOARD_DB or data/warehouse.duckdb)")
+        p.add_argument("--lake", help="lake folder (default $DASHBOARD_LAKE or 'lake' beside the warehouse)")
+        if name == "run":
+            p.add_argument("--inbox", help="inbox folder (default $DASHBOARD_INBOX or data/inbox)")
+    p = sub.add_parser("seed-inbox", help="copy the shipped sources (the gazette) into the inbox")
+    p.add_argument("--inbox")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
+
+    if args.cmd == "seed-inbox":
+        inbox = config.inbox_path(args.inbox)
+        inbox.mkdir(parents=True, exist_ok=True)
+        for f in sorted(config.SHIPPED_SOURCES.glob("*.txt")):
+            shutil.copy2(f, inbox / f.name)
+            print(f"inbox <- {f.name}")
+        return 0
+
+    db = config.db_path(args.db)
+    lake_dir = config.lake_path(db, args.lake)
+    if args.cmd == "run":
+        try:
+            result = run(config.inbox_path(args.inbox), db, lake_dir)
+        except RunFailed as e:
+            print(f"ETL failed: {e}", file=sys.stderr)
+            return 1
+        print(f"ETL {result.status}: run {result.run_id}, {result.message}")
+        return 0
+    from etl.status import print_status
+
+    return print_status(db, lake_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

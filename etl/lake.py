@@ -1,0 +1,41 @@
+"""The lake: Parquet datasets, one folder per domain, partitioned by issue (gazette) or by run (run log).
+
+Writing a partition replaces it whole (write to a temporary name, then os.replace), so loading the
+same file twice leaves the lake as it was, and a second gazette issue never touches the first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+
+
+def write_partition(lake: Path, dataset: str, partition: str, tables: dict[str, pl.DataFrame]) -> Path:
+    folder = lake / dataset / partition
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in tables.items():
+        tmp = folder / f".{name}.parquet.tmp"
+        df.write_parquet(tmp)
+        os.replace(tmp, folder / f"{name}.parquet")
+    return folder
+
+
+def table_glob(lake: Path, dataset: str, table: str) -> str | None:
+    """A read_parquet() glob for one table across partitions, or None when no partition has it."""
+    files = sorted((lake / dataset).glob(f"*/{table}.parquet"))
+    return str(lake / dataset / "*" / f"{table}.parquet") if files else None
+
+
+def append_run_log(lake: Path, run_id: str, rows: pl.DataFrame) -> None:
+    folder = lake / "etl_run"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{run_id}.parquet.tmp"
+    rows.write_parquet(tmp)
+    os.replace(tmp, folder / f"{run_id}.parquet")
+
+
+def read_run_log(lake: Path) -> pl.DataFrame | None:
+    files = sorted((lake / "etl_run").glob("*.parquet"))
+    return pl.read_parquet(files) if files else None

@@ -1,0 +1,143 @@
+"""One ETL run: extract every inbox file, validate, write the lake, publish a new warehouse.
+
+All files are parsed before anything is written, so a file that cannot be read fails the run with
+its name and line, and neither the lake nor the served warehouse changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from etl import calendar as cal
+from etl import lake, publish
+from etl.sources.gazette import GazetteFormatError, GazetteResult, is_gazette, parse_gazette
+from etl.sources.gazette.checks import FINDING_SCHEMA
+
+log = logging.getLogger("etl")
+
+RUN_SCHEMA = {
+    "run_id": pl.Utf8, "started_at": pl.Datetime("us"), "finished_at": pl.Datetime("us"), "status": pl.Utf8, "source": pl.Utf8,
+    "rows_in": pl.Int64, "rows_loaded": pl.Int64, "rows_rejected": pl.Int64, "message": pl.Utf8,
+}
+
+
+class RunFailed(RuntimeError):
+    """The run did not publish; the message is one line naming the file and the reason."""
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    status: str
+    message: str
+    sources: list[dict] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    return dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+@contextmanager
+def _exclusive(lake_dir: Path):
+    lake_dir.mkdir(parents=True, exist_ok=True)
+    with open(lake_dir / ".etl.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise RunFailed("another ETL run is in progress (lock held on lake/.etl.lock)") from e
+        yield
+
+
+def run(inbox: Path, db: Path, lake_dir: Path) -> RunResult:
+    run_id = new_run_id()
+    started = dt.datetime.now()
+    sources: list[dict] = []
+    try:
+        with _exclusive(lake_dir):
+            _run(run_id, started, inbox, db, lake_dir, sources)
+    except RunFailed as e:
+        _log_failure(lake_dir, run_id, started, sources, str(e))
+        raise
+    except Exception as e:  # any other failure: still one line, and the run is logged
+        msg = f"{type(e).__name__}: {e}".splitlines()[0]
+        _log_failure(lake_dir, run_id, started, sources, msg)
+        raise RunFailed(msg) from e
+    return RunResult(run_id, "success", f"published {db}", sources)
+
+
+def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[dict]) -> None:
+    t0 = time.perf_counter()
+    files = sorted(p for p in inbox.glob("*") if p.is_file() and not p.name.startswith("."))
+    log.info("run %s: %d file(s) in %s", run_id, len(files), inbox)
+    parsed: list[GazetteResult] = []
+    for k, path in enumerate(files, 1):
+        if not is_gazette(path):
+            sources.append(_source_row(path.name, "skipped", 0, 0, 0, "没有适用于此文件类型的提取器，已跳过"))
+            log.warning("[extract %d/%d] %s: no extractor for this file, skipped", k, len(files), path.name)
+            continue
+        try:
+            res = parse_gazette(path)
+        except GazetteFormatError as e:
+            sources.append(_source_row(path.name, "failed", 0, 0, 0, str(e)))
+            raise RunFailed(str(e)) from e
+        parsed.append(res)
+        sources.append(_source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected,
+                                   f"公报 {res.issue}：{_summary(res)}"))
+        log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), path.name, res.issue, _summary(res))
+    issues = [r.issue for r in parsed]
+    dupes = {i for i in issues if issues.count(i) > 1}
+    if dupes:
+        raise RunFailed(f"the inbox holds more than one file for gazette issue(s) {', '.join(sorted(dupes))}")
+
+    for res in parsed:
+        lake.write_partition(lake_dir, "gazette", f"issue={res.issue}", res.tables)
+    log.info("[lake] wrote %d gazette partition(s) to %s", len(parsed), lake_dir)
+
+    calendar, cal_warnings = cal.build_calendar()
+    log.info("[calendar] %d days, %d working days", calendar.height, calendar["is_workday"].sum())
+    finished = dt.datetime.now()
+    current = pl.DataFrame(
+        [{**s, "run_id": run_id, "started_at": started, "finished_at": finished} for s in sources]
+        + [{"run_id": run_id, "started_at": started, "finished_at": finished, "status": "success", "source": "publish",
+            "rows_in": sum(s["rows_in"] for s in sources), "rows_loaded": sum(s["rows_loaded"] for s in sources),
+            "rows_rejected": sum(s["rows_rejected"] for s in sources), "message": f"warehouse {db.name} published"}],
+        schema=RUN_SCHEMA,
+    )
+    previous = lake.read_run_log(lake_dir)
+    runs = current if previous is None else pl.concat([previous.cast(RUN_SCHEMA), current])
+    extra = pl.DataFrame(cal_warnings, schema=FINDING_SCHEMA).with_columns(issue=pl.lit(None, pl.Utf8))
+    tmp = publish.build(db, lake_dir, calendar, extra, runs, {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")})
+    log.info("[publish] built and checked %s", tmp.name)
+    publish.swap(tmp, db)
+    lake.append_run_log(lake_dir, run_id, current)
+    log.info("run %s: success in %.1f s", run_id, time.perf_counter() - t0)
+
+
+def _summary(res: GazetteResult) -> str:
+    t = res.tables
+    return (f"{t['gazette_document'].height} 份文件、{t['plan_indicator'].height} 项指标、{t['chronicle_event'].height} 条大事记、"
+            f"{t['hotline_line'].height} 条热线、{res.findings.height} 条数据质量发现")
+
+
+def _source_row(source, status, rows_in, loaded, rejected, message) -> dict:
+    return {"source": source, "status": status, "rows_in": rows_in, "rows_loaded": loaded, "rows_rejected": rejected, "message": message}
+
+
+def _log_failure(lake_dir: Path, run_id: str, started, sources: list[dict], message: str) -> None:
+    finished = dt.datetime.now()
+    rows = [{**s, "run_id": run_id, "started_at": started, "finished_at": finished} for s in sources]
+    rows.append({"run_id": run_id, "started_at": started, "finished_at": finished, "status": "failed", "source": "publish",
+                 "rows_in": None, "rows_loaded": None, "rows_rejected": None, "message": message})
+    try:
+        lake.append_run_log(lake_dir, run_id, pl.DataFrame(rows, schema=RUN_SCHEMA))
+    except OSError:
+        log.exception("could not write the run log for failed run %s", run_id)

@@ -1,0 +1,142 @@
+"""大事记: one row per dated entry, with the leaders and counties it names and an event type.
+
+Entries start with '1日，' or '1日—2日，'; a line without a date continues the entry above it (the
+print layout breaks paragraphs at page ends, sometimes mid-word, so the pieces are joined without a
+separator). Year and month come from the issue and the '8月份' heading.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from etl import reference
+from etl.sources.gazette.text import Line
+
+_MONTH = re.compile(r"^(\d{1,2})月份?$")
+NAME = r"[\u4e00-\u9fff]{2,3}?"
+# Words that follow a leader's name in this text; a name is 2–3 characters and must be followed by one.
+_AFTER_NAME = (
+    r"(?=[，。、；,;：:（(]|到|在|参加|主持|陪同|专题|率|出席|列席|调研|督导|检查|拜访|拜会|看望|调度|组织|作|带领|上午|下午|"
+    r"与|等|应邀|见证|回访|汇报|听取|$)"
+)
+_NOT_A_NAME = re.compile(r"^(参|出|列|主|到|在|陪|专|率|调|督|检|拜|看|组|作|带|上|下|与|等|应|见|回|汇|听)|[会议市委省]")
+
+
+def chronicle_start(lines: list[Line]) -> int | None:
+    """Index of the '大事记' heading that is followed by a month heading (the table of contents has one too)."""
+    for i, ln in enumerate(lines):
+        if ln.text.strip() != "大事记":
+            continue
+        nxt = next((x for x in lines[i + 1 : i + 6] if x.text.strip()), None)
+        if nxt is not None and _MONTH.match(nxt.text.strip()):
+            return i
+    return None
+
+
+def parse_events(lines: list[Line], start: int, issue: str, year: int, issue_month: int) -> tuple[pl.DataFrame, list]:
+    df = pl.DataFrame(
+        {"line_no": [ln.no for ln in lines[start + 1 :]], "raw": [ln.text.strip() for ln in lines[start + 1 :]]},
+        schema={"line_no": pl.Int64, "raw": pl.Utf8},
+    ).filter(pl.col("raw") != "")
+    month_of = pl.col("raw").str.extract(r"^(\d{1,2})月份?$", 1).cast(pl.Int32)
+    df = df.with_columns(month=month_of.forward_fill(), is_month=month_of.is_not_null())
+    unread = df.filter(pl.col("month").is_null())
+    df = df.filter(pl.col("month").is_not_null() & ~pl.col("is_month"))
+    date_re = r"^(\d{1,2})日(?:\s*[—–\-~至]+\s*(\d{1,2})日)?\s*[，,、]?\s*"
+    df = df.with_columns(
+        d1=pl.col("raw").str.extract(date_re, 1).cast(pl.Int32),
+        d2=pl.col("raw").str.extract(date_re, 2).cast(pl.Int32),
+        body=pl.col("raw").str.replace(date_re, ""),
+    ).with_columns(entry=pl.col("d1").is_not_null().cum_sum())
+    unread = pl.concat([unread.select("line_no", "raw"), df.filter(pl.col("entry") == 0).select("line_no", "raw")])
+    events = (
+        df.filter(pl.col("entry") > 0)
+        .group_by("entry", maintain_order=True)
+        .agg(
+            pl.col("month").first(), pl.col("d1").first(), pl.col("d2").first(),
+            pl.col("body").str.join(""), pl.col("line_no").first().alias("source_line"),
+            pl.len().alias("pieces"),
+        )
+        # a chronicle printed in an issue covers that month or earlier: a later month is last year's
+        .with_columns(year=pl.when(pl.col("month") > issue_month).then(year - 1).otherwise(year))
+        .with_columns(
+            event_id=pl.format("{}-{}", pl.lit(issue), pl.col("entry").cast(pl.Utf8).str.zfill(3)),
+            issue=pl.lit(issue),
+            date_start=pl.date(pl.col("year"), pl.col("month"), pl.col("d1")),
+            date_end=pl.date(pl.col("year"), pl.col("month"), pl.coalesce("d2", "d1")),
+            text=pl.col("body"),
+        )
+    )
+    return events, unread.rows()
+
+
+def derive_roster(texts: list[str]) -> pl.DataFrame:
+    """City leaders named with a city title: '副市长吴静', '市委副书记、市长李先祥', '刘本芳副市长',
+    '副市长刘本芳、普利锋'. Returns leader, title (the one printed most often), mentions."""
+    titles = reference.load("leader_title").sort("rank")
+    alternatives = "|".join(sorted((re.escape(t) for t in titles["title"]), key=len, reverse=True))
+    after_title = re.compile(rf"({alternatives})({NAME}){_AFTER_NAME}")
+    before_title = re.compile(r"(?:^|(?<=[，。；、,;]))([\u4e00-\u9fff]{2,3})(副市长|市长)")
+    enum_next = re.compile(rf"、({NAME}){_AFTER_NAME}")
+    found: list[tuple[str, str]] = []
+    for text in texts:
+        for m in after_title.finditer(text):
+            if _NOT_A_NAME.search(m.group(2)):
+                continue
+            found.append((m.group(2), m.group(1)))
+            pos = m.end()
+            while (n := enum_next.match(text, pos)) and not _is_title_start(n.group(1), titles):
+                if _NOT_A_NAME.search(n.group(1)):
+                    break
+                found.append((n.group(1), m.group(1)))
+                pos = n.end()
+        for m in before_title.finditer(text):
+            if not re.search(r"[市委常务副省长]", m.group(1)):
+                found.append((m.group(1), m.group(2)))
+    if not found:
+        return pl.DataFrame(schema={"leader": pl.Utf8, "title": pl.Utf8, "mentions": pl.UInt32})
+    df = pl.DataFrame(found, schema=["leader", "title"], orient="row")
+    return (
+        df.group_by("leader", "title").len()
+        .sort(["leader", "len", "title"], descending=[False, True, False])
+        .group_by("leader", maintain_order=True)
+        .agg(pl.col("title").first(), pl.col("len").sum().alias("mentions"))
+    )
+
+
+def _is_title_start(name: str, titles: pl.DataFrame) -> bool:
+    return any(t.startswith(name) for t in titles["title"])
+
+
+def event_links(events: pl.DataFrame, roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(events with event_type, event×leader, event×county)."""
+    kw = reference.load("chronicle_event_type").sort("priority")
+    type_expr = pl.lit("其他")
+    for (etype,), group in reversed(list(kw.group_by("event_type", maintain_order=True))):
+        type_expr = pl.when(pl.col("text").str.contains_any(group["keyword"].to_list())).then(pl.lit(etype)).otherwise(type_expr)
+    events = events.with_columns(event_type=type_expr)
+
+    leaders = _mentions(events, roster["leader"].to_list(), "leader")
+    roster = roster.join(leaders.group_by("leader").agg(events=pl.len()), on="leader", how="left")
+    aliases = reference.county_aliases(in_text_only=True)
+    counties = (
+        _mentions(events, aliases["alias"].to_list(), "alias")
+        .join(aliases.select("alias", "county_key"), on="alias")
+        .join(reference.counties().select("county_key", pl.col("county_name").alias("county")), on="county_key")
+        .select("event_id", "county", "county_key")
+        .unique(maintain_order=True)
+    )
+    return events, leaders, counties, roster
+
+
+def _mentions(events: pl.DataFrame, patterns: list[str], name: str) -> pl.DataFrame:
+    if not patterns:
+        return pl.DataFrame(schema={"event_id": pl.Utf8, name: pl.Utf8})
+    return (
+        events.select("event_id", pl.col("text").str.extract_many(patterns, overlapping=True).alias(name))
+        .explode(name)
+        .drop_nulls(name)
+        .unique(maintain_order=True)
+    )

@@ -1,0 +1,38 @@
+"""`python -m etl status`: the last runs, table row counts and data freshness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl import lake
+from etl.publish import table_counts
+
+
+def print_status(db: Path, lake_dir: Path) -> int:
+    runs = lake.read_run_log(lake_dir)
+    print("== 最近运行 (last runs) ==")
+    if runs is None:
+        print("  (no runs yet)")
+    else:
+        last = runs.filter(pl.col("source") == "publish").sort("started_at", descending=True).head(5)
+        for r in last.iter_rows(named=True):
+            print(f"  {r['run_id']}  {r['started_at']:%Y-%m-%d %H:%M:%S}  {r['status']:<8} {r['message']}")
+    if not db.exists():
+        print(f"\nno warehouse at {db}: run `python -m etl run` first")
+        return 1
+    print(f"\n== 表行数 (row counts) in {db} ==")
+    for name, n in table_counts(db):
+        print(f"  {name:<24} {n:>10,}")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        print("\n== 数据新鲜度 (freshness) ==")
+        for domain, latest, n in con.execute("SELECT * FROM v_freshness").fetchall():
+            print(f"  {domain:<8} latest {latest or '—'}  rows {n:,}")
+        built = dict(con.execute("SELECT key, value FROM warehouse_info").fetchall())
+        print(f"  warehouse built {built.get('built_at')} by run {built.get('run_id')}")
+    finally:
+        con.close()
+    return 0

@@ -1,0 +1,196 @@
+-- Public tables of the warehouse. Names and the columns named in the issues are a contract used by
+-- other tools: add columns, never rename or drop. One line per column is documented in warehouse/README.md.
+
+CREATE TABLE county (
+    county_key      VARCHAR PRIMARY KEY,   -- adcode for the 9 county-level units, 530300 for 全市, QJ-ETDZ for 曲靖经开区
+    county_name     VARCHAR NOT NULL UNIQUE,
+    adcode          INTEGER,
+    kind            VARCHAR,
+    sort_order      INTEGER,
+    name_en         VARCHAR,
+    seat_lon        DOUBLE,
+    seat_lat        DOUBLE,
+    centroid_lon    DOUBLE,
+    centroid_lat    DOUBLE,
+    area_km2        DOUBLE,
+    is_city_total   BOOLEAN
+);
+
+CREATE TABLE county_alias (
+    alias       VARCHAR PRIMARY KEY,
+    county_key  VARCHAR NOT NULL,
+    in_text     BOOLEAN
+);
+
+CREATE TABLE department (
+    department  VARCHAR PRIMARY KEY,
+    source      VARCHAR,
+    is_flagged  BOOLEAN,
+    note        VARCHAR
+);
+
+CREATE TABLE calendar (
+    date             DATE PRIMARY KEY,
+    year             INTEGER,
+    month            INTEGER,
+    quarter          INTEGER,
+    month_start      DATE,
+    weekday          INTEGER,
+    is_weekend       BOOLEAN,
+    is_workday       BOOLEAN,
+    day_kind         VARCHAR,
+    holiday_name     VARCHAR,
+    workday_no       INTEGER,
+    calendar_source  VARCHAR
+);
+
+CREATE TABLE gazette_document (
+    issue        VARCHAR NOT NULL,
+    doc_no       VARCHAR NOT NULL,
+    doc_type     VARCHAR,
+    title        VARCHAR,
+    issued_on    DATE,
+    source_line  INTEGER,
+    PRIMARY KEY (issue, doc_no)
+);
+
+CREATE TABLE plan_indicator (
+    issue           VARCHAR NOT NULL,
+    seq             INTEGER NOT NULL,
+    section         VARCHAR,
+    name            VARCHAR,
+    unit            VARCHAR,
+    baseline_text   VARCHAR,
+    target_text     VARCHAR,
+    baseline_value  DOUBLE,
+    target_value    DOUBLE,
+    comparator      VARCHAR,
+    binding         VARCHAR,
+    baseline_year   INTEGER,
+    target_year     INTEGER,
+    unit_mixed      BOOLEAN,
+    doc_no          VARCHAR,
+    source_line     INTEGER,
+    PRIMARY KEY (issue, seq)
+);
+
+CREATE TABLE plan_investment (
+    issue         VARCHAR NOT NULL,
+    column_no     INTEGER NOT NULL,
+    year          INTEGER,
+    period_start  INTEGER,
+    period_end    INTEGER,
+    category_no   INTEGER,
+    category      VARCHAR NOT NULL,
+    source        VARCHAR NOT NULL,
+    amount_wan    DECIMAL(14, 2),
+    amount_text   VARCHAR,
+    doc_no        VARCHAR,
+    source_line   INTEGER,
+    UNIQUE (issue, column_no, category, source)
+);
+
+CREATE TABLE plan_project (
+    issue        VARCHAR NOT NULL,
+    column_no    INTEGER NOT NULL,
+    group_name   VARCHAR,
+    subgroup     VARCHAR,
+    item         VARCHAR NOT NULL,
+    count        DOUBLE,
+    unit         VARCHAR,
+    scale_text   VARCHAR,
+    year         INTEGER,
+    printed      VARCHAR,
+    doc_no       VARCHAR,
+    source_line  INTEGER
+);
+
+CREATE TABLE hotline_line (
+    issue         VARCHAR NOT NULL,
+    group_seq     INTEGER,
+    name          VARCHAR NOT NULL,
+    numbers       VARCHAR[],
+    numbers_text  VARCHAR,
+    department    VARCHAR,
+    merge_type    VARCHAR,
+    note          VARCHAR,
+    note_printed  BOOLEAN,
+    group_note    VARCHAR,
+    doc_no        VARCHAR,
+    source_line   INTEGER
+);
+
+CREATE TABLE personnel_change (
+    issue        VARCHAR NOT NULL,
+    doc_no       VARCHAR,
+    name         VARCHAR NOT NULL,
+    action       VARCHAR NOT NULL,  -- 任 or 免
+    post         VARCHAR,
+    text         VARCHAR,
+    source_line  INTEGER
+);
+
+CREATE TABLE chronicle_event (
+    event_id     VARCHAR PRIMARY KEY,  -- <issue>-<nnn>, stable for a given issue file
+    issue        VARCHAR NOT NULL,
+    date_start   DATE NOT NULL,
+    date_end     DATE NOT NULL,
+    text         VARCHAR,
+    event_type   VARCHAR,
+    pieces       INTEGER,
+    source_line  INTEGER
+);
+
+CREATE TABLE chronicle_event_leader (
+    event_id  VARCHAR NOT NULL,
+    issue     VARCHAR,
+    leader    VARCHAR NOT NULL,
+    PRIMARY KEY (event_id, leader)
+);
+
+CREATE TABLE chronicle_event_county (
+    event_id    VARCHAR NOT NULL,
+    issue       VARCHAR,
+    county      VARCHAR NOT NULL,
+    county_key  VARCHAR,
+    PRIMARY KEY (event_id, county)
+);
+
+CREATE TABLE chronicle_leader (
+    issue     VARCHAR NOT NULL,
+    leader    VARCHAR NOT NULL,
+    title     VARCHAR,
+    mentions  INTEGER,
+    events    INTEGER,
+    PRIMARY KEY (issue, leader)
+);
+
+CREATE TABLE dq_finding (
+    issue       VARCHAR,
+    domain      VARCHAR NOT NULL,
+    source      VARCHAR,
+    location    VARCHAR,
+    printed     DOUBLE,
+    computed    DOUBLE,
+    difference  DOUBLE,
+    severity    VARCHAR NOT NULL,   -- rounding | material | unparsed | warning
+    check_name  VARCHAR,
+    message     VARCHAR
+);
+
+CREATE TABLE etl_run (
+    run_id         VARCHAR NOT NULL,
+    started_at     TIMESTAMP NOT NULL,
+    finished_at    TIMESTAMP,
+    status         VARCHAR NOT NULL,   -- success | failed
+    source         VARCHAR NOT NULL,   -- an inbox file name, or 'publish' for the run as a whole
+    rows_in        BIGINT,
+    rows_loaded    BIGINT,
+    rows_rejected  BIGINT,
+    message        VARCHAR
+);
+
+CREATE TABLE warehouse_info (
+    key    VARCHAR PRIMARY KEY,
+    value  VARCHAR
+);

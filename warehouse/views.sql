@@ -1,0 +1,24 @@
+-- Analysis views, rebuilt with every warehouse.
+
+-- Investment without the printed totals: one row per category × funding source × table, the parts only.
+-- Sum these to get totals that add up; compare with plan_investment's printed 合计 via dq_finding.
+CREATE VIEW v_plan_investment_detail AS
+SELECT issue, column_no, year, period_start, period_end, category_no, category, source, amount_wan
+FROM plan_investment
+WHERE category <> '合计' AND source <> '合计';
+
+-- Events with their leaders and counties as lists, for display and download.
+CREATE VIEW v_chronicle_event AS
+SELECT e.event_id, e.issue, e.date_start, e.date_end, e.event_type, e.text,
+       coalesce((SELECT list(l.leader ORDER BY l.leader) FROM chronicle_event_leader l WHERE l.event_id = e.event_id), []) AS leaders,
+       coalesce((SELECT list(c.county ORDER BY c.county) FROM chronicle_event_county c WHERE c.event_id = e.event_id), []) AS counties,
+       e.source_line
+FROM chronicle_event e;
+
+-- The newest data date per domain, for the freshness line.
+CREATE VIEW v_freshness AS
+SELECT '大事记' AS domain, max(date_end) AS latest_date, count(*) AS row_count FROM chronicle_event
+UNION ALL
+SELECT '公报文件', max(issued_on), count(*) FROM gazette_document
+UNION ALL
+SELECT '规划指标', NULL, count(*) FROM plan_indicator;
