@@ -1,0 +1,1 @@
+"""The Streamlit app's code: db connection, queries, filters, charts, export, page bodies."""

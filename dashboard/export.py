@@ -1,0 +1,51 @@
+"""Downloads: exactly the rows on screen, as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX.
+
+Text cells that a spreadsheet would read as a formula (starting with = + - @, or a tab/CR) get a
+leading apostrophe. Numbers are left alone. One helper for every page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import polars as pl
+import streamlit as st
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE = re.compile(r"^[=+\-@\t\r]")
+
+
+def neutralise(df: pl.DataFrame) -> pl.DataFrame:
+    """Prefix formula-looking text with ' ; lists become '、'-joined text first."""
+    out = df.with_columns(pl.col(c).list.join("、") for c, t in df.schema.items() if t == pl.List(pl.Utf8))
+    return out.with_columns(
+        pl.when(pl.col(c).str.contains(_UNSAFE.pattern)).then("'" + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c, t in out.schema.items()
+        if t == pl.Utf8
+    )
+
+
+def to_csv_bytes(df: pl.DataFrame) -> bytes:
+    return b"\xef\xbb\xbf" + neutralise(df).write_csv().encode("utf-8")
+
+
+def to_xlsx_bytes(df: pl.DataFrame, sheet: str = "数据") -> bytes:
+    buf = io.BytesIO()
+    neutralise(df).write_excel(buf, worksheet=sheet[:31], autofit=True)
+    return buf.getvalue()
+
+
+def safe_filename(*parts: str) -> str:
+    name = "_".join(p for p in parts if p)
+    return re.sub(r'[\\/:*?"<>|\s]+', "-", name)
+
+
+def download_buttons(df: pl.DataFrame, basename: str, key: str) -> None:
+    """CSV and XLSX buttons for the rows of df; basename says what and which filter."""
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(f"下载 CSV（{df.height} 行）", to_csv_bytes(df), file_name=f"{safe_filename(basename)}.csv",
+                       mime="text/csv", key=f"{key}-csv", disabled=df.is_empty())
+    c2.download_button("下载 Excel", to_xlsx_bytes(df), file_name=f"{safe_filename(basename)}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
+                       disabled=df.is_empty())

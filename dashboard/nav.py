@@ -1,0 +1,42 @@
+"""The app's pages. A page is listed only when its data exists (no placeholder pages)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import queries
+
+# key: (file, title, icon, table that must have rows or None)
+PAGES = {
+    "overview": ("pages/overview.py", "总览", ":material/dashboard:", None),
+    "plan": ("pages/plan.py", "规划指标", ":material/flag:", "plan_indicator"),
+    "chronicle": ("pages/chronicle.py", "大事记", ":material/event_note:", "chronicle_event"),
+    "status": ("pages/status.py", "数据状态", ":material/monitor_heart:", None),
+}
+
+
+def available() -> list[str]:
+    out = []
+    for key, (_, _, _, table) in PAGES.items():
+        if table is None:
+            out.append(key)
+            continue
+        try:
+            if queries.has_rows(table):
+                out.append(key)
+        except Exception:
+            pass
+    return out
+
+
+def pages() -> list:
+    keys = available()
+    return [st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], default=(k == "overview"), url_path=k) for k in keys]
+
+
+def link(key: str, label: str) -> None:
+    """A link to another page; outside a navigation (a page run alone, as in tests) it degrades to a caption."""
+    try:
+        st.page_link(PAGES[key][0], label=label, icon=PAGES[key][2])
+    except Exception:
+        st.caption(label)

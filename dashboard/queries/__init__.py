@@ -1,0 +1,123 @@
+"""Every query the app issues. SQL lives in the .sql files beside this module; this module runs them,
+caches results per published warehouse (a new warehouse file means new cache keys), and holds the
+few polars reshapes the pages share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import db
+from etl import lake
+from etl.config import db_path, lake_path
+
+SQL_DIR = Path(__file__).parent
+
+
+@cache
+def sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached(name: str, version_key: str, params: tuple) -> pl.DataFrame:
+    return db.query(sql(name), {k: list(v) if isinstance(v, tuple) else v for k, v in params} if params else None)
+
+
+def run(name: str, **params) -> pl.DataFrame:
+    """Run dashboard/queries/<name>.sql with named parameters ($name in the SQL)."""
+    version = db.current_version()
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached(name, version.key, frozen)
+
+
+# ---------------------------------------------------------------- named queries used by pages
+def plan_indicators() -> pl.DataFrame:
+    return run("plan_indicators")
+
+
+def plan_investment() -> pl.DataFrame:
+    return run("plan_investment")
+
+
+def plan_projects() -> pl.DataFrame:
+    return run("plan_projects")
+
+
+def findings(domains: list[str] | None = None) -> pl.DataFrame:
+    return run("dq_findings", domains=list(domains or []))
+
+
+def chronicle_events(start: dt.date, end: dt.date, types=(), leaders=(), counties=(), keyword: str = "") -> pl.DataFrame:
+    return run("chronicle_events", start=start, end=end, types=list(types), leaders=list(leaders), counties=list(counties),
+               keyword=keyword.strip())
+
+
+def chronicle_options() -> pl.DataFrame:
+    return run("chronicle_options")
+
+
+def chronicle_span() -> dict:
+    return run("chronicle_span").row(0, named=True)
+
+
+def overview_counts() -> dict:
+    return run("overview_counts").row(0, named=True)
+
+
+def freshness() -> pl.DataFrame:
+    return run("freshness")
+
+
+def warehouse_info() -> dict:
+    return dict(run("warehouse_info").iter_rows())
+
+
+def documents() -> pl.DataFrame:
+    return run("documents")
+
+
+def personnel() -> pl.DataFrame:
+    return run("personnel")
+
+
+def hotline_lines() -> pl.DataFrame:
+    return run("hotline_lines")
+
+
+def county_event_counts() -> pl.DataFrame:
+    return run("county_event_counts")
+
+
+def table_counts() -> pl.DataFrame:
+    names = run("table_counts")["table_name"].to_list()
+    union = " UNION ALL ".join(f"SELECT '{n}' AS table_name, count(*) AS row_count FROM \"{n}\"" for n in names)
+    return db.query(union + " ORDER BY table_name") if names else pl.DataFrame()
+
+
+def run_log() -> pl.DataFrame:
+    """Every run, failed ones included (those never reach a warehouse, so the lake's log is read)."""
+    log = lake.read_run_log(lake_path(db_path()))
+    if log is None:
+        log = db.query("SELECT * FROM etl_run")
+    return log.sort("started_at", descending=True)
+
+
+def has_rows(table: str) -> bool:
+    try:
+        return db.query(f'SELECT EXISTS (SELECT 1 FROM "{table}") AS x')["x"][0]
+    except Exception:
+        return False
+
+
+# ---------------------------------------------------------------- reshapes shared by pages
+def count_by(events: pl.DataFrame, column: str, name: str) -> pl.DataFrame:
+    """Events per value of a list column (leaders, counties) or a plain column (event_type)."""
+    df = events.select(column)
+    if df.schema[column] == pl.List(pl.Utf8):
+        df = df.explode(column)
+    return df.drop_nulls().group_by(column).len(name="事件数").rename({column: name}).sort(["事件数", name], descending=[True, False])

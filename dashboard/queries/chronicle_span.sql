@@ -1,0 +1,1 @@
+SELECT min(date_start) AS first_date, max(date_end) AS last_date, count(*) AS events FROM chronicle_event

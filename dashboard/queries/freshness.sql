@@ -1,0 +1,1 @@
+SELECT domain, latest_date, row_count FROM v_freshness

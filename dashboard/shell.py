@@ -1,0 +1,43 @@
+"""Set-up shared by every page: page config, warehouse availability, the sidebar's status line."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import db, queries
+
+APP_TITLE = "曲靖市运行监测"
+
+
+def setup() -> bool:
+    """Returns False (after telling the user why) when there is no warehouse to read."""
+    try:
+        db.connection()
+    except db.WarehouseMissing as e:
+        st.error(f"数据仓库尚未生成（{e}）。请先运行 `make run` 或 `python -m etl run` 导入数据。")
+        return False
+    with st.sidebar:
+        st.markdown(f"**{APP_TITLE}**")
+        st.caption(status_line())
+    return True
+
+
+def status_line() -> str:
+    info = queries.warehouse_info()
+    runs = queries.run_log()
+    last = runs.filter(runs["source"] == "publish").head(1)
+    built = info.get("built_at", "—").replace("T", " ")
+    text = f"数据仓库生成于 {built}"
+    if last.height:
+        r = last.row(0, named=True)
+        outcome = "成功" if r["status"] == "success" else "失败"
+        text += f" · 最近一次 ETL {r['started_at']:%Y-%m-%d %H:%M} {outcome}"
+        if r["status"] != "success":
+            text += "（仍在使用上一版数据）"
+    return text
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    st.title(title)
+    if caption:
+        st.caption(caption)

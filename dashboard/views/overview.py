@@ -1,0 +1,60 @@
+"""总览: the headline figures of what the warehouse holds, each linking to its page."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, fmt, queries, shell
+from dashboard.nav import link
+
+
+def render() -> None:
+    if not shell.setup():
+        return
+    shell.page_header("总览", shell.status_line())
+    c = queries.overview_counts()
+
+    st.subheader("乡村振兴衔接规划（2021—2025年）")
+    a, b, d = st.columns(3)
+    a.metric("主要指标", fmt.count(c["indicators"], " 项"), f"约束性 {c['binding_indicators']} 项 · 预期性 {c['indicators'] - c['binding_indicators']} 项",
+             delta_color="off")
+    b.metric("规划总投资（印刷合计）", fmt.wan_yuan(c["plan_total_wan"]))
+    if c["plan_total_wan"] is not None and c["plan_parts_wan"] is not None:
+        gap = c["plan_total_wan"] - c["plan_parts_wan"]
+        d.metric("印刷合计与分项之和之差", fmt.wan_yuan(gap), "公报原数，未作修改" if abs(gap) > 0.05 else "一致", delta_color="off")
+    link("plan", "查看规划指标与投资 →")
+
+    st.subheader("12345 热线归并")
+    a, b, _ = st.columns(3)
+    a.metric("归并热线", fmt.count(c["hotlines"], " 条"))
+    b.metric("整体并入 / 双号并行", f"{c['hotlines_merged']} / {c['hotlines'] - c['hotlines_merged']}")
+    lines = queries.hotline_lines()
+    if lines.height:
+        with st.expander("归并清单（附件1）"):
+            st.dataframe(lines.rename({"merge_type": "归并方式", "group_seq": "序号", "name": "名称", "numbers": "号码", "department": "责任单位",
+                                       "note": "备注", "issue": "公报期号"}), hide_index=True, width="stretch")
+
+    st.subheader("大事记")
+    a, b, d = st.columns(3)
+    span = queries.chronicle_span()
+    a.metric("大事记", fmt.count(c["events"], " 条"))
+    b.metric("涉及市领导", fmt.count(c["leaders"], " 位"))
+    d.metric("覆盖日期", f"{span['first_date']:%m-%d} 至 {span['last_date']:%m-%d}" if span["events"] else "—")
+    counties = queries.county_event_counts()
+    if counties["events"].sum():
+        st.plotly_chart(charts.bar_counts(counties.select(pl.col("county").alias("县区"), pl.col("events").alias("事件数")), "县区", "事件数",
+                                          "大事记中各县（市、区）被提及次数", horizontal=False), width="stretch", key="ov-county")
+    link("chronicle", "查看大事记 →")
+
+    st.subheader("数据质量")
+    a, b, _ = st.columns(3)
+    a.metric("数据质量发现", fmt.count(c["findings"], " 条"))
+    b.metric("其中实质差异", fmt.count(c["material_findings"], " 条"))
+    link("status", "查看数据状态 →")
+
+    with st.expander(f"本期公报文件（{c['documents']} 份）与人事任免"):
+        st.dataframe(queries.documents().rename({"issue": "期号", "doc_no": "文号", "title": "标题", "issued_on": "印发日期"}), hide_index=True,
+                     width="stretch")
+        st.dataframe(queries.personnel().rename({"doc_no": "文号", "issued_on": "印发日期", "name": "姓名", "action": "任/免", "post": "职务",
+                                                 "issue": "期号"}), hide_index=True, width="stretch")

@@ -1,0 +1,128 @@
+"""规划指标: the plan's indicators, investment and projects, with the data-quality findings beside them."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, fmt, queries, shell
+from dashboard.export import download_buttons
+
+INDICATOR_COLUMNS = {"seq": "序号", "section": "类别", "name": "指标", "unit": "单位", "baseline_text": "2020年基期",
+                     "target_text": "2025年目标", "binding": "指标属性"}
+ALL_YEARS = "2021—2025年合计"
+
+
+def render() -> None:
+    if not shell.setup():
+        return
+    ind = queries.plan_indicators()
+    doc = ind["doc_no"][0] if ind.height else ""
+    shell.page_header("规划指标", f"曲靖市巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划（2021—2025年）· 来源：{doc}（公报 {ind['issue'][0] if ind.height else ''}）")
+    tab_ind, tab_inv, tab_proj = st.tabs(["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"])
+    with tab_ind:
+        indicators(ind)
+    with tab_inv:
+        investment(queries.plan_investment())
+    with tab_proj:
+        projects(queries.plan_projects())
+
+
+def indicators(ind: pl.DataFrame) -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.metric("主要指标", fmt.count(ind.height, " 项"))
+    c2.metric("约束性指标", fmt.count(ind.filter(pl.col("binding") == "约束性").height, " 项"))
+    c3.metric("预期性指标", fmt.count(ind.filter(pl.col("binding") == "预期性").height, " 项"))
+    f1, f2 = st.columns(2)
+    binding = f1.multiselect("指标属性", ["约束性", "预期性"], key="plan_binding", placeholder="全部")
+    sections = f2.multiselect("类别", ind["section"].unique(maintain_order=True).to_list(), key="plan_section", placeholder="全部")
+    shown = ind.filter(
+        (pl.col("binding").is_in(binding) if binding else pl.lit(True)) & (pl.col("section").is_in(sections) if sections else pl.lit(True))
+    )
+    table = shown.select(list(INDICATOR_COLUMNS)).rename(INDICATOR_COLUMNS)
+    if table.is_empty():
+        st.info("没有符合当前筛选条件的指标。")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+    mixed = shown.filter(pl.col("unit_mixed"))
+    for r in mixed.iter_rows(named=True):
+        st.caption(f"注：指标 {r['seq']}“{r['name']}”的单位为“{r['unit']}”，基期 {r['baseline_text']} 与目标 {r['target_text']} 单位不同，按公报原文列示，不作换算。")
+    download_buttons(table, f"规划指标_{'-'.join(binding) or '全部'}", key="dl-indicators")
+    _findings_for(["indicator_count"], "指标")
+
+
+def investment(inv: pl.DataFrame) -> None:
+    if inv.is_empty():
+        st.info("数据仓库中没有规划投资表。")
+        return
+    parts = inv.filter((pl.col("category") != "合计") & (pl.col("source") != "合计"))
+    total = inv.filter(pl.col("year").is_null() & (pl.col("category") == "合计") & (pl.col("source") == "合计"))
+    total_parts = parts.filter(pl.col("year").is_null())["amount_wan"].sum()
+    c1, c2, c3 = st.columns(3)
+    if total.height:
+        c1.metric("规划总投资（公报印刷合计）", fmt.wan_yuan(total["amount_wan"][0]))
+    c2.metric("分项之和（9 类 × 3 种资金来源）", fmt.wan_yuan(total_parts))
+    if total.height:
+        c3.metric("印刷合计与分项之差", fmt.wan_yuan(total["amount_wan"][0] - total_parts))
+
+    yearly = parts.filter(pl.col("year").is_not_null()).group_by("year", "source").agg(pl.col("amount_wan").sum()).sort("year")
+    st.plotly_chart(charts.investment_by_year(yearly), width="stretch", key="inv-year")
+
+    periods = [ALL_YEARS] + [str(y) for y in sorted(inv["year"].drop_nulls().unique().to_list())]
+    period = st.selectbox("查看年度", periods, key="plan_period")
+    sel = inv.filter(pl.col("year").is_null()) if period == ALL_YEARS else inv.filter(pl.col("year") == int(period))
+    sel_parts = sel.filter((pl.col("category") != "合计") & (pl.col("source") != "合计"))
+    st.plotly_chart(charts.category_by_source(sel_parts, f"{period if period == ALL_YEARS else period + '年'}：各类别投资构成（亿元）"),
+                    width="stretch", key="inv-cat")
+
+    st.markdown(f"**公报原表（{period if period == ALL_YEARS else period + '年'}，万元，含印刷合计）**")
+    printed = (
+        sel.pivot(on="source", index=["category_no", "category"], values="amount_wan", aggregate_function="first")
+        .sort("category_no")
+        .drop("category_no")
+        .rename({"category": "项目分类"})
+    )
+    st.dataframe(printed, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(c, format="%.2f") for c in printed.columns if c != "项目分类"})
+    download_buttons(printed, f"规划投资_{period}", key="dl-investment")
+    _findings_for(["investment_row_total", "investment_column_total", "investment_years_vs_total", "investment_text_vs_table",
+                   "investment_text_share"], "投资表")
+
+
+def projects(proj: pl.DataFrame) -> None:
+    if proj.is_empty():
+        st.info("数据仓库中没有规划项目。")
+        return
+    groups = proj.select("column_no", "group_name").unique(maintain_order=True)
+    labels = {f"专栏{r['column_no']} {r['group_name']}": r["column_no"] for r in groups.iter_rows(named=True)}
+    chosen = st.multiselect("专栏", list(labels), key="plan_columns", placeholder="全部专栏")
+    shown = proj.filter(pl.col("column_no").is_in([labels[c] for c in chosen])) if chosen else proj
+    table = shown.select(
+        pl.format("专栏{}", "column_no").alias("专栏"), pl.col("group_name").alias("分组"), pl.col("subgroup").alias("子项"),
+        pl.col("item").alias("项目"), pl.col("year").alias("年度"), pl.col("count").alias("数量"), pl.col("unit").alias("单位"),
+        pl.col("scale_text").alias("规模/说明"), pl.col("printed").alias("公报原文"),
+    )
+    counted = shown.filter(pl.col("year").is_null() & (pl.col("unit") == "个"))
+    st.metric("规划项目数（“个”计，不含年度分解）", fmt.count(int(counted["count"].sum()), " 个"))
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, "规划项目", key="dl-projects")
+    _findings_for(["project_yearly_vs_scale"], "项目")
+
+
+def _findings_for(checks: list[str], what: str) -> None:
+    f = queries.findings(["plan"]).filter(pl.col("check_name").is_in(checks) | (pl.col("severity") == "unparsed"))
+    if f.is_empty():
+        st.success(f"数据质量：{what}的印刷合计、分项与正文说明相互一致，未发现问题。")
+        return
+    material = f.filter(pl.col("severity") == "material")
+    if material.height:
+        st.warning(f"数据质量：{what}有 {material.height} 处印刷合计与分项之和存在实质差异（公报原数保留，未作修改）。")
+    else:
+        st.info(f"数据质量：{what}有 {f.height} 处尾差（≤0.05 万元或比例末位），属四舍五入。")
+    with st.expander(f"数据质量发现（{f.height} 条）", expanded=bool(material.height)):
+        st.dataframe(
+            f.select(pl.col("severity").replace({"material": "实质差异", "rounding": "尾差", "unparsed": "无法解析"}).alias("级别"),
+                     pl.col("location").alias("位置"), pl.col("printed").alias("印刷值"), pl.col("computed").alias("计算值"),
+                     pl.col("difference").alias("差额"), pl.col("message").alias("说明")),
+            hide_index=True, width="stretch",
+        )

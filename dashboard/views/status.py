@@ -1,0 +1,64 @@
+"""数据状态: ETL runs, table row counts, data freshness and every data-quality finding."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import queries, shell
+from dashboard.export import download_buttons
+
+SEVERITY_ZH = {"material": "实质差异", "rounding": "尾差", "unparsed": "无法解析", "warning": "警告"}
+STATUS_ZH = {"success": "成功", "failed": "失败", "skipped": "跳过"}
+
+
+def render() -> None:
+    if not shell.setup():
+        return
+    shell.page_header("数据状态", "ETL 运行记录、各表行数、数据新鲜度与数据质量发现")
+    info = queries.warehouse_info()
+    runs = queries.run_log()
+    publishes = runs.filter(pl.col("source") == "publish")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("当前数据仓库生成时间", info.get("built_at", "—").replace("T", " "))
+    if publishes.height:
+        last = publishes.row(0, named=True)
+        c2.metric("最近一次 ETL", STATUS_ZH.get(last["status"], last["status"]), f"{last['started_at']:%Y-%m-%d %H:%M}", delta_color="off")
+        if last["status"] != "success":
+            st.error(f"最近一次 ETL 失败：{last['message']}。应用仍在使用上一版数据仓库（{info.get('built_at', '—')}）。")
+    c3.metric("运行次数", f"{publishes.height} 次")
+
+    st.subheader("运行记录")
+    table = runs.select(
+        pl.col("run_id").alias("运行编号"), pl.col("started_at").alias("开始"), pl.col("finished_at").alias("结束"),
+        pl.col("status").replace(STATUS_ZH).alias("状态"), pl.col("source").replace({"publish": "（整次运行）"}).alias("来源"),
+        pl.col("rows_in").alias("读入行数"), pl.col("rows_loaded").alias("载入行数"), pl.col("rows_rejected").alias("拒收行数"),
+        pl.col("message").alias("说明"),
+    ).head(200)
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, "ETL运行记录", key="dl-runs")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("数据新鲜度")
+        st.dataframe(queries.freshness().rename({"domain": "数据", "latest_date": "最新日期", "row_count": "行数"}), hide_index=True, width="stretch")
+    with right:
+        st.subheader("各表行数")
+        st.dataframe(queries.table_counts().rename({"table_name": "表", "row_count": "行数"}), hide_index=True, width="stretch")
+
+    st.subheader("数据质量发现")
+    findings = queries.findings()
+    severities = st.multiselect("级别", list(SEVERITY_ZH.values()), key="status_severity", placeholder="全部级别")
+    domains = sorted(findings["domain"].unique().to_list())
+    chosen_domains = st.multiselect("领域", domains, key="status_domains", placeholder="全部领域")
+    shown = findings.with_columns(pl.col("severity").replace(SEVERITY_ZH)).filter(
+        (pl.col("severity").is_in(severities) if severities else pl.lit(True)) & (pl.col("domain").is_in(chosen_domains) if chosen_domains else pl.lit(True))
+    )
+    counts = shown.group_by("severity").len().sort("severity")
+    st.caption("；".join(f"{r['severity']} {r['len']} 条" for r in counts.iter_rows(named=True)) or "没有数据质量发现。")
+    table = shown.select(
+        pl.col("severity").alias("级别"), pl.col("domain").alias("领域"), pl.col("location").alias("位置"), pl.col("printed").alias("印刷值"),
+        pl.col("computed").alias("计算值"), pl.col("difference").alias("差额"), pl.col("message").alias("说明"), pl.col("source").alias("来源文件"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, "数据质量发现", key="dl-findings")

@@ -1,0 +1,3 @@
+from dashboard.views.chronicle import render
+
+render()

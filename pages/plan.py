@@ -1,0 +1,3 @@
+from dashboard.views.plan import render
+
+render()

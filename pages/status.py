@@ -1,0 +1,3 @@
+from dashboard.views.status import render
+
+render()
