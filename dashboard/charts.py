@@ -17,8 +17,15 @@ def _style(fig, title: str):
 def investment_by_year(df: pl.DataFrame):
     """df: year, source, amount_wan (parts only). Stacked bars in 亿元."""
     d = df.with_columns(亿元=pl.col("amount_wan") / 10_000, 年度=pl.col("year").cast(pl.Utf8)).rename({"source": "资金来源"})
-    fig = px.bar(d.to_pandas(), x="年度", y="亿元", color="资金来源", color_discrete_map=SOURCE_COLORS,
-                 category_orders={"资金来源": list(SOURCE_COLORS)}, text_auto=".1f")
+    fig = px.bar(
+        d.to_pandas(),
+        x="年度",
+        y="亿元",
+        color="资金来源",
+        color_discrete_map=SOURCE_COLORS,
+        category_orders={"资金来源": list(SOURCE_COLORS)},
+        text_auto=".1f",
+    )
     fig.update_yaxes(title="投资额（亿元）")
     return _style(fig, "分年度规划投资（按资金来源，亿元）")
 
@@ -27,8 +34,15 @@ def category_by_source(df: pl.DataFrame, title: str):
     """df: category, source, amount_wan (parts only). Horizontal stacked bars in 亿元."""
     order = df.group_by("category").agg(pl.col("amount_wan").sum()).sort("amount_wan")["category"].to_list()
     d = df.with_columns(亿元=pl.col("amount_wan") / 10_000).rename({"source": "资金来源", "category": "类别"})
-    fig = px.bar(d.to_pandas(), y="类别", x="亿元", color="资金来源", orientation="h", color_discrete_map=SOURCE_COLORS,
-                 category_orders={"类别": order[::-1], "资金来源": list(SOURCE_COLORS)})
+    fig = px.bar(
+        d.to_pandas(),
+        y="类别",
+        x="亿元",
+        color="资金来源",
+        orientation="h",
+        color_discrete_map=SOURCE_COLORS,
+        category_orders={"类别": order[::-1], "资金来源": list(SOURCE_COLORS)},
+    )
     fig.update_xaxes(title="投资额（亿元）")
     fig.update_yaxes(title="")
     return _style(fig, title)

@@ -44,8 +44,19 @@ def safe_filename(*parts: str) -> str:
 def download_buttons(df: pl.DataFrame, basename: str, key: str) -> None:
     """CSV and XLSX buttons for the rows of df; basename says what and which filter."""
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(f"下载 CSV（{df.height} 行）", to_csv_bytes(df), file_name=f"{safe_filename(basename)}.csv",
-                       mime="text/csv", key=f"{key}-csv", disabled=df.is_empty())
-    c2.download_button("下载 Excel", to_xlsx_bytes(df), file_name=f"{safe_filename(basename)}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
-                       disabled=df.is_empty())
+    c1.download_button(
+        f"下载 CSV（{df.height} 行）",
+        to_csv_bytes(df),
+        file_name=f"{safe_filename(basename)}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        disabled=df.is_empty(),
+    )
+    c2.download_button(
+        "下载 Excel",
+        to_xlsx_bytes(df),
+        file_name=f"{safe_filename(basename)}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+        disabled=df.is_empty(),
+    )

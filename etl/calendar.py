@@ -23,8 +23,13 @@ from etl.config import CALENDAR_END, CALENDAR_START, REFERENCE_DIR
 log = logging.getLogger(__name__)
 
 HOLIDAY_NAMES_ZH = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节", "National Day": "国庆节",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
 
@@ -46,11 +51,15 @@ def load_overrides(path: Path | None = None) -> pl.DataFrame:
     bad = parsed.with_row_index("row", offset=2).filter(pl.col("d").is_null() | ~pl.col("kind").is_in(["holiday", "workday"]))
     if bad.height:
         r = bad.row(0, named=True)
-        raise ValueError(f"{path.name}: row {r['row']}, column date/kind: expected YYYY-MM-DD and holiday|workday, got {r['date']!r}, {r['kind']!r}")
+        raise ValueError(
+            f"{path.name}: row {r['row']}, column date/kind: expected YYYY-MM-DD and holiday|workday, got {r['date']!r}, {r['kind']!r}"
+        )
     return parsed.select(pl.col("d").alias("date"), "kind", "name")
 
 
-def build_calendar(start: str = CALENDAR_START, end: str = CALENDAR_END, overrides: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list[dict]]:
+def build_calendar(
+    start: str = CALENDAR_START, end: str = CALENDAR_END, overrides: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, list[dict]]:
     """Returns (calendar, warning findings)."""
     overrides = load_overrides() if overrides is None else overrides
     package = _package_days()
@@ -64,38 +73,71 @@ def build_calendar(start: str = CALENDAR_START, end: str = CALENDAR_END, overrid
         pl.DataFrame({"date": pl.date_range(dt.date.fromisoformat(start), dt.date.fromisoformat(end), "1d", eager=True)})
         .join(days, on="date", how="left")
         .with_columns(
-            year=pl.col("date").dt.year(), month=pl.col("date").dt.month(), quarter=pl.col("date").dt.quarter(),
+            year=pl.col("date").dt.year(),
+            month=pl.col("date").dt.month(),
+            quarter=pl.col("date").dt.quarter(),
             weekday=pl.col("date").dt.weekday(),
         )
         .with_columns(
             is_weekend=pl.col("weekday") >= 6,
-            calendar_source=pl.when(pl.col("year").is_in(list(override_years))).then(pl.lit("override"))
-            .when(pl.col("year").is_in(list(package_years))).then(pl.lit("chinesecalendar"))
+            calendar_source=pl.when(pl.col("year").is_in(list(override_years)))
+            .then(pl.lit("override"))
+            .when(pl.col("year").is_in(list(package_years)))
+            .then(pl.lit("chinesecalendar"))
             .otherwise(pl.lit("weekends_only")),
         )
         .with_columns(
-            is_workday=pl.when(pl.col("kind") == "workday").then(True)
-            .when(pl.col("kind") == "holiday").then(False)
+            is_workday=pl.when(pl.col("kind") == "workday")
+            .then(True)
+            .when(pl.col("kind") == "holiday")
+            .then(False)
             .otherwise(~pl.col("is_weekend")),
         )
         .with_columns(
-            day_kind=pl.when(pl.col("kind") == "workday").then(pl.lit("调休上班"))
-            .when(pl.col("kind") == "holiday").then(pl.lit("法定节假日"))
-            .when(pl.col("is_weekend")).then(pl.lit("周末"))
+            day_kind=pl.when(pl.col("kind") == "workday")
+            .then(pl.lit("调休上班"))
+            .when(pl.col("kind") == "holiday")
+            .then(pl.lit("法定节假日"))
+            .when(pl.col("is_weekend"))
+            .then(pl.lit("周末"))
             .otherwise(pl.lit("工作日")),
             holiday_name=pl.col("name"),
             workday_no=pl.col("is_workday").cast(pl.Int32).cum_sum(),
             month_start=pl.col("date").dt.truncate("1mo"),
         )
-        .select("date", "year", "month", "quarter", "month_start", "weekday", "is_weekend", "is_workday", "day_kind",
-                "holiday_name", "workday_no", "calendar_source")
+        .select(
+            "date",
+            "year",
+            "month",
+            "quarter",
+            "month_start",
+            "weekday",
+            "is_weekend",
+            "is_workday",
+            "day_kind",
+            "holiday_name",
+            "workday_no",
+            "calendar_source",
+        )
     )
     warnings = []
     for year in cal.filter(pl.col("calendar_source") == "weekends_only")["year"].unique().sort().to_list():
-        msg = (f"{year} 年不在 chinesecalendar 的覆盖范围内（已知 {min(package_years)}–{max(package_years)} 年），"
-               f"按仅周末休息计算工作日；请在 warehouse/reference/holidays_override.csv 中补充该年节假日与调休")
+        msg = (
+            f"{year} 年不在 chinesecalendar 的覆盖范围内（已知 {min(package_years)}–{max(package_years)} 年），"
+            f"按仅周末休息计算工作日；请在 warehouse/reference/holidays_override.csv 中补充该年节假日与调休"
+        )
         log.warning("calendar: %s", msg)
-        warnings.append({"domain": "calendar", "source": "chinesecalendar", "location": f"calendar {year}", "printed": None,
-                         "computed": None, "difference": None, "severity": "warning", "check_name": "calendar_fallback",
-                         "message": msg})
+        warnings.append(
+            {
+                "domain": "calendar",
+                "source": "chinesecalendar",
+                "location": f"calendar {year}",
+                "printed": None,
+                "computed": None,
+                "difference": None,
+                "severity": "warning",
+                "check_name": "calendar_fallback",
+                "message": msg,
+            }
+        )
     return cal, warnings

@@ -25,8 +25,15 @@ from etl.sources.gazette.checks import FINDING_SCHEMA
 log = logging.getLogger("etl")
 
 RUN_SCHEMA = {
-    "run_id": pl.Utf8, "started_at": pl.Datetime("us"), "finished_at": pl.Datetime("us"), "status": pl.Utf8, "source": pl.Utf8,
-    "rows_in": pl.Int64, "rows_loaded": pl.Int64, "rows_rejected": pl.Int64, "message": pl.Utf8,
+    "run_id": pl.Utf8,
+    "started_at": pl.Datetime("us"),
+    "finished_at": pl.Datetime("us"),
+    "status": pl.Utf8,
+    "source": pl.Utf8,
+    "rows_in": pl.Int64,
+    "rows_loaded": pl.Int64,
+    "rows_rejected": pl.Int64,
+    "message": pl.Utf8,
 }
 
 
@@ -90,8 +97,9 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
             sources.append(_source_row(path.name, "failed", 0, 0, 0, str(e)))
             raise RunFailed(str(e)) from e
         parsed.append(res)
-        sources.append(_source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected,
-                                   f"公报 {res.issue}：{_summary(res)}"))
+        sources.append(
+            _source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected, f"公报 {res.issue}：{_summary(res)}")
+        )
         log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), path.name, res.issue, _summary(res))
     issues = [r.issue for r in parsed]
     dupes = {i for i in issues if issues.count(i) > 1}
@@ -107,9 +115,19 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     finished = dt.datetime.now()
     current = pl.DataFrame(
         [{**s, "run_id": run_id, "started_at": started, "finished_at": finished} for s in sources]
-        + [{"run_id": run_id, "started_at": started, "finished_at": finished, "status": "success", "source": "publish",
-            "rows_in": sum(s["rows_in"] for s in sources), "rows_loaded": sum(s["rows_loaded"] for s in sources),
-            "rows_rejected": sum(s["rows_rejected"] for s in sources), "message": f"warehouse {db.name} published"}],
+        + [
+            {
+                "run_id": run_id,
+                "started_at": started,
+                "finished_at": finished,
+                "status": "success",
+                "source": "publish",
+                "rows_in": sum(s["rows_in"] for s in sources),
+                "rows_loaded": sum(s["rows_loaded"] for s in sources),
+                "rows_rejected": sum(s["rows_rejected"] for s in sources),
+                "message": f"warehouse {db.name} published",
+            }
+        ],
         schema=RUN_SCHEMA,
     )
     previous = lake.read_run_log(lake_dir)
@@ -124,8 +142,10 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
 
 def _summary(res: GazetteResult) -> str:
     t = res.tables
-    return (f"{t['gazette_document'].height} 份文件、{t['plan_indicator'].height} 项指标、{t['chronicle_event'].height} 条大事记、"
-            f"{t['hotline_line'].height} 条热线、{res.findings.height} 条数据质量发现")
+    return (
+        f"{t['gazette_document'].height} 份文件、{t['plan_indicator'].height} 项指标、{t['chronicle_event'].height} 条大事记、"
+        f"{t['hotline_line'].height} 条热线、{res.findings.height} 条数据质量发现"
+    )
 
 
 def _source_row(source, status, rows_in, loaded, rejected, message) -> dict:
@@ -135,8 +155,19 @@ def _source_row(source, status, rows_in, loaded, rejected, message) -> dict:
 def _log_failure(lake_dir: Path, run_id: str, started, sources: list[dict], message: str) -> None:
     finished = dt.datetime.now()
     rows = [{**s, "run_id": run_id, "started_at": started, "finished_at": finished} for s in sources]
-    rows.append({"run_id": run_id, "started_at": started, "finished_at": finished, "status": "failed", "source": "publish",
-                 "rows_in": None, "rows_loaded": None, "rows_rejected": None, "message": message})
+    rows.append(
+        {
+            "run_id": run_id,
+            "started_at": started,
+            "finished_at": finished,
+            "status": "failed",
+            "source": "publish",
+            "rows_in": None,
+            "rows_loaded": None,
+            "rows_rejected": None,
+            "message": message,
+        }
+    )
     try:
         lake.append_run_log(lake_dir, run_id, pl.DataFrame(rows, schema=RUN_SCHEMA))
     except OSError:

@@ -37,8 +37,9 @@ def named_checks() -> list[tuple[str, str]]:
     return [(parts[i], parts[i + 1].strip().rstrip(";")) for i in range(1, len(parts), 2)]
 
 
-def build(target: Path, lake_dir: Path, calendar: pl.DataFrame, extra_findings: pl.DataFrame, runs: pl.DataFrame,
-          info: dict[str, str]) -> Path:
+def build(
+    target: Path, lake_dir: Path, calendar: pl.DataFrame, extra_findings: pl.DataFrame, runs: pl.DataFrame, info: dict[str, str]
+) -> Path:
     """Build the warehouse into a temporary file next to target; returns its path (not yet swapped in)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
@@ -84,7 +85,9 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info) -> None:
         "FROM hotline_line WHERE department IS NOT NULL"
     )
     con.execute("INSERT INTO etl_run BY NAME SELECT * FROM src_runs")
-    con.executemany("INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": SCHEMA_VERSION}.items()])
+    con.executemany(
+        "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": SCHEMA_VERSION}.items()]
+    )
     con.execute(sql_file("views.sql"))
 
 
@@ -101,7 +104,10 @@ def run_checks(con) -> None:
 def table_counts(db: Path) -> list[tuple[str, int]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()
+        ]
         return [(t, con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables]
     finally:
         con.close()

@@ -53,8 +53,9 @@ def findings(domains: list[str] | None = None) -> pl.DataFrame:
 
 
 def chronicle_events(start: dt.date, end: dt.date, types=(), leaders=(), counties=(), keyword: str = "") -> pl.DataFrame:
-    return run("chronicle_events", start=start, end=end, types=list(types), leaders=list(leaders), counties=list(counties),
-               keyword=keyword.strip())
+    return run(
+        "chronicle_events", start=start, end=end, types=list(types), leaders=list(leaders), counties=list(counties), keyword=keyword.strip()
+    )
 
 
 def chronicle_options() -> pl.DataFrame:

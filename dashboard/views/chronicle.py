@@ -36,8 +36,17 @@ def render() -> None:
     keyword = c5.text_input("关键词", key="chr_keyword", placeholder="如：招商、乡村振兴、安全生产")
 
     events = queries.chronicle_events(start, end, chosen_types, [labels[x] for x in chosen_leaders], chosen_counties, keyword)
-    scope = " · ".join(x for x in [f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}", "、".join(chosen_counties), "、".join(labels[x] for x in chosen_leaders),
-                                   "、".join(chosen_types), f"含“{keyword.strip()}”" if keyword.strip() else ""] if x)
+    scope = " · ".join(
+        x
+        for x in [
+            f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}",
+            "、".join(chosen_counties),
+            "、".join(labels[x] for x in chosen_leaders),
+            "、".join(chosen_types),
+            f"含“{keyword.strip()}”" if keyword.strip() else "",
+        ]
+        if x
+    )
     st.caption(f"当前筛选：{scope}")
 
     m1, m2, m3 = st.columns(3)
@@ -55,13 +64,19 @@ def render() -> None:
     g2.plotly_chart(charts.bar_counts(by_type, "事件类型", "事件数", "按事件类型"), width="stretch", key="chr-type")
     by_county = queries.count_by(events, "counties", "县区")
     if by_county.height:
-        st.plotly_chart(charts.bar_counts(by_county, "县区", "事件数", "县（市、区）被提及次数", horizontal=False), width="stretch", key="chr-county")
+        st.plotly_chart(
+            charts.bar_counts(by_county, "县区", "事件数", "县（市、区）被提及次数", horizontal=False), width="stretch", key="chr-county"
+        )
     else:
         st.caption("筛选出的大事记未提及具体县（市、区）。")
 
     table = events.select(
-        pl.col("date_start").alias("开始日期"), pl.col("date_end").alias("结束日期"), pl.col("event_type").alias("事件类型"),
-        pl.col("leaders").list.join("、").alias("领导"), pl.col("counties").list.join("、").alias("县区"), pl.col("text").alias("内容"),
+        pl.col("date_start").alias("开始日期"),
+        pl.col("date_end").alias("结束日期"),
+        pl.col("event_type").alias("事件类型"),
+        pl.col("leaders").list.join("、").alias("领导"),
+        pl.col("counties").list.join("、").alias("县区"),
+        pl.col("text").alias("内容"),
         pl.col("event_id").alias("编号"),
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config={"内容": st.column_config.TextColumn("内容", width="large")})

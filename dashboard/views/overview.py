@@ -17,8 +17,12 @@ def render() -> None:
 
     st.subheader("乡村振兴衔接规划（2021—2025年）")
     a, b, d = st.columns(3)
-    a.metric("主要指标", fmt.count(c["indicators"], " 项"), f"约束性 {c['binding_indicators']} 项 · 预期性 {c['indicators'] - c['binding_indicators']} 项",
-             delta_color="off")
+    a.metric(
+        "主要指标",
+        fmt.count(c["indicators"], " 项"),
+        f"约束性 {c['binding_indicators']} 项 · 预期性 {c['indicators'] - c['binding_indicators']} 项",
+        delta_color="off",
+    )
     b.metric("规划总投资（印刷合计）", fmt.wan_yuan(c["plan_total_wan"]))
     if c["plan_total_wan"] is not None and c["plan_parts_wan"] is not None:
         gap = c["plan_total_wan"] - c["plan_parts_wan"]
@@ -32,8 +36,21 @@ def render() -> None:
     lines = queries.hotline_lines()
     if lines.height:
         with st.expander("归并清单（附件1）"):
-            st.dataframe(lines.rename({"merge_type": "归并方式", "group_seq": "序号", "name": "名称", "numbers": "号码", "department": "责任单位",
-                                       "note": "备注", "issue": "公报期号"}), hide_index=True, width="stretch")
+            st.dataframe(
+                lines.rename(
+                    {
+                        "merge_type": "归并方式",
+                        "group_seq": "序号",
+                        "name": "名称",
+                        "numbers": "号码",
+                        "department": "责任单位",
+                        "note": "备注",
+                        "issue": "公报期号",
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
     st.subheader("大事记")
     a, b, d = st.columns(3)
@@ -43,8 +60,17 @@ def render() -> None:
     d.metric("覆盖日期", f"{span['first_date']:%m-%d} 至 {span['last_date']:%m-%d}" if span["events"] else "—")
     counties = queries.county_event_counts()
     if counties["events"].sum():
-        st.plotly_chart(charts.bar_counts(counties.select(pl.col("county").alias("县区"), pl.col("events").alias("事件数")), "县区", "事件数",
-                                          "大事记中各县（市、区）被提及次数", horizontal=False), width="stretch", key="ov-county")
+        st.plotly_chart(
+            charts.bar_counts(
+                counties.select(pl.col("county").alias("县区"), pl.col("events").alias("事件数")),
+                "县区",
+                "事件数",
+                "大事记中各县（市、区）被提及次数",
+                horizontal=False,
+            ),
+            width="stretch",
+            key="ov-county",
+        )
     link("chronicle", "查看大事记 →")
 
     st.subheader("数据质量")
@@ -54,7 +80,15 @@ def render() -> None:
     link("status", "查看数据状态 →")
 
     with st.expander(f"本期公报文件（{c['documents']} 份）与人事任免"):
-        st.dataframe(queries.documents().rename({"issue": "期号", "doc_no": "文号", "title": "标题", "issued_on": "印发日期"}), hide_index=True,
-                     width="stretch")
-        st.dataframe(queries.personnel().rename({"doc_no": "文号", "issued_on": "印发日期", "name": "姓名", "action": "任/免", "post": "职务",
-                                                 "issue": "期号"}), hide_index=True, width="stretch")
+        st.dataframe(
+            queries.documents().rename({"issue": "期号", "doc_no": "文号", "title": "标题", "issued_on": "印发日期"}),
+            hide_index=True,
+            width="stretch",
+        )
+        st.dataframe(
+            queries.personnel().rename(
+                {"doc_no": "文号", "issued_on": "印发日期", "name": "姓名", "action": "任/免", "post": "职务", "issue": "期号"}
+            ),
+            hide_index=True,
+            width="stretch",
+        )

@@ -8,8 +8,15 @@ import streamlit as st
 from dashboard import charts, fmt, queries, shell
 from dashboard.export import download_buttons
 
-INDICATOR_COLUMNS = {"seq": "序号", "section": "类别", "name": "指标", "unit": "单位", "baseline_text": "2020年基期",
-                     "target_text": "2025年目标", "binding": "指标属性"}
+INDICATOR_COLUMNS = {
+    "seq": "序号",
+    "section": "类别",
+    "name": "指标",
+    "unit": "单位",
+    "baseline_text": "2020年基期",
+    "target_text": "2025年目标",
+    "binding": "指标属性",
+}
 ALL_YEARS = "2021—2025年合计"
 
 
@@ -18,7 +25,10 @@ def render() -> None:
         return
     ind = queries.plan_indicators()
     doc = ind["doc_no"][0] if ind.height else ""
-    shell.page_header("规划指标", f"曲靖市巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划（2021—2025年）· 来源：{doc}（公报 {ind['issue'][0] if ind.height else ''}）")
+    shell.page_header(
+        "规划指标",
+        f"曲靖市巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划（2021—2025年）· 来源：{doc}（公报 {ind['issue'][0] if ind.height else ''}）",
+    )
     tab_ind, tab_inv, tab_proj = st.tabs(["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"])
     with tab_ind:
         indicators(ind)
@@ -46,7 +56,9 @@ def indicators(ind: pl.DataFrame) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
     mixed = shown.filter(pl.col("unit_mixed"))
     for r in mixed.iter_rows(named=True):
-        st.caption(f"注：指标 {r['seq']}“{r['name']}”的单位为“{r['unit']}”，基期 {r['baseline_text']} 与目标 {r['target_text']} 单位不同，按公报原文列示，不作换算。")
+        st.caption(
+            f"注：指标 {r['seq']}“{r['name']}”的单位为“{r['unit']}”，基期 {r['baseline_text']} 与目标 {r['target_text']} 单位不同，按公报原文列示，不作换算。"
+        )
     download_buttons(table, f"规划指标_{'-'.join(binding) or '全部'}", key="dl-indicators")
     _findings_for(["indicator_count"], "指标")
 
@@ -72,8 +84,11 @@ def investment(inv: pl.DataFrame) -> None:
     period = st.selectbox("查看年度", periods, key="plan_period")
     sel = inv.filter(pl.col("year").is_null()) if period == ALL_YEARS else inv.filter(pl.col("year") == int(period))
     sel_parts = sel.filter((pl.col("category") != "合计") & (pl.col("source") != "合计"))
-    st.plotly_chart(charts.category_by_source(sel_parts, f"{period if period == ALL_YEARS else period + '年'}：各类别投资构成（亿元）"),
-                    width="stretch", key="inv-cat")
+    st.plotly_chart(
+        charts.category_by_source(sel_parts, f"{period if period == ALL_YEARS else period + '年'}：各类别投资构成（亿元）"),
+        width="stretch",
+        key="inv-cat",
+    )
 
     st.markdown(f"**公报原表（{period if period == ALL_YEARS else period + '年'}，万元，含印刷合计）**")
     printed = (
@@ -82,11 +97,23 @@ def investment(inv: pl.DataFrame) -> None:
         .drop("category_no")
         .rename({"category": "项目分类"})
     )
-    st.dataframe(printed, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(c, format="%.2f") for c in printed.columns if c != "项目分类"})
+    st.dataframe(
+        printed,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(c, format="%.2f") for c in printed.columns if c != "项目分类"},
+    )
     download_buttons(printed, f"规划投资_{period}", key="dl-investment")
-    _findings_for(["investment_row_total", "investment_column_total", "investment_years_vs_total", "investment_text_vs_table",
-                   "investment_text_share"], "投资表")
+    _findings_for(
+        [
+            "investment_row_total",
+            "investment_column_total",
+            "investment_years_vs_total",
+            "investment_text_vs_table",
+            "investment_text_share",
+        ],
+        "投资表",
+    )
 
 
 def projects(proj: pl.DataFrame) -> None:
@@ -98,9 +125,15 @@ def projects(proj: pl.DataFrame) -> None:
     chosen = st.multiselect("专栏", list(labels), key="plan_columns", placeholder="全部专栏")
     shown = proj.filter(pl.col("column_no").is_in([labels[c] for c in chosen])) if chosen else proj
     table = shown.select(
-        pl.format("专栏{}", "column_no").alias("专栏"), pl.col("group_name").alias("分组"), pl.col("subgroup").alias("子项"),
-        pl.col("item").alias("项目"), pl.col("year").alias("年度"), pl.col("count").alias("数量"), pl.col("unit").alias("单位"),
-        pl.col("scale_text").alias("规模/说明"), pl.col("printed").alias("公报原文"),
+        pl.format("专栏{}", "column_no").alias("专栏"),
+        pl.col("group_name").alias("分组"),
+        pl.col("subgroup").alias("子项"),
+        pl.col("item").alias("项目"),
+        pl.col("year").alias("年度"),
+        pl.col("count").alias("数量"),
+        pl.col("unit").alias("单位"),
+        pl.col("scale_text").alias("规模/说明"),
+        pl.col("printed").alias("公报原文"),
     )
     counted = shown.filter(pl.col("year").is_null() & (pl.col("unit") == "个"))
     st.metric("规划项目数（“个”计，不含年度分解）", fmt.count(int(counted["count"].sum()), " 个"))
@@ -121,8 +154,14 @@ def _findings_for(checks: list[str], what: str) -> None:
         st.info(f"数据质量：{what}有 {f.height} 处尾差（≤0.05 万元或比例末位），属四舍五入。")
     with st.expander(f"数据质量发现（{f.height} 条）", expanded=bool(material.height)):
         st.dataframe(
-            f.select(pl.col("severity").replace({"material": "实质差异", "rounding": "尾差", "unparsed": "无法解析"}).alias("级别"),
-                     pl.col("location").alias("位置"), pl.col("printed").alias("印刷值"), pl.col("computed").alias("计算值"),
-                     pl.col("difference").alias("差额"), pl.col("message").alias("说明")),
-            hide_index=True, width="stretch",
+            f.select(
+                pl.col("severity").replace({"material": "实质差异", "rounding": "尾差", "unparsed": "无法解析"}).alias("级别"),
+                pl.col("location").alias("位置"),
+                pl.col("printed").alias("印刷值"),
+                pl.col("computed").alias("计算值"),
+                pl.col("difference").alias("差额"),
+                pl.col("message").alias("说明"),
+            ),
+            hide_index=True,
+            width="stretch",
         )

@@ -30,9 +30,14 @@ def render() -> None:
 
     st.subheader("运行记录")
     table = runs.select(
-        pl.col("run_id").alias("运行编号"), pl.col("started_at").alias("开始"), pl.col("finished_at").alias("结束"),
-        pl.col("status").replace(STATUS_ZH).alias("状态"), pl.col("source").replace({"publish": "（整次运行）"}).alias("来源"),
-        pl.col("rows_in").alias("读入行数"), pl.col("rows_loaded").alias("载入行数"), pl.col("rows_rejected").alias("拒收行数"),
+        pl.col("run_id").alias("运行编号"),
+        pl.col("started_at").alias("开始"),
+        pl.col("finished_at").alias("结束"),
+        pl.col("status").replace(STATUS_ZH).alias("状态"),
+        pl.col("source").replace({"publish": "（整次运行）"}).alias("来源"),
+        pl.col("rows_in").alias("读入行数"),
+        pl.col("rows_loaded").alias("载入行数"),
+        pl.col("rows_rejected").alias("拒收行数"),
         pl.col("message").alias("说明"),
     ).head(200)
     st.dataframe(table, hide_index=True, width="stretch")
@@ -41,7 +46,9 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("数据新鲜度")
-        st.dataframe(queries.freshness().rename({"domain": "数据", "latest_date": "最新日期", "row_count": "行数"}), hide_index=True, width="stretch")
+        st.dataframe(
+            queries.freshness().rename({"domain": "数据", "latest_date": "最新日期", "row_count": "行数"}), hide_index=True, width="stretch"
+        )
     with right:
         st.subheader("各表行数")
         st.dataframe(queries.table_counts().rename({"table_name": "表", "row_count": "行数"}), hide_index=True, width="stretch")
@@ -52,13 +59,20 @@ def render() -> None:
     domains = sorted(findings["domain"].unique().to_list())
     chosen_domains = st.multiselect("领域", domains, key="status_domains", placeholder="全部领域")
     shown = findings.with_columns(pl.col("severity").replace(SEVERITY_ZH)).filter(
-        (pl.col("severity").is_in(severities) if severities else pl.lit(True)) & (pl.col("domain").is_in(chosen_domains) if chosen_domains else pl.lit(True))
+        (pl.col("severity").is_in(severities) if severities else pl.lit(True))
+        & (pl.col("domain").is_in(chosen_domains) if chosen_domains else pl.lit(True))
     )
     counts = shown.group_by("severity").len().sort("severity")
     st.caption("；".join(f"{r['severity']} {r['len']} 条" for r in counts.iter_rows(named=True)) or "没有数据质量发现。")
     table = shown.select(
-        pl.col("severity").alias("级别"), pl.col("domain").alias("领域"), pl.col("location").alias("位置"), pl.col("printed").alias("印刷值"),
-        pl.col("computed").alias("计算值"), pl.col("difference").alias("差额"), pl.col("message").alias("说明"), pl.col("source").alias("来源文件"),
+        pl.col("severity").alias("级别"),
+        pl.col("domain").alias("领域"),
+        pl.col("location").alias("位置"),
+        pl.col("printed").alias("印刷值"),
+        pl.col("computed").alias("计算值"),
+        pl.col("difference").alias("差额"),
+        pl.col("message").alias("说明"),
+        pl.col("source").alias("来源文件"),
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "数据质量发现", key="dl-findings")

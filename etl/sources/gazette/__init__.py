@@ -19,31 +19,92 @@ from etl.sources.gazette.text import GazetteFormatError, compact, find_issue, re
 __all__ = ["GazetteFormatError", "GazetteResult", "is_gazette", "parse_gazette"]
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "gazette_document": {"issue": pl.Utf8, "doc_no": pl.Utf8, "doc_type": pl.Utf8, "title": pl.Utf8, "issued_on": pl.Date, "source_line": pl.Int64},
+    "gazette_document": {
+        "issue": pl.Utf8,
+        "doc_no": pl.Utf8,
+        "doc_type": pl.Utf8,
+        "title": pl.Utf8,
+        "issued_on": pl.Date,
+        "source_line": pl.Int64,
+    },
     "plan_indicator": {
-        "issue": pl.Utf8, "seq": pl.Int64, "section": pl.Utf8, "name": pl.Utf8, "unit": pl.Utf8, "baseline_text": pl.Utf8,
-        "target_text": pl.Utf8, "baseline_value": pl.Float64, "target_value": pl.Float64, "comparator": pl.Utf8,
-        "binding": pl.Utf8, "baseline_year": pl.Int64, "target_year": pl.Int64, "unit_mixed": pl.Boolean,
-        "doc_no": pl.Utf8, "source_line": pl.Int64,
+        "issue": pl.Utf8,
+        "seq": pl.Int64,
+        "section": pl.Utf8,
+        "name": pl.Utf8,
+        "unit": pl.Utf8,
+        "baseline_text": pl.Utf8,
+        "target_text": pl.Utf8,
+        "baseline_value": pl.Float64,
+        "target_value": pl.Float64,
+        "comparator": pl.Utf8,
+        "binding": pl.Utf8,
+        "baseline_year": pl.Int64,
+        "target_year": pl.Int64,
+        "unit_mixed": pl.Boolean,
+        "doc_no": pl.Utf8,
+        "source_line": pl.Int64,
     },
     "plan_investment": {
-        "issue": pl.Utf8, "column_no": pl.Int64, "year": pl.Int64, "period_start": pl.Int64, "period_end": pl.Int64,
-        "category_no": pl.Int64, "category": pl.Utf8, "source": pl.Utf8, "amount_wan": pl.Float64, "amount_text": pl.Utf8,
-        "doc_no": pl.Utf8, "source_line": pl.Int64,
+        "issue": pl.Utf8,
+        "column_no": pl.Int64,
+        "year": pl.Int64,
+        "period_start": pl.Int64,
+        "period_end": pl.Int64,
+        "category_no": pl.Int64,
+        "category": pl.Utf8,
+        "source": pl.Utf8,
+        "amount_wan": pl.Float64,
+        "amount_text": pl.Utf8,
+        "doc_no": pl.Utf8,
+        "source_line": pl.Int64,
     },
     "plan_project": {
-        "issue": pl.Utf8, "column_no": pl.Int64, "group_name": pl.Utf8, "subgroup": pl.Utf8, "item": pl.Utf8, "count": pl.Float64,
-        "unit": pl.Utf8, "scale_text": pl.Utf8, "year": pl.Int64, "printed": pl.Utf8, "doc_no": pl.Utf8, "source_line": pl.Int64,
+        "issue": pl.Utf8,
+        "column_no": pl.Int64,
+        "group_name": pl.Utf8,
+        "subgroup": pl.Utf8,
+        "item": pl.Utf8,
+        "count": pl.Float64,
+        "unit": pl.Utf8,
+        "scale_text": pl.Utf8,
+        "year": pl.Int64,
+        "printed": pl.Utf8,
+        "doc_no": pl.Utf8,
+        "source_line": pl.Int64,
     },
     "hotline_line": {
-        "issue": pl.Utf8, "group_seq": pl.Int64, "name": pl.Utf8, "numbers": pl.List(pl.Utf8), "numbers_text": pl.Utf8,
-        "department": pl.Utf8, "merge_type": pl.Utf8, "note": pl.Utf8, "note_printed": pl.Boolean, "group_note": pl.Utf8,
-        "doc_no": pl.Utf8, "source_line": pl.Int64,
+        "issue": pl.Utf8,
+        "group_seq": pl.Int64,
+        "name": pl.Utf8,
+        "numbers": pl.List(pl.Utf8),
+        "numbers_text": pl.Utf8,
+        "department": pl.Utf8,
+        "merge_type": pl.Utf8,
+        "note": pl.Utf8,
+        "note_printed": pl.Boolean,
+        "group_note": pl.Utf8,
+        "doc_no": pl.Utf8,
+        "source_line": pl.Int64,
     },
-    "personnel_change": {"issue": pl.Utf8, "doc_no": pl.Utf8, "name": pl.Utf8, "action": pl.Utf8, "post": pl.Utf8, "text": pl.Utf8, "source_line": pl.Int64},
+    "personnel_change": {
+        "issue": pl.Utf8,
+        "doc_no": pl.Utf8,
+        "name": pl.Utf8,
+        "action": pl.Utf8,
+        "post": pl.Utf8,
+        "text": pl.Utf8,
+        "source_line": pl.Int64,
+    },
     "chronicle_event": {
-        "event_id": pl.Utf8, "issue": pl.Utf8, "date_start": pl.Date, "date_end": pl.Date, "text": pl.Utf8,
-        "event_type": pl.Utf8, "pieces": pl.UInt32, "source_line": pl.Int64,
+        "event_id": pl.Utf8,
+        "issue": pl.Utf8,
+        "date_start": pl.Date,
+        "date_end": pl.Date,
+        "text": pl.Utf8,
+        "event_type": pl.Utf8,
+        "pieces": pl.UInt32,
+        "source_line": pl.Int64,
     },
     "chronicle_event_leader": {"event_id": pl.Utf8, "issue": pl.Utf8, "leader": pl.Utf8},
     "chronicle_event_county": {"event_id": pl.Utf8, "issue": pl.Utf8, "county": pl.Utf8, "county_key": pl.Utf8},
@@ -72,19 +133,30 @@ class GazetteResult:
         return self.findings.filter(pl.col("severity") == "unparsed").height
 
 
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
 def is_gazette(path: Path) -> bool:
     if path.suffix.lower() != ".txt":
         return False
-    head = path.read_bytes()[:4000].decode("utf-8", errors="ignore")
-    return "公报" in compact(head)
+    head = path.read_bytes()[:4000]
+    return any("公报" in compact(head.decode(enc, errors="ignore")) for enc in ENCODINGS)
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM) or GB18030/GBK, the two encodings the gazette is published in."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise GazetteFormatError(f"{source}: neither UTF-8 nor GB18030 text (undecodable byte at offset {e.start})") from e
 
 
 def parse_gazette(path: Path) -> GazetteResult:
     source = path.name
-    try:
-        raw = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise GazetteFormatError(f"{source}: not UTF-8 text (byte {e.start}); save the gazette as UTF-8") from e
+    raw = decode(path.read_bytes(), source)
     lines = read_lines(raw)
     year, month = find_issue(lines, source)
     issue = f"{year:04d}-{month:02d}"
@@ -173,7 +245,11 @@ def parse_gazette(path: Path) -> GazetteResult:
 
 def _frame(name: str, data, issue: str) -> pl.DataFrame:
     schema = SCHEMAS[name]
-    df = data if isinstance(data, pl.DataFrame) else pl.DataFrame(data, schema={k: v for k, v in schema.items() if k != "issue"} if not data else None, infer_schema_length=None)
+    df = (
+        data
+        if isinstance(data, pl.DataFrame)
+        else pl.DataFrame(data, schema={k: v for k, v in schema.items() if k != "issue"} if not data else None, infer_schema_length=None)
+    )
     df = df.with_columns(issue=pl.lit(issue))
     return df.select(pl.col(c).cast(t) if c in df.columns else pl.lit(None, dtype=t).alias(c) for c, t in schema.items())
 
@@ -191,9 +267,16 @@ def _indicator_count_findings(lines, cols, indicators, source) -> list[dict]:
         return [checks.unread_finding(source, "plan", lines[at].no, lines[at].text, "未找到指标个数的正文说明")]
     out = []
     stated = {"合计": int(m.group(1)), "约束性": int(m.group(2)), "预期性": int(m.group(3))}
-    counted = {"合计": len(indicators), "约束性": sum(r["binding"] == "约束性" for r in indicators),
-               "预期性": sum(r["binding"] == "预期性" for r in indicators)}
+    counted = {
+        "合计": len(indicators),
+        "约束性": sum(r["binding"] == "约束性" for r in indicators),
+        "预期性": sum(r["binding"] == "预期性" for r in indicators),
+    }
     for k in stated:
         if stated[k] != counted[k]:
-            out.append(checks.count_finding(source, "plan", where, stated[k], counted[k], f"正文所述{k}指标个数与专栏行数不一致", "indicator_count"))
+            out.append(
+                checks.count_finding(
+                    source, "plan", where, stated[k], counted[k], f"正文所述{k}指标个数与专栏行数不一致", "indicator_count"
+                )
+            )
     return out

@@ -11,21 +11,34 @@ import polars as pl
 
 ROUNDING_LIMIT = 0.05
 FINDING_SCHEMA = {
-    "domain": pl.Utf8, "source": pl.Utf8, "location": pl.Utf8, "printed": pl.Float64, "computed": pl.Float64,
-    "difference": pl.Float64, "severity": pl.Utf8, "check_name": pl.Utf8, "message": pl.Utf8,
+    "domain": pl.Utf8,
+    "source": pl.Utf8,
+    "location": pl.Utf8,
+    "printed": pl.Float64,
+    "computed": pl.Float64,
+    "difference": pl.Float64,
+    "severity": pl.Utf8,
+    "check_name": pl.Utf8,
+    "message": pl.Utf8,
 }
 
 
-def _findings(df: pl.DataFrame, source: str, domain: str, check: str, location: pl.Expr, message: pl.Expr,
-              limit: float = ROUNDING_LIMIT) -> pl.DataFrame:
+def _findings(
+    df: pl.DataFrame, source: str, domain: str, check: str, location: pl.Expr, message: pl.Expr, limit: float = ROUNDING_LIMIT
+) -> pl.DataFrame:
     return (
         df.with_columns(difference=(pl.col("printed") - pl.col("computed")).round(2))
         .filter(pl.col("difference") != 0)
         .select(
-            domain=pl.lit(domain), source=pl.lit(source), location=location,
-            printed=pl.col("printed"), computed=pl.col("computed").round(2), difference=pl.col("difference"),
+            domain=pl.lit(domain),
+            source=pl.lit(source),
+            location=location,
+            printed=pl.col("printed"),
+            computed=pl.col("computed").round(2),
+            difference=pl.col("difference"),
             severity=pl.when(pl.col("difference").abs() <= limit).then(pl.lit("rounding")).otherwise(pl.lit("material")),
-            check_name=pl.lit(check), message=message,
+            check_name=pl.lit(check),
+            message=message,
         )
     )
 
@@ -53,17 +66,31 @@ def investment_findings(inv: pl.DataFrame, source: str) -> pl.DataFrame:
     yearly = inv.filter(pl.col("year").is_not_null())
     span = total.select(pl.col("period_start").min(), pl.col("period_end").max()).row(0) if not total.is_empty() else None
     frames = [
-        _findings(row_check, source, "plan", "investment_row_total", pl.format("{} · {} · 合计列 (line {})", _table_label(), "category", "source_line"),
-                  pl.format("{}：印刷合计与三项资金来源之和不一致", "category")),
-        _findings(col_check, source, "plan", "investment_column_total", pl.format("{} · 合计行 · {}", _table_label(), "source"),
-                  pl.format("{}：印刷合计行与各类别之和不一致", "source")),
+        _findings(
+            row_check,
+            source,
+            "plan",
+            "investment_row_total",
+            pl.format("{} · {} · 合计列 (line {})", _table_label(), "category", "source_line"),
+            pl.format("{}：印刷合计与三项资金来源之和不一致", "category"),
+        ),
+        _findings(
+            col_check,
+            source,
+            "plan",
+            "investment_column_total",
+            pl.format("{} · 合计行 · {}", _table_label(), "source"),
+            pl.format("{}：印刷合计行与各类别之和不一致", "source"),
+        ),
     ]
     if span and yearly["year"].n_unique() == span[1] - span[0] + 1:
         by_year = yearly.group_by("category", "source").agg(computed=pl.col("amount_wan").sum())
         frames.append(
             _findings(
                 total.join(by_year, on=["category", "source"]).rename({"amount_wan": "printed"}),
-                source, "plan", "investment_years_vs_total",
+                source,
+                "plan",
+                "investment_years_vs_total",
                 pl.format("{} · {} · {}", _table_label(), "category", "source"),
                 pl.format("{} · {}：五年总表与分年度表之和不一致", "category", "source"),
             )
@@ -88,24 +115,56 @@ def text_figure_findings(figures: list[dict], inv: pl.DataFrame, source: str) ->
         .join(fig.unpivot(index="column_no", on=["a", "b", "c"], variable_name="key", value_name="amount"), on=["column_no", "key"])
         .with_columns(computed=(pl.col("amount") / pl.col("total") * 100).round(1), source=pl.col("key").replace_strict(names))
     )
-    return pl.concat([
-        _findings(amount_check, source, "plan", "investment_text_vs_table", pl.format("专栏{}上方正文 (line {}) · {}", "column_no", "line", "source"),
-                  pl.format("正文所述{}与表中合计行不一致", "source")),
-        # shares are printed to one decimal: a difference of one unit in the last place is rounding
-        _findings(shares, source, "plan", "investment_text_share", pl.format("专栏{}上方正文 (line {}) · {}占比", "column_no", "line", "source"),
-                  pl.format("正文所述{}占总投资比例(%)与金额之比不一致", "source"), limit=0.1),
-    ])
+    return pl.concat(
+        [
+            _findings(
+                amount_check,
+                source,
+                "plan",
+                "investment_text_vs_table",
+                pl.format("专栏{}上方正文 (line {}) · {}", "column_no", "line", "source"),
+                pl.format("正文所述{}与表中合计行不一致", "source"),
+            ),
+            # shares are printed to one decimal: a difference of one unit in the last place is rounding
+            _findings(
+                shares,
+                source,
+                "plan",
+                "investment_text_share",
+                pl.format("专栏{}上方正文 (line {}) · {}占比", "column_no", "line", "source"),
+                pl.format("正文所述{}占总投资比例(%)与金额之比不一致", "source"),
+                limit=0.1,
+            ),
+        ]
+    )
 
 
 def count_finding(source: str, domain: str, location: str, printed: float, computed: float, message: str, check: str) -> dict:
-    return {"domain": domain, "source": source, "location": location, "printed": float(printed), "computed": float(computed),
-            "difference": float(printed - computed), "severity": "material", "check_name": check, "message": message}
+    return {
+        "domain": domain,
+        "source": source,
+        "location": location,
+        "printed": float(printed),
+        "computed": float(computed),
+        "difference": float(printed - computed),
+        "severity": "material",
+        "check_name": check,
+        "message": message,
+    }
 
 
 def unread_finding(source: str, domain: str, line_no: int, text: str, reason: str) -> dict:
-    return {"domain": domain, "source": source, "location": f"line {line_no}", "printed": None, "computed": None,
-            "difference": None, "severity": "unparsed", "check_name": "unparsed_line",
-            "message": f"{reason}：{text[:120]}"}
+    return {
+        "domain": domain,
+        "source": source,
+        "location": f"line {line_no}",
+        "printed": None,
+        "computed": None,
+        "difference": None,
+        "severity": "unparsed",
+        "check_name": "unparsed_line",
+        "message": f"{reason}：{text[:120]}",
+    }
 
 
 def yearly_target_findings(projects: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -114,8 +173,17 @@ def yearly_target_findings(projects: pl.DataFrame, source: str) -> pl.DataFrame:
     if yearly.is_empty():
         return pl.DataFrame(schema=FINDING_SCHEMA)
     scale = projects.filter(pl.col("year").is_null() & pl.col("column_no").is_in(yearly["column_no"].unique().implode()))
-    df = scale.drop("printed").join(yearly.group_by("column_no", "item").agg(computed=pl.col("count").sum()), on=["column_no", "item"]).rename(
-        {"count": "printed"}
+    df = (
+        scale.drop("printed")
+        .join(yearly.group_by("column_no", "item").agg(computed=pl.col("count").sum()), on=["column_no", "item"])
+        .rename({"count": "printed"})
     )
-    return _findings(df, source, "plan", "project_yearly_vs_scale", pl.format("专栏{} · {}", "column_no", "item"),
-                     pl.format("{}：各年度计划之和与建设规模不一致", "item"), limit=0)
+    return _findings(
+        df,
+        source,
+        "plan",
+        "project_yearly_vs_scale",
+        pl.format("专栏{} · {}", "column_no", "item"),
+        pl.format("{}：各年度计划之和与建设规模不一致", "item"),
+        limit=0,
+    )

@@ -55,8 +55,11 @@ def parse_events(lines: list[Line], start: int, issue: str, year: int, issue_mon
         df.filter(pl.col("entry") > 0)
         .group_by("entry", maintain_order=True)
         .agg(
-            pl.col("month").first(), pl.col("d1").first(), pl.col("d2").first(),
-            pl.col("body").str.join(""), pl.col("line_no").first().alias("source_line"),
+            pl.col("month").first(),
+            pl.col("d1").first(),
+            pl.col("d2").first(),
+            pl.col("body").str.join(""),
+            pl.col("line_no").first().alias("source_line"),
             pl.len().alias("pieces"),
         )
         # a chronicle printed in an issue covers that month or earlier: a later month is last year's
@@ -99,7 +102,8 @@ def derive_roster(texts: list[str]) -> pl.DataFrame:
         return pl.DataFrame(schema={"leader": pl.Utf8, "title": pl.Utf8, "mentions": pl.UInt32})
     df = pl.DataFrame(found, schema=["leader", "title"], orient="row")
     return (
-        df.group_by("leader", "title").len()
+        df.group_by("leader", "title")
+        .len()
         .sort(["leader", "len", "title"], descending=[False, True, False])
         .group_by("leader", maintain_order=True)
         .agg(pl.col("title").first(), pl.col("len").sum().alias("mentions"))

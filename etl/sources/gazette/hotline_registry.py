@@ -78,6 +78,14 @@ def parse_hotline_lines(lines: list[Line], source: str):
 
 
 def _count_finding(source, location, printed, computed, message):
-    return {"domain": "hotline", "source": source, "location": location, "printed": float(printed),
-            "computed": float(computed), "difference": float(printed - computed), "severity": "material",
-            "check_name": "hotline_list_count", "message": message}
+    return {
+        "domain": "hotline",
+        "source": source,
+        "location": location,
+        "printed": float(printed),
+        "computed": float(computed),
+        "difference": float(printed - computed),
+        "severity": "material",
+        "check_name": "hotline_list_count",
+        "message": message,
+    }

@@ -28,7 +28,13 @@ def parse_personnel(lines: list[Line], docs: list[Document], source: str):
             if action == "免" and post.endswith("职务"):
                 post = post[: -len("职务")]
             rows.append(
-                {"doc_no": d.doc_no, "name": m.group("name"), "action": action, "post": post,
-                 "text": t.lstrip("-－·• "), "source_line": ln.no}
+                {
+                    "doc_no": d.doc_no,
+                    "name": m.group("name"),
+                    "action": action,
+                    "post": post,
+                    "text": t.lstrip("-－·• "),
+                    "source_line": ln.no,
+                }
             )
     return rows, unread

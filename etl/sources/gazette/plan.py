@@ -68,11 +68,20 @@ def parse_indicators(lines: list[Line], at: int):
         tv, tcmp = parse_number(target)
         rows.append(
             {
-                "seq": int(seq), "section": section, "name": squash(name), "unit": unit,
-                "baseline_text": base, "target_text": target, "baseline_value": bv, "target_value": tv,
-                "comparator": tcmp or bcmp, "binding": binding,
-                "baseline_year": _year(header, 3), "target_year": _year(header, 4),
-                "unit_mixed": "、" in unit, "source_line": ln.no,
+                "seq": int(seq),
+                "section": section,
+                "name": squash(name),
+                "unit": unit,
+                "baseline_text": base,
+                "target_text": target,
+                "baseline_value": bv,
+                "target_value": tv,
+                "comparator": tcmp or bcmp,
+                "binding": binding,
+                "baseline_year": _year(header, 3),
+                "target_year": _year(header, 4),
+                "unit_mixed": "、" in unit,
+                "source_line": ln.no,
             }
         )
     return rows, unread
@@ -119,9 +128,18 @@ def _project_clauses(body: str, no: int, group: str, sub: str | None, line_no: i
         if m and not re.search(r"\d", m.group("name")[-1:]):
             name = re.sub(r"^规划(实施)?", "", m.group("name").strip())
             out.append(
-                {"column_no": no, "group_name": group, "subgroup": sub, "item": name, "count": float(m.group("count")),
-                 "unit": m.group("unit"), "scale_text": m.group("scale").strip() or None, "year": None,
-                 "printed": clause, "source_line": line_no}
+                {
+                    "column_no": no,
+                    "group_name": group,
+                    "subgroup": sub,
+                    "item": name,
+                    "count": float(m.group("count")),
+                    "unit": m.group("unit"),
+                    "scale_text": m.group("scale").strip() or None,
+                    "year": None,
+                    "printed": clause,
+                    "source_line": line_no,
+                }
             )
         elif out and re.search(r"\d", clause):
             extra = clause
@@ -157,13 +175,36 @@ def parse_yearly_targets(lines: list[Line], at: int, no: int):
             years = [int(c) for c in cells if re.fullmatch(r"\d{4}", c)]
             continue
         name, unit, scale, *per_year = cells
-        rows.append({"column_no": no, "group_name": title, "subgroup": None, "item": name, "count": parse_number(scale)[0],
-                     "unit": unit, "scale_text": None, "year": None, "printed": " ".join(c for c in cells if c),
-                     "source_line": ln.no})
+        rows.append(
+            {
+                "column_no": no,
+                "group_name": title,
+                "subgroup": None,
+                "item": name,
+                "count": parse_number(scale)[0],
+                "unit": unit,
+                "scale_text": None,
+                "year": None,
+                "printed": " ".join(c for c in cells if c),
+                "source_line": ln.no,
+            }
+        )
         for y, v in zip(years, per_year, strict=False):
             num = parse_number(v)[0]
-            rows.append({"column_no": no, "group_name": title, "subgroup": None, "item": name, "count": num, "unit": unit,
-                         "scale_text": None if num is not None else v, "year": y, "printed": v, "source_line": ln.no})
+            rows.append(
+                {
+                    "column_no": no,
+                    "group_name": title,
+                    "subgroup": None,
+                    "item": name,
+                    "count": num,
+                    "unit": unit,
+                    "scale_text": None if num is not None else v,
+                    "year": y,
+                    "printed": v,
+                    "source_line": ln.no,
+                }
+            )
     return rows
 
 
@@ -212,9 +253,18 @@ def parse_investment_table(lines: list[Line], at: int, no: int):
                 unread.append((ln.no, t, f"列“{src}”不是数字：{text}"))
                 continue
             rows.append(
-                {"column_no": no, "year": kind[0], "period_start": kind[1], "period_end": kind[2],
-                 "category_no": category_no, "category": category, "source": src, "amount_wan": amount,
-                 "amount_text": text, "source_line": ln.no}
+                {
+                    "column_no": no,
+                    "year": kind[0],
+                    "period_start": kind[1],
+                    "period_end": kind[2],
+                    "category_no": category_no,
+                    "category": category,
+                    "source": src,
+                    "amount_wan": amount,
+                    "amount_text": text,
+                    "source_line": ln.no,
+                }
             )
     return rows, unread
 

@@ -1,0 +1,52 @@
+"""Shared fixtures: the real gazette, and a warehouse built from it by the real ETL in a temp folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.pipeline import run
+from etl.sources.gazette import parse_gazette
+
+ROOT = Path(__file__).resolve().parent.parent
+GAZETTE = ROOT / "data" / "sources" / "qujing-gazette-2022-09.txt"
+MINI_GAZETTE = Path(__file__).parent / "fixtures" / "qujing-gazette-2022-10-mini.txt"
+
+
+@pytest.fixture(scope="session")
+def gazette():
+    return parse_gazette(GAZETTE)
+
+
+def build_warehouse(root: Path, *sources: Path) -> tuple[Path, Path, Path]:
+    """(inbox, db, lake) after one ETL run over the given files."""
+    inbox, db, lake = root / "inbox", root / "warehouse.duckdb", root / "lake"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for s in sources:
+        shutil.copy2(s, inbox / s.name)
+    run(inbox, db, lake)
+    return inbox, db, lake
+
+
+@pytest.fixture(scope="session")
+def warehouse(tmp_path_factory) -> Path:
+    """A warehouse from the real gazette, shared read-only by the app tests."""
+    _, db, _ = build_warehouse(tmp_path_factory.mktemp("wh"), GAZETTE)
+    return db
+
+
+@pytest.fixture
+def app_env(warehouse, monkeypatch):
+    """Point the app at the test warehouse and start each test with empty caches."""
+    import streamlit as st
+
+    from dashboard import db
+
+    monkeypatch.setenv("DASHBOARD_DB", str(warehouse))
+    monkeypatch.delenv("DASHBOARD_LAKE", raising=False)
+    db.close()
+    st.cache_data.clear()
+    yield warehouse
+    db.close()
