@@ -63,6 +63,7 @@ def test_plan_page_investment_year(app_env):
     total = printed[printed["项目分类"] == "合计"].iloc[0]
     assert (total["合计"], total["财政衔接资金"], total["其他财政资金"], total["其他资金"]) == (721357.45, 225072.76, 286337.59, 209947.09)
     assert len(printed) == 10
+    assert list(printed.columns) == ["项目分类", "合计", "财政衔接资金", "其他财政资金", "其他资金"]
 
 
 def test_chronicle_page_filters(app_env):

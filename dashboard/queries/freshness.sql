@@ -1,1 +1,1 @@
-SELECT domain, latest_date, row_count FROM v_freshness
+SELECT domain, coalesce(strftime(latest_date, '%Y-%m-%d'), '—') AS latest_date, row_count FROM v_freshness

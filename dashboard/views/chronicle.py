@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, fmt, queries, shell
-from dashboard.export import download_buttons
+from dashboard.export import download_buttons, safe_filename
 
 
 def render() -> None:
@@ -79,8 +79,17 @@ def render() -> None:
         pl.col("text").alias("内容"),
         pl.col("event_id").alias("编号"),
     )
-    st.dataframe(table, hide_index=True, width="stretch", column_config={"内容": st.column_config.TextColumn("内容", width="large")})
-    download_buttons(table, f"大事记_{start:%Y-%m-%d}_{end:%Y-%m-%d}_{'-'.join(chosen_counties)}", key="dl-chronicle")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "开始日期": st.column_config.DateColumn("开始日期", format="YYYY-MM-DD"),
+            "结束日期": st.column_config.DateColumn("结束日期", format="YYYY-MM-DD"),
+            "内容": st.column_config.TextColumn("内容", width="large"),
+        },
+    )
+    download_buttons(table, safe_filename("大事记", f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}", "-".join(chosen_counties)), key="dl-chronicle")
 
 
 def _range(picked, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:

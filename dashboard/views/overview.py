@@ -22,11 +22,18 @@ def render() -> None:
         fmt.count(c["indicators"], " 项"),
         f"约束性 {c['binding_indicators']} 项 · 预期性 {c['indicators'] - c['binding_indicators']} 项",
         delta_color="off",
+        delta_arrow="off",
     )
     b.metric("规划总投资（印刷合计）", fmt.wan_yuan(c["plan_total_wan"]))
     if c["plan_total_wan"] is not None and c["plan_parts_wan"] is not None:
         gap = c["plan_total_wan"] - c["plan_parts_wan"]
-        d.metric("印刷合计与分项之和之差", fmt.wan_yuan(gap), "公报原数，未作修改" if abs(gap) > 0.05 else "一致", delta_color="off")
+        d.metric(
+            "印刷合计与分项之和之差",
+            fmt.wan_yuan(gap),
+            "公报原数，未作修改" if abs(gap) > 0.05 else "一致",
+            delta_color="off",
+            delta_arrow="off",
+        )
     link("plan", "查看规划指标与投资 →")
 
     st.subheader("12345 热线归并")

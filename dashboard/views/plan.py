@@ -18,6 +18,7 @@ INDICATOR_COLUMNS = {
     "binding": "指标属性",
 }
 ALL_YEARS = "2021—2025年合计"
+SOURCE_ORDER = ("合计", "财政衔接资金", "其他财政资金", "其他资金")  # the gazette's column order
 
 
 def render() -> None:
@@ -53,14 +54,14 @@ def indicators(ind: pl.DataFrame) -> None:
     if table.is_empty():
         st.info("没有符合当前筛选条件的指标。")
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", height="content")
     mixed = shown.filter(pl.col("unit_mixed"))
     for r in mixed.iter_rows(named=True):
         st.caption(
             f"注：指标 {r['seq']}“{r['name']}”的单位为“{r['unit']}”，基期 {r['baseline_text']} 与目标 {r['target_text']} 单位不同，按公报原文列示，不作换算。"
         )
     download_buttons(table, f"规划指标_{'-'.join(binding) or '全部'}", key="dl-indicators")
-    _findings_for(["indicator_count"], "指标")
+    _findings_for(["indicator_count"], "指标", "正文所述指标个数（约束性、预期性）与专栏1一致，未发现问题。")
 
 
 def investment(inv: pl.DataFrame) -> None:
@@ -97,6 +98,8 @@ def investment(inv: pl.DataFrame) -> None:
         .drop("category_no")
         .rename({"category": "项目分类"})
     )
+    sources = [c for c in SOURCE_ORDER if c in printed.columns]
+    printed = printed.select("项目分类", *sources, *(c for c in printed.columns if c not in ("项目分类", *sources)))
     st.dataframe(
         printed,
         hide_index=True,
@@ -113,6 +116,7 @@ def investment(inv: pl.DataFrame) -> None:
             "investment_text_share",
         ],
         "投资表",
+        "投资表的印刷合计、分项、分年度表与正文说明相互一致，未发现问题。",
     )
 
 
@@ -139,13 +143,13 @@ def projects(proj: pl.DataFrame) -> None:
     st.metric("规划项目数（“个”计，不含年度分解）", fmt.count(int(counted["count"].sum()), " 个"))
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "规划项目", key="dl-projects")
-    _findings_for(["project_yearly_vs_scale"], "项目")
+    _findings_for(["project_yearly_vs_scale"], "项目", "专栏10 各年度计划之和与建设规模一致，未发现问题。")
 
 
-def _findings_for(checks: list[str], what: str) -> None:
+def _findings_for(checks: list[str], what: str, all_clear: str) -> None:
     f = queries.findings(["plan"]).filter(pl.col("check_name").is_in(checks) | (pl.col("severity") == "unparsed"))
     if f.is_empty():
-        st.success(f"数据质量：{what}的印刷合计、分项与正文说明相互一致，未发现问题。")
+        st.success(f"数据质量：{all_clear}")
         return
     material = f.filter(pl.col("severity") == "material")
     if material.height:

@@ -9,6 +9,7 @@ from dashboard import queries, shell
 from dashboard.export import download_buttons
 
 SEVERITY_ZH = {"material": "实质差异", "rounding": "尾差", "unparsed": "无法解析", "warning": "警告"}
+DOMAIN_ZH = {"plan": "规划", "hotline": "热线", "chronicle": "大事记", "personnel": "人事任免", "calendar": "工作日历"}
 STATUS_ZH = {"success": "成功", "failed": "失败", "skipped": "跳过"}
 
 
@@ -23,7 +24,13 @@ def render() -> None:
     c1.metric("当前数据仓库生成时间", info.get("built_at", "—").replace("T", " "))
     if publishes.height:
         last = publishes.row(0, named=True)
-        c2.metric("最近一次 ETL", STATUS_ZH.get(last["status"], last["status"]), f"{last['started_at']:%Y-%m-%d %H:%M}", delta_color="off")
+        c2.metric(
+            "最近一次 ETL",
+            STATUS_ZH.get(last["status"], last["status"]),
+            f"{last['started_at']:%Y-%m-%d %H:%M}",
+            delta_color="off",
+            delta_arrow="off",
+        )
         if last["status"] != "success":
             st.error(f"最近一次 ETL 失败：{last['message']}。应用仍在使用上一版数据仓库（{info.get('built_at', '—')}）。")
     c3.metric("运行次数", f"{publishes.height} 次")
@@ -54,7 +61,7 @@ def render() -> None:
         st.dataframe(queries.table_counts().rename({"table_name": "表", "row_count": "行数"}), hide_index=True, width="stretch")
 
     st.subheader("数据质量发现")
-    findings = queries.findings()
+    findings = queries.findings().with_columns(pl.col("domain").replace(DOMAIN_ZH))
     severities = st.multiselect("级别", list(SEVERITY_ZH.values()), key="status_severity", placeholder="全部级别")
     domains = sorted(findings["domain"].unique().to_list())
     chosen_domains = st.multiselect("领域", domains, key="status_domains", placeholder="全部领域")

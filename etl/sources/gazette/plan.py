@@ -50,13 +50,10 @@ def parse_indicators(lines: list[Line], at: int):
     for ln in lines[i + 1 :]:
         t = ln.text.strip()
         if not t:
-            if rows:
-                # a blank line ends the table unless the next non-blank line is still a row
-                continue
-            continue
-        cells = ln.cells
+            continue  # a page break may put blank lines inside the table
         if "\t" not in ln.text:
-            break
+            break  # the first line of running text ends it
+        cells = ln.cells
         if cells[0] in ("—", "-", "－"):
             section = _PREFIX.sub("", cells[1])
             continue
