@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.express as px
 import polars as pl
 
@@ -59,6 +61,9 @@ def bar_counts(df: pl.DataFrame, label: str, value: str, title: str, horizontal:
         fig.update_xaxes(title="")
         fig.update_yaxes(title=value)
     fig.update_traces(marker_color="#2e86c1")
+    top = float(df[value].max() or 1)
+    step = max(1, math.ceil(top / 8))  # counts: whole-number ticks only
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(dtick=step, tick0=0)
     return _style(fig, title)
 
 
