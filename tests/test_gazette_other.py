@@ -136,3 +136,35 @@ def test_event_types_from_the_keyword_table(gazette):
 
 def test_nothing_left_unparsed(gazette):
     assert gazette.findings.filter(pl.col("severity") == "unparsed").is_empty()
+
+
+def test_hotline_count_that_disagrees_with_its_title_is_a_finding():
+    from etl.sources.gazette.hotline_registry import parse_hotline_lines
+    from etl.sources.gazette.text import read_lines
+
+    text = (
+        "曲靖市 12345 热线归并清单(共 3 条)\n\n一、整体并入类（2 条）\n\n序号\t名称\t号码\t责任单位\t备注\n"
+        "1\t甲热线\t12336\t市甲局\t取消号码。\n\n二、双号并行类（1条，与12345并行）\n\n序号\t名称\t号码\t责任单位\t备注\n"
+        "1\t乙热线\t12348\t市乙局\t保留号码。\n\n附件2\n"
+    )
+    rows, findings, unread = parse_hotline_lines(read_lines(text), "t.txt")
+    assert [r["name"] for r in rows] == ["甲热线", "乙热线"]
+    assert unread == []
+    assert [(f["location"], f["printed"], f["computed"], f["severity"]) for f in findings] == [
+        ("line 1", 3.0, 2.0, "material"),  # the list title says 3
+        ("line 3", 2.0, 1.0, "material"),  # 整体并入 says 2
+    ]
+
+
+def test_chronicle_line_before_any_date_is_reported(tmp_path):
+    from etl.sources.gazette import parse_gazette
+
+    f = tmp_path / "g.txt"
+    f.write_text(
+        "曲靖市人民政府 公报\n\n2023.1\n\n大事记\n\n12月份\n\n没有日期的一行。\n\n3日，副市长吴静到会泽县调研。\n", encoding="utf-8"
+    )
+    res = parse_gazette(f)
+    ev = res.tables["chronicle_event"]
+    assert ev["date_start"].to_list() == [dt.date(2022, 12, 3)]  # a December chronicle in a January issue
+    bad = res.findings.filter(pl.col("severity") == "unparsed")
+    assert bad.select("domain", "location").rows() == [("chronicle", "line 9")]

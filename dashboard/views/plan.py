@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, queries, shell
+from dashboard import charts, dq, fmt, queries, shell
 from dashboard.export import download_buttons
 
 INDICATOR_COLUMNS = {
@@ -151,21 +151,15 @@ def _findings_for(checks: list[str], what: str, all_clear: str) -> None:
     if f.is_empty():
         st.success(f"数据质量：{all_clear}")
         return
-    material = f.filter(pl.col("severity") == "material")
-    if material.height:
-        st.warning(f"数据质量：{what}有 {material.height} 处印刷合计与分项之和存在实质差异（公报原数保留，未作修改）。")
+    n = dict(f.group_by("severity").len().iter_rows())
+    if n.get("material") or n.get("unparsed"):
+        parts = [
+            f"{n['material']} 处印刷合计与分项之和存在实质差异（公报原数保留，未作修改）" if n.get("material") else "",
+            f"{n['unparsed']} 行无法解析" if n.get("unparsed") else "",
+        ]
+        st.warning(f"数据质量：{what}有" + "，".join(p for p in parts if p) + "。")
     else:
         st.info(f"数据质量：{what}有 {f.height} 处尾差（≤0.05 万元或比例末位），属四舍五入。")
-    with st.expander(f"数据质量发现（{f.height} 条）", expanded=bool(material.height)):
-        st.dataframe(
-            f.select(
-                pl.col("severity").replace({"material": "实质差异", "rounding": "尾差", "unparsed": "无法解析"}).alias("级别"),
-                pl.col("location").alias("位置"),
-                pl.col("printed").alias("印刷值"),
-                pl.col("computed").alias("计算值"),
-                pl.col("difference").alias("差额"),
-                pl.col("message").alias("说明"),
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+    with st.expander(f"数据质量发现（{f.height} 条）", expanded=bool(n.get("material") or n.get("unparsed"))):
+        shown = dq.display(dq.labelled(f), ["severity", "location", "printed", "computed", "difference", "message"])
+        st.dataframe(shown, hide_index=True, width="stretch")

@@ -5,11 +5,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import queries, shell
+from dashboard import dq, queries, shell
 from dashboard.export import download_buttons
 
-SEVERITY_ZH = {"material": "实质差异", "rounding": "尾差", "unparsed": "无法解析", "warning": "警告"}
-DOMAIN_ZH = {"plan": "规划", "hotline": "热线", "chronicle": "大事记", "personnel": "人事任免", "calendar": "工作日历"}
 STATUS_ZH = {"success": "成功", "failed": "失败", "skipped": "跳过"}
 
 
@@ -61,25 +59,16 @@ def render() -> None:
         st.dataframe(queries.table_counts().rename({"table_name": "表", "row_count": "行数"}), hide_index=True, width="stretch")
 
     st.subheader("数据质量发现")
-    findings = queries.findings().with_columns(pl.col("domain").replace(DOMAIN_ZH))
-    severities = st.multiselect("级别", list(SEVERITY_ZH.values()), key="status_severity", placeholder="全部级别")
+    findings = dq.labelled(queries.findings())
+    severities = st.multiselect("级别", list(dq.SEVERITY_ZH.values()), key="status_severity", placeholder="全部级别")
     domains = sorted(findings["domain"].unique().to_list())
     chosen_domains = st.multiselect("领域", domains, key="status_domains", placeholder="全部领域")
-    shown = findings.with_columns(pl.col("severity").replace(SEVERITY_ZH)).filter(
+    shown = findings.filter(
         (pl.col("severity").is_in(severities) if severities else pl.lit(True))
         & (pl.col("domain").is_in(chosen_domains) if chosen_domains else pl.lit(True))
     )
     counts = shown.group_by("severity").len().sort("severity")
     st.caption("；".join(f"{r['severity']} {r['len']} 条" for r in counts.iter_rows(named=True)) or "没有数据质量发现。")
-    table = shown.select(
-        pl.col("severity").alias("级别"),
-        pl.col("domain").alias("领域"),
-        pl.col("location").alias("位置"),
-        pl.col("printed").alias("印刷值"),
-        pl.col("computed").alias("计算值"),
-        pl.col("difference").alias("差额"),
-        pl.col("message").alias("说明"),
-        pl.col("source").alias("来源文件"),
-    )
+    table = dq.display(shown)
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "数据质量发现", key="dl-findings")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
+from etl.sources.gazette.checks import count_finding
 from etl.sources.gazette.text import Line, compact
+
+CHECK = "hotline_list_count"
 
 _LIST_TITLE = re.compile(r"热线归并清单[（(]共\s*(\d+)\s*条[)）]")
 _GROUP = re.compile(r"^[一二三四五六七八九十]+、\s*(?P<type>[^（(]+?)类\s*[（(]\s*(?P<n>\d+)\s*条\s*(?:[，,](?P<note>[^)）]*))?[)）]")
@@ -68,24 +71,12 @@ def parse_hotline_lines(lines: list[Line], source: str):
 
     where = f"line {lines[title_i].no}"
     if len(rows) != printed_total:
-        findings.append(_count_finding(source, where, printed_total, len(rows), "归并清单标题的条数与解析出的行数不一致"))
+        findings.append(count_finding(source, "hotline", where, printed_total, len(rows), "归并清单标题的条数与解析出的行数不一致", CHECK))
     for g in groups:
         if g.get("rows", 0) != g["printed"]:
             findings.append(
-                _count_finding(source, f"line {g['line']}", g["printed"], g.get("rows", 0), f"{g['type']}类标题的条数与行数不一致")
+                count_finding(
+                    source, "hotline", f"line {g['line']}", g["printed"], g.get("rows", 0), f"{g['type']}类标题的条数与行数不一致", CHECK
+                )
             )
     return rows, findings, unread
-
-
-def _count_finding(source, location, printed, computed, message):
-    return {
-        "domain": "hotline",
-        "source": source,
-        "location": location,
-        "printed": float(printed),
-        "computed": float(computed),
-        "difference": float(printed - computed),
-        "severity": "material",
-        "check_name": "hotline_list_count",
-        "message": message,
-    }
