@@ -83,6 +83,8 @@ def run(inbox: Path, db: Path, lake_dir: Path) -> RunResult:
 
 def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[dict]) -> None:
     t0 = time.perf_counter()
+    if not inbox.is_dir():
+        raise RunFailed(f"inbox folder {inbox} does not exist (set --inbox or DASHBOARD_INBOX)")
     files = sorted(p for p in inbox.glob("*") if p.is_file() and not p.name.startswith("."))
     log.info("run %s: %d file(s) in %s", run_id, len(files), inbox)
     parsed: list[GazetteResult] = []

@@ -160,6 +160,18 @@ def test_undecodable_gazette_is_named(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+def test_empty_inbox_republishes_the_lake_and_missing_inbox_fails(tmp_path):
+    inbox, db, lake = build_warehouse(tmp_path, GAZETTE)
+    before = snapshot(db)
+    for f in inbox.iterdir():
+        f.unlink()
+    run(inbox, db, lake)
+    assert snapshot(db) == before  # loaded issues stay: the warehouse is built from the lake
+    with pytest.raises(RunFailed, match="inbox folder .* does not exist"):
+        run(tmp_path / "no-such-inbox", db, lake)
+    assert snapshot(db) == before
+
+
 def test_unknown_file_is_skipped_and_logged(tmp_path):
     inbox, db, lake = build_warehouse(tmp_path, GAZETTE)
     (inbox / "notes.docx").write_bytes(b"PK\x03\x04")
@@ -223,3 +235,12 @@ def test_app_reader_reconnects_after_publish(tmp_path, monkeypatch):
         assert appdb.query("SELECT count(*) AS n FROM chronicle_event")["n"][0] == 189
     finally:
         appdb.close()
+
+
+def test_two_files_for_one_issue_fail_the_run(tmp_path):
+    inbox, db, lake = build_warehouse(tmp_path, GAZETTE)
+    before = snapshot(db)
+    shutil.copy2(GAZETTE, inbox / "copy-of-2022-09.txt")
+    with pytest.raises(RunFailed, match="more than one file for gazette issue\\(s\\) 2022-09"):
+        run(inbox, db, lake)
+    assert snapshot(db) == before
