@@ -243,14 +243,12 @@ def parse_gazette(path: Path) -> GazetteResult:
     return res
 
 
-def _frame(name: str, data, issue: str) -> pl.DataFrame:
+def _frame(name: str, data: list[dict] | pl.DataFrame, issue: str) -> pl.DataFrame:
+    """Rows or a frame -> exactly the columns and types of SCHEMAS[name], stamped with the issue."""
     schema = SCHEMAS[name]
-    df = (
-        data
-        if isinstance(data, pl.DataFrame)
-        else pl.DataFrame(data, schema={k: v for k, v in schema.items() if k != "issue"} if not data else None, infer_schema_length=None)
-    )
-    df = df.with_columns(issue=pl.lit(issue))
+    if not isinstance(data, pl.DataFrame):
+        data = pl.DataFrame(data, infer_schema_length=None) if data else pl.DataFrame()
+    df = data.with_columns(issue=pl.lit(issue))
     return df.select(pl.col(c).cast(t) if c in df.columns else pl.lit(None, dtype=t).alias(c) for c, t in schema.items())
 
 
