@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import shutil
 import sys
 
 from etl import config
 from etl.pipeline import RunFailed, run
+
+
+def _timestamp(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM', got {text!r}") from e
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--lake", help="lake folder (default $DASHBOARD_LAKE or 'lake' beside the warehouse)")
         if name == "run":
             p.add_argument("--inbox", help="inbox folder (default $DASHBOARD_INBOX or data/inbox)")
+            p.add_argument(
+                "--as-of", type=_timestamp, help="hotline data cut-off 'YYYY-MM-DD HH:MM' (default: latest timestamp in the data)"
+            )
     p = sub.add_parser("seed-inbox", help="copy the shipped sources (the gazette) into the inbox")
     p.add_argument("--inbox")
     args = ap.parse_args(argv)
@@ -37,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     lake_dir = config.lake_path(db, args.lake)
     if args.cmd == "run":
         try:
-            result = run(config.inbox_path(args.inbox), db, lake_dir)
+            result = run(config.inbox_path(args.inbox), db, lake_dir, as_of=args.as_of)
         except RunFailed as e:
             print(f"ETL failed: {e}", file=sys.stderr)
             return 1

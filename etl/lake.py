@@ -6,7 +6,10 @@ same file twice leaves the lake as it was, and a second gazette issue never touc
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -20,6 +23,16 @@ def write_partition(lake: Path, dataset: str, partition: str, tables: dict[str, 
         df.write_parquet(tmp)
         os.replace(tmp, folder / f"{name}.parquet")
     return folder
+
+
+def file_partition(file_name: str) -> str:
+    """A partition folder name for one source file: readable, and unique per exact file name."""
+    readable = re.sub(r"[^\w.-]+", "_", file_name)[:80]
+    return f"file={readable}-{hashlib.sha1(file_name.encode()).hexdigest()[:8]}"
+
+
+def remove_partition(lake: Path, dataset: str, partition: str) -> None:
+    shutil.rmtree(lake / dataset / partition, ignore_errors=True)
 
 
 def table_glob(lake: Path, dataset: str, table: str) -> str | None:

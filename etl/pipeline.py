@@ -19,6 +19,7 @@ import polars as pl
 
 from etl import calendar as cal
 from etl import lake, publish
+from etl.sources import hotline
 from etl.sources.gazette import GazetteFormatError, GazetteResult, is_gazette, parse_gazette
 from etl.sources.gazette.checks import FINDING_SCHEMA
 
@@ -64,13 +65,13 @@ def _exclusive(lake_dir: Path):
         yield
 
 
-def run(inbox: Path, db: Path, lake_dir: Path) -> RunResult:
+def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None) -> RunResult:
     run_id = new_run_id()
     started = dt.datetime.now()
     sources: list[dict] = []
     try:
         with _exclusive(lake_dir):
-            _run(run_id, started, inbox, db, lake_dir, sources)
+            _run(run_id, started, inbox, db, lake_dir, sources, as_of)
     except RunFailed as e:
         _log_failure(lake_dir, run_id, started, sources, str(e))
         raise
@@ -81,28 +82,61 @@ def run(inbox: Path, db: Path, lake_dir: Path) -> RunResult:
     return RunResult(run_id, "success", f"published {db}", sources)
 
 
-def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[dict]) -> None:
+def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[dict], as_of: dt.datetime | None) -> None:
     t0 = time.perf_counter()
     if not inbox.is_dir():
         raise RunFailed(f"inbox folder {inbox} does not exist (set --inbox or DASHBOARD_INBOX)")
     files = sorted(p for p in inbox.glob("*") if p.is_file() and not p.name.startswith("."))
     log.info("run %s: %d file(s) in %s", run_id, len(files), inbox)
     parsed: list[GazetteResult] = []
+    hotline_results: list[hotline.HotlineResult] = []
+    file_rejects: dict[str, pl.DataFrame] = {}
     for k, path in enumerate(files, 1):
-        if not is_gazette(path):
+        if is_gazette(path):
+            try:
+                res = parse_gazette(path)
+            except GazetteFormatError as e:
+                sources.append(_source_row(path.name, "failed", 0, 0, 0, str(e)))
+                raise RunFailed(str(e)) from e
+            parsed.append(res)
+            sources.append(
+                _source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected, f"公报 {res.issue}：{_summary(res)}")
+            )
+            log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), path.name, res.issue, _summary(res))
+        elif hotline.sniff_header(path) is not None:
+            try:
+                hres = hotline.extract(path, lake_dir, is_demo=is_demo_file(path))
+            except hotline.FileRejected as e:
+                # the whole file is rejected, the run goes on: the message names the file and the reason
+                sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
+                file_rejects[path.name] = pl.DataFrame(
+                    [{"source_file": path.name, "row": None, "column": None, "reason": str(e), "value": None}], schema=hotline.REJECT_SCHEMA
+                )
+                log.error("[extract %d/%d] %s", k, len(files), e)
+                continue
+            hotline_results.append(hres)
+            sources.append(
+                _source_row(
+                    path.name,
+                    "success",
+                    hres.rows_in,
+                    hres.tickets.height,
+                    hres.rows_rejected,
+                    f"12345 工单（{hres.encoding}）：载入 {hres.tickets.height} 行，拒收 {hres.rows_rejected} 行",
+                )
+            )
+            log.info(
+                "[extract %d/%d] %s (%s): %d tickets, %d rows rejected",
+                k,
+                len(files),
+                path.name,
+                hres.encoding,
+                hres.tickets.height,
+                hres.rows_rejected,
+            )
+        else:
             sources.append(_source_row(path.name, "skipped", 0, 0, 0, "没有适用于此文件类型的提取器，已跳过"))
             log.warning("[extract %d/%d] %s: no extractor for this file, skipped", k, len(files), path.name)
-            continue
-        try:
-            res = parse_gazette(path)
-        except GazetteFormatError as e:
-            sources.append(_source_row(path.name, "failed", 0, 0, 0, str(e)))
-            raise RunFailed(str(e)) from e
-        parsed.append(res)
-        sources.append(
-            _source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected, f"公报 {res.issue}：{_summary(res)}")
-        )
-        log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), path.name, res.issue, _summary(res))
     issues = [r.issue for r in parsed]
     dupes = {i for i in issues if issues.count(i) > 1}
     if dupes:
@@ -110,7 +144,12 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
 
     for res in parsed:
         lake.write_partition(lake_dir, "gazette", f"issue={res.issue}", res.tables)
-    log.info("[lake] wrote %d gazette partition(s) to %s", len(parsed), lake_dir)
+    for hres in hotline_results:
+        lake.write_partition(lake_dir, "hotline", lake.file_partition(hres.source), {"tickets": hres.tickets, "rejects": hres.rejects})
+        lake.remove_partition(lake_dir, "hotline_file_reject", lake.file_partition(hres.source))
+    for name, frame in file_rejects.items():
+        lake.write_partition(lake_dir, "hotline_file_reject", lake.file_partition(name), {"rejects": frame})
+    log.info("[lake] wrote %d gazette and %d hotline partition(s) to %s", len(parsed), len(hotline_results), lake_dir)
 
     calendar, cal_warnings = cal.build_calendar()
     log.info("[calendar] %d days, %d working days", calendar.height, calendar["is_workday"].sum())
@@ -135,11 +174,18 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     previous = lake.read_run_log(lake_dir)
     runs = current if previous is None else pl.concat([previous.cast(RUN_SCHEMA), current])
     extra = pl.DataFrame(cal_warnings, schema=FINDING_SCHEMA).with_columns(issue=pl.lit(None, pl.Utf8))
-    tmp = publish.build(db, lake_dir, calendar, extra, runs, {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")})
+    tmp = publish.build(
+        db, lake_dir, calendar, extra, runs, {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")}, as_of=as_of
+    )
     log.info("[publish] built and checked %s", tmp.name)
     publish.swap(tmp, db)
     lake.append_run_log(lake_dir, run_id, current)
     log.info("run %s: success in %.1f s", run_id, time.perf_counter() - t0)
+
+
+def is_demo_file(path: Path) -> bool:
+    """Files written by `python -m etl demo` carry 演示 in their name; their rows are marked as demo data."""
+    return "演示" in path.name or path.name.lower().startswith("demo")
 
 
 def _summary(res: GazetteResult) -> str:

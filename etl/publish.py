@@ -7,6 +7,7 @@ DuckDB allows one writer or many readers per file: the ETL only ever writes the 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -38,7 +39,13 @@ def named_checks() -> list[tuple[str, str]]:
 
 
 def build(
-    target: Path, lake_dir: Path, calendar: pl.DataFrame, extra_findings: pl.DataFrame, runs: pl.DataFrame, info: dict[str, str]
+    target: Path,
+    lake_dir: Path,
+    calendar: pl.DataFrame,
+    extra_findings: pl.DataFrame,
+    runs: pl.DataFrame,
+    info: dict[str, str],
+    as_of: dt.datetime | None = None,
 ) -> Path:
     """Build the warehouse into a temporary file next to target; returns its path (not yet swapped in)."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +55,7 @@ def build(
     try:
         con = duckdb.connect(str(tmp))
         try:
-            _fill(con, lake_dir, calendar, extra_findings, runs, info)
+            _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of)
             run_checks(con)
             con.execute("CHECKPOINT")
         finally:
@@ -65,7 +72,7 @@ def swap(tmp: Path, target: Path) -> None:
     log.info("published %s", target)
 
 
-def _fill(con, lake_dir, calendar, extra_findings, runs, info) -> None:
+def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     con.execute(sql_file("schema.sql"))
     con.register("src_county", reference.counties())
     con.register("src_alias", reference.county_aliases())
@@ -78,17 +85,57 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info) -> None:
     for table in GAZETTE_TABLES:
         glob = lake.table_glob(lake_dir, "gazette", table)
         if glob:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)", [glob])
+            con.execute(
+                f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)", [glob]
+            )
     con.execute("INSERT INTO dq_finding BY NAME SELECT * FROM src_findings")
     con.execute(
         "INSERT INTO department SELECT DISTINCT department, '12345热线归并清单（附件1）', false, NULL "
         "FROM hotline_line WHERE department IS NOT NULL"
     )
     con.execute("INSERT INTO etl_run BY NAME SELECT * FROM src_runs")
+    _fill_hotline(con, lake_dir, as_of, info)
     con.executemany(
         "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": SCHEMA_VERSION}.items()]
     )
     con.execute(sql_file("views.sql"))
+
+
+def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str, str]) -> None:
+    con.register("src_hotline_rules", reference.load("hotline_rules"))
+    con.register("src_hotline_settings", reference.load("hotline_settings"))
+    con.execute(
+        "INSERT INTO hotline_rule BY NAME SELECT * REPLACE (TRY_CAST(standard_days AS INTEGER) AS standard_days, "
+        "TRY_CAST(max_days AS INTEGER) AS max_days, TRY_CAST(extension_days AS INTEGER) AS extension_days, "
+        "TRY_CAST(max_extensions AS INTEGER) AS max_extensions) FROM src_hotline_rules"
+    )
+    con.execute("INSERT INTO hotline_setting BY NAME SELECT * REPLACE (CAST(value AS DOUBLE) AS value) FROM src_hotline_settings")
+    glob = lake.table_glob(lake_dir, "hotline", "tickets")
+    if glob:
+        con.execute(
+            "INSERT INTO hotline_ticket_version BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)",
+            [glob],
+        )
+    for dataset in ("hotline", "hotline_file_reject"):
+        glob = lake.table_glob(lake_dir, dataset, "rejects")
+        if glob:
+            con.execute(
+                "INSERT INTO hotline_reject BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)", [glob]
+            )
+    latest = con.execute(
+        "SELECT max(greatest(received_at, coalesce(dispatched_at, received_at), coalesce(signed_at, received_at), "
+        "coalesce(returned_at, received_at), coalesce(closed_at, received_at))) FROM hotline_ticket_version"
+    ).fetchone()[0]
+    cutoff = as_of or latest
+    con.execute("SET VARIABLE as_of = ?::TIMESTAMP", [cutoff])
+    con.execute(sql_file("hotline.sql"))
+    con.executemany(
+        "INSERT INTO warehouse_info VALUES (?, ?)",
+        [
+            ("hotline_as_of", str(cutoff) if cutoff else ""),
+            ("hotline_as_of_source", "--as-of" if as_of else "latest timestamp in the data"),
+        ],
+    )
 
 
 def run_checks(con) -> None:

@@ -194,3 +194,53 @@ CREATE TABLE warehouse_info (
     key    VARCHAR PRIMARY KEY,
     value  VARCHAR
 );
+
+-- ---------------------------------------------------------------- 12345 hotline
+CREATE TABLE hotline_rule (
+    category         VARCHAR PRIMARY KEY,
+    standard_days    INTEGER,   -- NULL: no limit (表扬)
+    max_days         INTEGER,
+    extension_days   INTEGER,   -- working days added per approved extension
+    max_extensions   INTEGER,
+    source           VARCHAR
+);
+
+CREATE TABLE hotline_setting (
+    key      VARCHAR PRIMARY KEY,
+    value    DOUBLE,
+    unit     VARCHAR,
+    meaning  VARCHAR
+);
+
+-- Every version of every ticket as loaded (one row per ticket per export file); hotline_ticket keeps the latest.
+CREATE TABLE hotline_ticket_version (
+    ticket_id          VARCHAR NOT NULL,
+    received_at        TIMESTAMP NOT NULL,
+    channel            VARCHAR,
+    category           VARCHAR NOT NULL,
+    topic              VARCHAR,
+    county             VARCHAR,
+    county_key         VARCHAR,
+    department         VARCHAR,
+    handling           VARCHAR,
+    answered_directly  BOOLEAN,
+    dispatched_at      TIMESTAMP,
+    signed_at          TIMESTAMP,
+    returned_at        TIMESTAMP,
+    closed_at          TIMESTAMP,
+    extensions         INTEGER,
+    satisfaction       VARCHAR,
+    content            VARCHAR,   -- phone and ID numbers masked
+    caller_hash        VARCHAR,   -- salted sha256 of the caller's phone digits; name and phone are never stored
+    source_file        VARCHAR,
+    source_row         BIGINT,
+    is_demo            BOOLEAN
+);
+
+CREATE TABLE hotline_reject (
+    source_file  VARCHAR NOT NULL,
+    row          BIGINT,     -- NULL when the whole file was rejected
+    "column"     VARCHAR,
+    reason       VARCHAR NOT NULL,
+    value        VARCHAR
+);

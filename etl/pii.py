@@ -1,0 +1,44 @@
+"""Personal data: caller phone numbers become a salted hash; numbers inside free text are masked.
+
+The salt comes from DASHBOARD_HASH_SALT, else from <lake>/.caller_salt, created once with a random
+value. Keep that file with the lake: a new salt makes earlier and later hashes incomparable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import polars as pl
+
+# An 18-character ID number (17 digits + digit/X), then any 11-digit number starting with 1 (mobiles),
+# then landlines such as 0874-3121219; only where not part of a longer run of digits.
+_ID = r"(^|[^0-9])[0-9]{17}[0-9Xx]([^0-9]|$)"
+_MOBILE = r"(^|[^0-9])1[0-9]{10}([^0-9]|$)"
+_LANDLINE = r"(^|[^0-9])0[0-9]{2,3}-?[0-9]{7,8}([^0-9]|$)"
+
+
+def salt(lake_dir: Path) -> str:
+    if os.environ.get("DASHBOARD_HASH_SALT"):
+        return os.environ["DASHBOARD_HASH_SALT"]
+    path = lake_dir / ".caller_salt"
+    if not path.exists():
+        lake_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(16))
+    return path.read_text().strip()
+
+
+def mask_text(col: pl.Expr) -> pl.Expr:
+    """ID numbers and phone numbers inside free text replaced by a marker (applied twice so that two
+    numbers separated by one character are both caught)."""
+    out = col
+    for _ in range(2):
+        out = (
+            out.str.replace_all(_ID, "${1}[身份证号已隐藏]${2}")
+            .str.replace_all(_MOBILE, "${1}[电话已隐藏]${2}")
+            .str.replace_all(_LANDLINE, "${1}[电话已隐藏]${2}")
+        )
+    return out
