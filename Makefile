@@ -16,8 +16,9 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 venv: $(VENV)/.installed
 
-data: venv  ## fill the inbox with the shipped sources
+data: venv  ## fill the inbox with the shipped gazette and (once) the demo hotline exports
 	$(BIN)/python -m etl seed-inbox
+	@ls data/inbox/12345工单_演示_* >/dev/null 2>&1 || $(BIN)/python -m etl demo --inbox data/inbox
 
 etl: data  ## extract, load, publish the warehouse
 	$(BIN)/python -m etl run

@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
             )
     p = sub.add_parser("seed-inbox", help="copy the shipped sources (the gazette) into the inbox")
     p.add_argument("--inbox")
+    p = sub.add_parser("demo", help="write fictional 12345 work-order exports (演示数据) into the inbox")
+    p.add_argument("--inbox")
+    p.add_argument("--tickets", type=int, default=300_000)
+    p.add_argument("--seed", type=int, default=2022)
+    p.add_argument("--from", dest="first", default="2022-01", help="first month YYYY-MM")
+    p.add_argument("--to", dest="last", default="2025-12", help="last month YYYY-MM")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S", stream=sys.stderr)
 
@@ -42,6 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         for f in sorted(config.SHIPPED_SOURCES.glob("*.txt")):
             shutil.copy2(f, inbox / f.name)
             print(f"inbox <- {f.name}")
+        return 0
+
+    if args.cmd == "demo":
+        from etl.demo import write_files
+
+        files = write_files(config.inbox_path(args.inbox), n=args.tickets, seed=args.seed, first=args.first, last=args.last)
+        print(f"demo: wrote {len(files)} file(s) to {config.inbox_path(args.inbox)}")
         return 0
 
     db = config.db_path(args.db)

@@ -112,9 +112,9 @@ def sniff_header(path: Path) -> list[str] | None:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            raw = path.read_bytes()[:4096]
-            text, _ = _decode(raw, path.name, partial=True)
-            header = text.splitlines()[0] if text else ""
+            with open(path, "rb") as fh:
+                first_line = fh.readline(65536)
+            header, _ = _decode(first_line.rstrip(b"\r\n"), path.name)
             cols = [c.strip().strip('"') for c in header.split(",")]
         elif suffix == ".xlsx":
             cols = [c.strip() for c in pl.read_excel(path, engine="calamine", read_options={"n_rows": 1}).columns]
@@ -126,12 +126,10 @@ def sniff_header(path: Path) -> list[str] | None:
     return cols if any(aliases.get(c.lower() if c.isascii() else c) == "ticket_id" for c in cols) else None
 
 
-def _decode(raw: bytes, name: str, partial: bool = False) -> tuple[str, str]:
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as e:
-        if partial and e.start >= len(raw) - 3:  # a multi-byte character cut by the sniffing window
-            return raw[: e.start].decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
         try:
             return raw.decode("gb18030"), "gb18030"
         except UnicodeDecodeError as e2:

@@ -1,0 +1,285 @@
+"""Fictional 12345 work-order exports in the real export format, for demos and `make run`.
+
+Monthly files (some GB18030, some XLSX, the rest UTF-8 with or without BOM), one update file carrying
+the later states of tickets that moved on after their monthly export, and a handful of bad rows, so
+demo data goes through the same ingestion path as real data. Deterministic for a seed; vectorised
+with numpy. Everything is invented: callers are 演示来电人N with numbers starting 100 (no Chinese
+mobile number does), ID numbers start 000000 (no such area code).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from etl.sources.hotline import HEADERS
+
+log = logging.getLogger(__name__)
+
+# rough shares of the 2020 census population; the development zone is carved out of 麒麟区
+COUNTY_WEIGHTS = {
+    "麒麟区": 0.17,
+    "沾益区": 0.07,
+    "马龙区": 0.035,
+    "陆良县": 0.105,
+    "师宗县": 0.065,
+    "罗平县": 0.09,
+    "富源县": 0.12,
+    "会泽县": 0.14,
+    "宣威市": 0.175,
+    "曲靖经开区": 0.03,
+}
+# names as clerks type them: old and short forms go through the county alias table
+COUNTY_VARIANTS = {"沾益区": "沾益县", "马龙区": "马龙县", "麒麟区": "麒麟", "曲靖经开区": "经开区", "宣威市": "宣威"}
+CATEGORIES = {"咨询": 0.38, "求助": 0.2, "意见建议": 0.08, "投诉": 0.25, "举报": 0.06, "表扬": 0.03}
+DIRECT_SHARE = {"咨询": 0.55, "求助": 0.1, "意见建议": 0.05, "投诉": 0.01, "举报": 0.0, "表扬": 0.5}
+LIMITS = {"咨询": (1, 3), "求助": (3, 5), "意见建议": (3, 5), "投诉": (15, 15), "举报": (15, 15), "表扬": (3, 5)}
+CHANNELS = {"电话": 0.58, "微信": 0.13, "网站": 0.08, "小程序": 0.09, "APP": 0.06, "短信": 0.03, "其他": 0.03}
+# topic -> (weight, 市直部门 that usually handle it); ~40% of dispatched tickets go to the county government instead
+TOPICS = {
+    "城乡建设": (0.16, ["市住房和城乡建设局", "市城市综合管理局"]),
+    "社会保障": (0.12, ["市人力资源和社会保障局", "市医保局", "市住房公积金中心"]),
+    "交通出行": (0.1, ["市交通运输局", "市公安局"]),
+    "市场监管": (0.1, ["市市场监管局"]),
+    "教育": (0.08, ["市教育体育局"]),
+    "医疗卫生": (0.08, ["市卫生健康委", "市医保局"]),
+    "生态环境": (0.06, ["市生态环境局"]),
+    "农业农村": (0.06, ["市农业农村局", "市乡村振兴局"]),
+    "水电气": (0.08, ["市供电局", "市住房建乡建设局"]),
+    "治安": (0.05, ["市公安局"]),
+    "文化旅游": (0.04, ["市文化和旅游局"]),
+    "民政服务": (0.04, ["市民政局", "市残联"]),
+    "自然资源": (0.03, ["市自然资源和规划局"]),
+}
+SATISFACTION = {"满意": 0.77, "基本满意": 0.13, "不满意": 0.045, "未回访": 0.055}
+
+
+def _month_starts(first: str, last: str) -> list[dt.date]:
+    y, m = map(int, first.split("-"))
+    y2, m2 = map(int, last.split("-"))
+    out = []
+    while (y, m) <= (y2, m2):
+        out.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _pick(rng, options: dict, n: int) -> np.ndarray:
+    keys = list(options)
+    p = np.array([options[k] if not isinstance(options[k], tuple) else options[k][0] for k in keys], dtype=float)
+    return np.array(keys, dtype=object)[rng.choice(len(keys), size=n, p=p / p.sum())]
+
+
+def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: str = "2025-12") -> tuple[pl.DataFrame, dt.datetime]:
+    """Final states of n fictional tickets, and the export cut-off."""
+    rng = np.random.default_rng(seed)
+    months = _month_starts(first, last)
+    idx = np.arange(len(months))
+    # seasonality (summer rain and heat peak, Spring Festival dip) and slow growth
+    weight = (1 + 0.18 * np.sin(2 * np.pi * (np.array([m.month for m in months]) - 4) / 12)) * (1 + 0.06 * idx / 12)
+    weight *= np.where(np.array([m.month for m in months]) == 2, 0.75, 1.0)
+    month_of = rng.choice(len(months), size=n, p=weight / weight.sum())
+    month_of.sort()
+    starts = np.array([np.datetime64(m, "s") for m in months])
+    next_starts = np.array(
+        [np.datetime64(_month_starts(f"{m:%Y-%m}", f"{m:%Y-%m}")[0] + dt.timedelta(days=32), "M").astype("datetime64[s]") for m in months]
+    )
+    span = (next_starts - starts).astype(np.int64)
+    hour_p = np.array([1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 12, 9, 10, 12, 12, 11, 10, 8, 7, 6, 4, 3, 2], dtype=float)
+    day = (rng.random(n) * (span[month_of] // 86400)).astype(np.int64)
+    secs = rng.choice(24, size=n, p=hour_p / hour_p.sum()) * 3600 + rng.integers(0, 3600, n)
+    received = starts[month_of] + (day * 86400 + secs).astype("timedelta64[s]")
+
+    category = _pick(rng, CATEGORIES, n)
+    direct = rng.random(n) < np.vectorize(DIRECT_SHARE.get)(category)
+    county = _pick(rng, COUNTY_WEIGHTS, n)
+    topic = _pick(rng, TOPICS, n)
+    to_county_gov = rng.random(n) < 0.4
+    dept_choice = rng.random(n)
+    city_dept = np.array([TOPICS[t][1][int(u * len(TOPICS[t][1]))] for t, u in zip(topic, dept_choice, strict=True)], dtype=object)
+    department = np.where(direct, None, np.where(to_county_gov, np.char.add(county.astype(str), "人民政府").astype(object), city_dept))
+
+    minutes = lambda x: (x * 60).astype("timedelta64[s]")  # noqa: E731
+    dispatched = received + minutes(rng.lognormal(3.6, 0.8, n))  # median ≈ 37 min
+    late_sign = rng.random(n) < 0.07
+    signed = dispatched + minutes(np.where(late_sign, rng.uniform(121, 600, n), rng.exponential(35, n).clip(1, 119)))
+    returned = np.where(
+        rng.random(n) < 0.03,
+        signed + minutes(np.where(rng.random(n) < 0.85, rng.uniform(30, 1400, n), rng.uniform(1441, 4000, n))),
+        np.datetime64("NaT", "s"),
+    )
+
+    std = np.vectorize(lambda c: LIMITS[c][0])(category).astype(float)
+    mx = np.vectorize(lambda c: LIMITS[c][1])(category).astype(float)
+    complaint = np.isin(category, ["投诉", "举报"])
+    ext = np.where(complaint, rng.choice(3, size=n, p=[0.87, 0.1, 0.03]), 0)
+    limit = mx + 10 * ext
+    # working days to close: most well inside the standard limit, a tail past the maximum
+    # some counties and departments are slower than others
+    county_factor = dict(zip(COUNTY_WEIGHTS, rng.uniform(0.3, 3.0, len(COUNTY_WEIGHTS)), strict=True))
+    late_p = 0.01 * np.vectorize(county_factor.get)(county) * np.where(to_county_gov, 1.5, 0.7)
+    frac = np.where(rng.random(n) < late_p, rng.uniform(1.05, 1.8, n), rng.beta(2.2, 2.5, n))
+    wd = np.maximum(0.2, frac * np.where(frac > 1, limit, np.minimum(limit, std + 10 * ext)))
+    closed = signed + (wd * 1.42 * 86400).astype("timedelta64[s]")
+    never = rng.random(n) < 0.0004  # lost in a department's drawer: open long past the deadline
+    satisfaction = _pick(rng, SATISFACTION, n)
+
+    cutoff = np.datetime64(months[-1], "s") + np.timedelta64(int(span[-1]), "s") + np.timedelta64(5 * 86400, "s")
+    received_cut = received <= cutoff
+    closed = np.where(direct, received, closed)
+    open_ = (~direct) & (never | (closed > cutoff))
+    pool = max(1, int(n * 0.55))
+    caller = (pool * rng.random(n) ** 1.6).astype(np.int64)
+
+    us = lambda a: a.astype("datetime64[us]")  # noqa: E731
+    df = pl.DataFrame(
+        {
+            "received_at": us(received),
+            "category": category.astype(str),
+            "direct": direct,
+            "county": county.astype(str),
+            "topic": topic.astype(str),
+            "department": department,
+            "dispatched_at": us(dispatched),
+            "signed_at": us(signed),
+            "returned_at": us(returned),
+            "closed_at": us(closed),
+            "extensions": ext.astype(np.int32),
+            "satisfaction": satisfaction.astype(str),
+            "open": open_,
+            "caller": caller,
+            "channel": _pick(rng, CHANNELS, n).astype(str),
+            "variant": rng.random(n) < 0.04,
+            "extra": rng.random(n),
+        }
+    ).filter(pl.lit(received_cut))
+    df = df.with_columns(
+        pl.col("received_at", "dispatched_at", "signed_at", "closed_at").cast(pl.Datetime("us")),
+        pl.col("returned_at").cast(pl.Datetime("us")),
+    ).with_columns(
+        ticket_id=pl.format(
+            "QJ{}{}",
+            pl.col("received_at").dt.strftime("%Y%m"),
+            (pl.int_range(pl.len()).over(pl.col("received_at").dt.strftime("%Y%m")) + 1).cast(pl.Utf8).str.zfill(6),
+        ),
+        county=pl.when(pl.col("variant")).then(pl.col("county").replace(COUNTY_VARIANTS)).otherwise(pl.col("county")),
+        handling=pl.when(pl.col("direct")).then(pl.lit("当场答复")).otherwise(pl.lit("派单")),
+        caller_name=pl.format("演示来电人{}", pl.col("caller")),
+        caller_phone=pl.format("100{}", pl.col("caller").cast(pl.Utf8).str.zfill(8)),
+        content=pl.format("关于{}的{}诉求（演示数据）", "topic", "category")
+        + pl.when(pl.col("extra") < 0.01)
+        .then(pl.format("，回电10{}", pl.col("caller").cast(pl.Utf8).str.zfill(9)))
+        .when(pl.col("extra") < 0.013)
+        .then(pl.lit("，身份证号00000019900101123X"))
+        .otherwise(pl.lit("")),
+    )
+    direct_cols = ["dispatched_at", "signed_at", "returned_at"]
+    df = df.with_columns(
+        *(pl.when(pl.col("direct")).then(None).otherwise(pl.col(c)).alias(c) for c in direct_cols),
+        extensions=pl.when(pl.col("direct")).then(0).otherwise(pl.col("extensions")),
+        closed_at=pl.when(pl.col("open")).then(None).otherwise(pl.col("closed_at")),
+        satisfaction=pl.when(pl.col("open") | (pl.col("category") == "表扬")).then(None).otherwise(pl.col("satisfaction")),
+    )
+    return df, cutoff.astype(dt.datetime)
+
+
+def _state_as_of(df: pl.DataFrame, when: pl.Expr) -> pl.DataFrame:
+    """The export as the hotline system would show it at `when`: later events blank, no visit before closing."""
+    out = df.with_columns(
+        *(
+            pl.when(pl.col(c) <= when).then(pl.col(c)).otherwise(None).alias(c)
+            for c in ("dispatched_at", "signed_at", "returned_at", "closed_at")
+        )
+    )
+    return out.with_columns(
+        satisfaction=pl.when(pl.col("closed_at").is_not_null() & (pl.col("closed_at") + pl.duration(days=3) <= when))
+        .then(pl.col("satisfaction"))
+        .otherwise(None),
+        extensions=pl.when(pl.col("closed_at").is_not_null())
+        .then(pl.col("extensions"))
+        .otherwise(pl.min_horizontal(pl.col("extensions"), 1)),
+    )
+
+
+def _export(df: pl.DataFrame, slash_dates: bool = False) -> pl.DataFrame:
+    fmt = "%Y/%m/%d %H:%M" if slash_dates else "%Y-%m-%d %H:%M:%S"
+    times = ["received_at", "dispatched_at", "signed_at", "returned_at", "closed_at"]
+    cols = [c for c in HEADERS if c in df.columns or c in times]
+    return df.select(
+        *(pl.col(c).dt.strftime(fmt).alias(HEADERS[c]) if c in times else pl.col(c).cast(pl.Utf8).alias(HEADERS[c]) for c in cols)
+    )
+
+
+BAD_ROWS = [  # (column, value, what the ETL must say)
+    ("received_at", "2024-13-45 10:00", "时间无法解析"),
+    ("closed_at", "2020-01-01 08:00:00", "办结时间早于受理时间"),
+    ("extensions", "3", "延期次数应为 0、1 或 2"),
+    ("category", "其它诉求", "未知诉求类型"),
+    ("county", "外省某县", "未知区县"),
+    ("satisfaction", "非常好", "未知回访结果"),
+]
+
+
+def write_files(inbox: Path, n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: str = "2025-12") -> list[Path]:
+    inbox.mkdir(parents=True, exist_ok=True)
+    df, cutoff = generate(n, seed, first, last)
+    df = df.with_columns(month=pl.col("received_at").dt.strftime("%Y-%m"))
+    written: list[Path] = []
+    months = df["month"].unique().sort().to_list()
+    changed_later = []
+    for i, month in enumerate(months):
+        part = df.filter(pl.col("month") == month)
+        export_at = pl.col("received_at").dt.month_end().dt.date().cast(pl.Datetime("us")).max() + pl.duration(days=6)
+        state = _state_as_of(part, export_at)
+        changed_later.append(
+            part.join(state.select("ticket_id", pl.col("closed_at").alias("c0"), pl.col("satisfaction").alias("s0")), on="ticket_id")
+            .filter(
+                (pl.col("closed_at").is_not_null() & pl.col("c0").is_null())
+                | (pl.col("satisfaction").is_not_null() & pl.col("s0").is_null())
+            )
+            .drop("c0", "s0")
+        )
+        out = _export(state, slash_dates=(i % 6 == 2))
+        if i % 12 == 7:  # a few bad rows in some months, after the good ones
+            out = pl.concat([out, _bad_rows(out, i)])
+        name = f"12345工单_演示_{month}"
+        kind = i % 6
+        if kind == 5:
+            path = inbox / f"{name}.xlsx"
+            out.write_excel(path, worksheet="工单")
+        else:
+            path = inbox / f"{name}.csv"
+            text = out.write_csv()
+            if kind == 2:
+                path.write_bytes(text.encode("gb18030"))
+            else:
+                path.write_bytes((b"\xef\xbb\xbf" if kind == 1 else b"") + text.encode("utf-8"))
+        written.append(path)
+    updates = pl.concat(changed_later)
+    path = inbox / f"12345工单_演示_更新导出_{last}.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _export(updates.drop("month")).write_csv().encode("utf-8"))
+    written.append(path)
+    log.info(
+        "demo: %d tickets in %d files (+%d later states) to %s, cut-off %s", df.height, len(written) - 1, updates.height, inbox, cutoff
+    )
+    return written
+
+
+def _bad_rows(out: pl.DataFrame, i: int) -> pl.DataFrame:
+    base = out.head(len(BAD_ROWS) + 1)
+    rows = []
+    for k, (col, value, _) in enumerate(BAD_ROWS):
+        r = base.row(k, named=True)
+        r[HEADERS["ticket_id"]] = f"QJBAD{i:02d}{k:02d}"
+        r[HEADERS[col]] = value
+        rows.append(r)
+    # the same ticket twice with different content
+    dup = base.row(len(BAD_ROWS), named=True)
+    dup[HEADERS["ticket_id"]] = f"QJDUP{i:02d}"
+    rows.append(dup)
+    rows.append({**dup, HEADERS["topic"]: "另一事项"})
+    return pl.DataFrame(rows, schema=out.schema)
