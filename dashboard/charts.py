@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import plotly.express as px
 import polars as pl
 
@@ -62,8 +60,8 @@ def bar_counts(df: pl.DataFrame, label: str, value: str, title: str, horizontal:
         fig.update_yaxes(title=value)
     fig.update_traces(marker_color="#2e86c1")
     top = float(df[value].max() or 1)
-    step = max(1, math.ceil(top / 8))  # counts: whole-number ticks only
-    (fig.update_xaxes if horizontal else fig.update_yaxes)(dtick=step, tick0=0)
+    if top <= 10:  # small counts: whole-number ticks only
+        (fig.update_xaxes if horizontal else fig.update_yaxes)(dtick=1, tick0=0)
     return _style(fig, title)
 
 
@@ -73,3 +71,43 @@ def events_by_day(df: pl.DataFrame):
     fig.update_yaxes(title="事件数（条）")
     fig.update_xaxes(title="")
     return _style(fig, "每日大事记条数（按事件类型）")
+
+
+def monthly_volume(df: pl.DataFrame):
+    """df: 月份, 工单量."""
+    fig = px.bar(df.to_pandas(), x="月份", y="工单量")
+    fig.update_traces(marker_color="#2e86c1")
+    fig.update_yaxes(title="工单量（件）")
+    fig.update_xaxes(title="", type="category")
+    return _style(fig, "每月工单量（件）")
+
+
+def monthly_rates(df: pl.DataFrame, targets: dict[str, float]):
+    """df: 月份, 指标, 百分比 (long). Dashed lines mark the targets."""
+    fig = px.line(df.to_pandas(), x="月份", y="百分比", color="指标", markers=True)
+    for label, value in targets.items():
+        fig.add_hline(
+            y=value, line_dash="dash", line_color="#999", annotation_text=f"{label}目标 {value:g}%", annotation_position="bottom right"
+        )
+    fig.update_yaxes(title="%")
+    fig.update_xaxes(title="", type="category")
+    return _style(fig, "每月办结率、按期办结率、满意率（%）")
+
+
+def close_days(df: pl.DataFrame, category: str, standard: float | None, maximum: float | None):
+    """df: workdays, tickets for one category; dotted line at the standard limit, dashed at the maximum."""
+    fig = px.bar(df.to_pandas(), x="workdays", y="tickets")
+    fig.update_traces(marker_color="#2e86c1")
+    if standard is not None and standard != maximum:
+        fig.add_vline(x=standard + 0.5, line_dash="dot", line_color="#e67e22")
+    if maximum is not None:
+        fig.add_vline(x=maximum + 0.5, line_dash="dash", line_color="#c0392b")
+    fig.update_xaxes(title="办结用时（工作日，40 及以上合并）")
+    fig.update_yaxes(title="工单量（件）")
+    if standard is None:
+        limits = "不设时限"
+    elif standard == maximum:
+        limits = f"时限 {standard:g} 个工作日"
+    else:
+        limits = f"一般 {standard:g} / 最长 {maximum:g} 个工作日"
+    return _style(fig, f"{category}：办结用时分布（{limits}）")

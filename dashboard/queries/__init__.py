@@ -122,3 +122,48 @@ def count_by(events: pl.DataFrame, column: str, name: str) -> pl.DataFrame:
     if df.schema[column] == pl.List(pl.Utf8):
         df = df.explode(column)
     return df.drop_nulls().group_by(column).len(name="事件数").rename({column: name}).sort(["事件数", name], descending=[True, False])
+
+
+# ---------------------------------------------------------------- 12345 hotline
+def hotline_filter_params(f) -> dict:
+    """The SQL parameters of a HotlineFilter (dashboard.filters)."""
+    return {
+        "counties": list(f.counties),
+        "departments": list(f.departments),
+        "m_from": f.month_from,
+        "m_to": f.month_to,
+        "categories": list(f.categories),
+        "channels": list(f.channels),
+    }
+
+
+def hotline_kpis(f, by: str = "all") -> pl.DataFrame:
+    return run("hotline_kpis", by=by, **hotline_filter_params(f))
+
+
+def hotline_options() -> pl.DataFrame:
+    return run("hotline_options")
+
+
+def hotline_close_days(f) -> pl.DataFrame:
+    return run("hotline_close_days", **hotline_filter_params(f))
+
+
+def hotline_overdue(f) -> pl.DataFrame:
+    return run("hotline_overdue", **hotline_filter_params(f))
+
+
+def hotline_dept_score(year: int) -> pl.DataFrame:
+    return run("hotline_dept_score", year=year)
+
+
+def hotline_rejects() -> pl.DataFrame:
+    return run("hotline_rejects")
+
+
+def hotline_rules() -> pl.DataFrame:
+    return run("hotline_rules")
+
+
+def hotline_settings() -> dict:
+    return dict(run("hotline_settings").iter_rows())

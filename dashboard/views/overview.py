@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, fmt, queries, shell
+from dashboard.filters import HotlineFilter
 from dashboard.nav import link
 
 
@@ -35,6 +38,8 @@ def render() -> None:
             delta_arrow="off",
         )
     link("plan", "查看规划指标与投资 →")
+
+    hotline_summary()
 
     st.subheader("12345 热线归并")
     a, b, _ = st.columns(3)
@@ -99,3 +104,30 @@ def render() -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def hotline_summary() -> None:
+    """Last 12 months of the hotline against the 附件3 targets, when tickets exist."""
+    options = queries.hotline_options()
+    months = sorted(options.filter(pl.col("kind") == "month")["value"].to_list())
+    if not months:
+        return
+    f = HotlineFilter(dt.date.fromisoformat(f"{months[max(0, len(months) - 12)]}-01"), dt.date.fromisoformat(f"{months[-1]}-01"))
+    k = queries.hotline_kpis(f).row(0, named=True)
+    settings = queries.hotline_settings()
+    st.subheader(f"12345 热线（{f.month_from:%Y-%m} 至 {f.month_to:%Y-%m}）" + ("　演示数据" if k["has_demo"] else ""))
+    if k["has_demo"]:
+        st.caption("演示数据：12345 工单为系统生成的虚构数据，仅用于展示。")
+    a, b, c, d = st.columns(4)
+    a.metric("工单量", fmt.count(k["volume"], " 件"))
+    for col, key, label in ((b, "close_rate", "办结率"), (c, "on_time_rate", "按期办结率"), (d, "satisfaction_rate", "满意率")):
+        target = settings[f"target_{key}"]
+        met = k[key] is not None and round(k[key], 1) >= target
+        col.metric(
+            f"{label}（目标 ≥{target:g}%）",
+            fmt.pct(k[key]),
+            "达标" if met else "未达标",
+            delta_color="normal" if met else "inverse",
+            delta_arrow="off",
+        )
+    link("hotline", "查看 12345 热线 →")

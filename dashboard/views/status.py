@@ -72,3 +72,15 @@ def render() -> None:
     table = dq.display(shown)
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "数据质量发现", key="dl-findings")
+
+    st.subheader("12345 工单拒收记录")
+    rejects = queries.hotline_rejects()
+    if rejects.is_empty():
+        st.caption("没有被拒收的工单行或文件。")
+        return
+    st.caption(
+        f"{rejects['source_file'].n_unique()} 个文件中共 {rejects.height} 条拒收记录；行号为导出文件中的行（表头为第 1 行），行号为空表示整个文件被拒收。"
+    )
+    table = rejects.rename({"source_file": "文件", "row": "行", "column": "列", "reason": "原因", "value": "原值"})
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, "12345工单拒收记录", key="dl-rejects")

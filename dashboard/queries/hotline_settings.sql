@@ -1,0 +1,1 @@
+SELECT key, value FROM hotline_setting

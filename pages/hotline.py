@@ -1,0 +1,3 @@
+from dashboard.views.hotline import render
+
+render()

@@ -1,0 +1,387 @@
+"""12345 hotline: deadlines on the official calendar, KPIs and department scores on hand-made files,
+encodings, XLSX, re-exports, every reject reason, personal data, demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from etl.pipeline import run
+from tests.conftest import ROOT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+AS_OF = dt.datetime(2024, 7, 31, 23, 59, 59)
+
+
+def load(tmp_path: Path, *files: Path, as_of: dt.datetime | None = AS_OF, names: list[str] | None = None) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    for k, f in enumerate(files):
+        shutil.copy2(f, inbox / (names[k] if names else f.name))
+    db = tmp_path / "w.duckdb"
+    run(inbox, db, tmp_path / "lake", as_of=as_of)
+    return db
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def ts(s: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(s)
+
+
+# ---------------------------------------------------------------- deadlines
+DEADLINES = {
+    # 咨询 on Fri 30 Sep 2022: 1–7 Oct is the National Day holiday, Sat 8 and Sun 9 Oct are working days
+    "D1": ("2022-10-08 23:59:59", "2022-10-10 23:59:59"),
+    # 求助 on Fri 20 Jan 2023: 21–27 Jan Spring Festival, Sat 28 and Sun 29 Jan working days → 28, 29, 30 | 31, 1 Feb
+    "D2": ("2023-01-30 23:59:59", "2023-02-01 23:59:59"),
+    # 咨询 on Saturday 9 Mar 2024: counting starts on Monday 11 → 11 | 12, 13
+    "D3": ("2024-03-11 23:59:59", "2024-03-13 23:59:59"),
+    # 求助 on a holiday, 3 Oct 2022: 8, 9, 10 | 11, 12
+    "D4": ("2022-10-10 23:59:59", "2022-10-12 23:59:59"),
+    # 投诉 on Mon 4 Mar 2024, one extension (15 + 10 = 25): Qingming 4–6 Apr off, Sun 7 Apr worked →
+    # 15th working day 25 Mar; 25th: Mar 5–8, 11–15, 18–22, 25–29, Apr 1–3 (22), Apr 7, 8, 9
+    "D5": ("2024-03-25 23:59:59", "2024-04-09 23:59:59"),
+    # 举报 on Thu 1 Jun 2023, two extensions (35): Dragon Boat 22–24 Jun off, Sun 25 Jun worked (the 15th);
+    # 35th: Jun 26–30 (20), Jul 3–7 (25), 10–14 (30), 17–21 (35)
+    "D6": ("2023-06-25 23:59:59", "2023-07-21 23:59:59"),
+    # 表扬 has no limit
+    "D7": (None, None),
+    # 投诉 without extension: the maximum equals the standard 15 working days
+    "D9": ("2024-03-25 23:59:59", "2024-03-25 23:59:59"),
+}
+
+
+@pytest.fixture(scope="module")
+def deadline_db(tmp_path_factory):
+    return load(tmp_path_factory.mktemp("deadlines"), FIXTURES / "hotline_deadlines.csv", as_of=ts("2024-06-01 00:00:00"))
+
+
+@pytest.mark.parametrize("ticket", sorted(DEADLINES))
+def test_deadlines_on_the_official_calendar(deadline_db, ticket):
+    std, mx = DEADLINES[ticket]
+    got = rows(deadline_db, f"SELECT standard_deadline_at, deadline_at FROM hotline_ticket WHERE ticket_id = '{ticket}'")[0]
+    assert got == (std and ts(std), mx and ts(mx))
+
+
+def test_praise_and_direct_answers_are_on_time(deadline_db):
+    praise = rows(deadline_db, "SELECT closed_on_time, overdue_open FROM hotline_ticket WHERE ticket_id = 'D7'")[0]
+    assert praise == (True, False)
+    direct = rows(
+        deadline_db,
+        "SELECT answered_directly, closed_at, closed_on_time, overdue_open, workdays_to_close FROM hotline_ticket WHERE ticket_id = 'D8'",
+    )
+    assert direct == [(True, ts("2024-05-06 10:00:00"), True, False, 0)]
+
+
+def test_overdue_judged_at_the_cut_off(deadline_db):
+    # cut-off 2024-06-01: every dispatched ticket above is open; those whose maximum has passed are overdue
+    overdue = {r[0] for r in rows(deadline_db, "SELECT ticket_id FROM hotline_ticket WHERE overdue_open")}
+    assert overdue == {"D1", "D2", "D3", "D4", "D5", "D6", "D9"}
+    info = dict(rows(deadline_db, "SELECT key, value FROM warehouse_info"))
+    assert info["hotline_as_of"] == "2024-06-01 00:00:00" and info["hotline_as_of_source"] == "--as-of"
+
+
+# ---------------------------------------------------------------- KPIs and department score
+@pytest.fixture(scope="module")
+def kpi_db(tmp_path_factory):
+    return load(tmp_path_factory.mktemp("kpi"), FIXTURES / "hotline_kpi.csv")
+
+
+def test_kpis_on_a_hand_made_file(kpi_db):
+    """7 tickets; closed T1 T2 T3 T6 T7; on time T1 T2 T6 T7 (T3 closed 15 Apr, deadline 9 Apr; T7 has one
+    extension: 8 Apr is inside 9 Apr); overdue T4 (deadline Sat 11 May, a 调休 working day); T5 is open
+    but not yet due; visited T1 满意, T2 基本满意, T3 不满意; signing judged for T1 (30 min) and T2 (3 h);
+    working days to close 2, 3 (Sun 4 Feb 2024 was a 调休 working day), 9, 0, 24; T2 is T1's caller again 24 days later."""
+    from dashboard.queries import sql
+
+    con = duckdb.connect(str(kpi_db), read_only=True)
+    try:
+        k = (
+            con.sql(
+                sql("hotline_kpis"),
+                params={
+                    "by": "all",
+                    "counties": [],
+                    "departments": [],
+                    "m_from": dt.date(2024, 1, 1),
+                    "m_to": dt.date(2024, 12, 1),
+                    "categories": [],
+                    "channels": [],
+                },
+            )
+            .pl()
+            .row(0, named=True)
+        )
+    finally:
+        con.close()
+    assert k["volume"] == 7
+    assert k["close_rate"] == pytest.approx(100 * 5 / 7)
+    assert k["on_time_rate"] == pytest.approx(80.0)
+    assert k["overdue_open"] == 1 and k["late_closed"] == 1
+    assert k["satisfaction_rate"] == pytest.approx(100 * 2 / 3)
+    assert k["visit_rate"] == pytest.approx(60.0)
+    assert k["sign_rate"] == pytest.approx(50.0)
+    assert k["direct_rate"] == 0
+    assert k["mean_workdays"] == pytest.approx(38 / 5)
+    assert k["repeat_rate"] == pytest.approx(100 / 7)
+    assert rows(kpi_db, "SELECT ticket_id, standard_deadline_at, deadline_at FROM hotline_ticket WHERE ticket_id = 'T4'") == [
+        ("T4", ts("2024-05-09 23:59:59"), ts("2024-05-11 23:59:59"))
+    ]
+
+
+def test_department_score(kpi_db):
+    """市甲局 2024: Q1 all on time (+5), Q2 one late (−0.5) and one overdue (−1), Q3 still open (no bonus):
+    100 − 0.5 − 1 + 5 = 103.5. 市乙局: Q1 all on time: 105."""
+    got = rows(kpi_db, "SELECT department, year, score, late_closed, overdue_open, full_quarters FROM hotline_dept_score ORDER BY 1")
+    assert got == [("市乙局", 2024, 105.0, 0, 0, 1), ("市甲局", 2024, 103.5, 1, 1, 1)]
+    # unknown departments are added to the dimension and flagged
+    assert rows(kpi_db, "SELECT department, is_flagged FROM department ORDER BY 1") == [("市乙局", True), ("市甲局", True)]
+
+
+def test_personal_data_never_reaches_the_warehouse(kpi_db):
+    con = duckdb.connect(str(kpi_db), read_only=True)
+    try:
+        cols = con.execute("SELECT table_name, column_name FROM information_schema.columns WHERE data_type = 'VARCHAR'").fetchall()
+        for needle in ("13912345678", "139-1234-5678", "3121219", "530302199001011234", "测试甲", "测试乙"):
+            for table, column in cols:
+                hits = con.execute(f'SELECT count(*) FROM "{table}" WHERE contains("{column}", ?)', [needle]).fetchone()[0]
+                assert hits == 0, (needle, table, column)
+        assert {c for _, c in cols} >= {"caller_hash"} and not {"caller_name", "caller_phone"} & {c for _, c in cols}
+        content = dict(con.execute("SELECT ticket_id, content FROM hotline_ticket WHERE content IS NOT NULL").fetchall())
+        assert content == {"T1": "路灯不亮，请联系[电话已隐藏]", "T2": "身份证[身份证号已隐藏]的补办"}
+        # the same caller (two spellings of one number) gets one hash
+        hashes = dict(con.execute("SELECT ticket_id, caller_hash FROM hotline_ticket").fetchall())
+        assert hashes["T1"] == hashes["T2"] and hashes["T3"] == hashes["T4"] and hashes["T1"] != hashes["T3"]
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- formats, re-exports, rejects
+def test_encodings_and_xlsx_load_the_same_tickets(tmp_path):
+    src = pl.read_csv(FIXTURES / "hotline_kpi.csv", infer_schema=False)
+    text = src.write_csv()
+    variants = {"utf8.csv": text.encode("utf-8"), "bom.csv": b"\xef\xbb\xbf" + text.encode("utf-8"), "gb.csv": text.encode("gb18030")}
+    expected = None
+    for name, data in variants.items():
+        d = tmp_path / name
+        d.mkdir()
+        (d / "inbox").mkdir()
+        (d / "inbox" / name).write_bytes(data)
+        run(d / "inbox", d / "w.duckdb", d / "lake", as_of=AS_OF)
+        got = rows(
+            d / "w.duckdb", "SELECT ticket_id, received_at, county, department, closed_on_time, content FROM hotline_ticket ORDER BY 1"
+        )
+        expected = expected or got
+        assert got == expected and len(got) == 7
+        assert rows(d / "w.duckdb", f"SELECT message FROM etl_run WHERE source = '{name}'")[0][0].startswith(
+            f"12345 工单（{'gb18030' if name == 'gb.csv' else 'utf-8'}）"
+        )
+    x = tmp_path / "x"
+    (x / "inbox").mkdir(parents=True)
+    # Excel keeps times as date cells: write them as datetimes
+    times = ["受理时间", "派单时间", "签收时间", "退单时间", "办结时间"]
+    src.with_columns(pl.col(c).str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False) for c in times).write_excel(x / "inbox" / "export.xlsx")
+    run(x / "inbox", x / "w.duckdb", x / "lake", as_of=AS_OF)
+    assert (
+        rows(x / "w.duckdb", "SELECT ticket_id, received_at, county, department, closed_on_time, content FROM hotline_ticket ORDER BY 1")
+        == expected
+    )
+
+
+def test_re_export_replaces_the_earlier_state(tmp_path):
+    later = (
+        pl.read_csv(FIXTURES / "hotline_kpi.csv", infer_schema=False)
+        .filter(pl.col("工单编号") == "T4")
+        .with_columns(pl.lit("2024-05-10 16:00:00").alias("办结时间"), pl.lit("满意").alias("回访结果"))
+    )
+    upd = tmp_path / "src" / "工单_2024-07_更新.csv"
+    upd.parent.mkdir()
+    later.write_csv(upd)
+    db = load(tmp_path, FIXTURES / "hotline_kpi.csv", upd)
+    assert rows(db, "SELECT count(*), count(DISTINCT ticket_id) FROM hotline_ticket") == [(7, 7)]
+    assert rows(db, "SELECT count(*) FROM hotline_ticket_version WHERE ticket_id = 'T4'") == [(2,)]
+    assert rows(db, "SELECT closed_at, closed_on_time, overdue_open, satisfaction FROM hotline_ticket WHERE ticket_id = 'T4'") == [
+        (ts("2024-05-10 16:00:00"), True, False, "满意")
+    ]
+    # the department's score follows: 市甲局 now has no overdue ticket → 100 − 0.5 + 5
+    assert rows(db, "SELECT score FROM hotline_dept_score WHERE department = '市甲局'") == [(104.5,)]
+
+
+def test_every_reject_reason_names_file_row_column(tmp_path):
+    header = (FIXTURES / "hotline_kpi.csv").read_text(encoding="utf-8").splitlines()[0]
+    body = [
+        "B1,2024-03-05 25:07:00,电话,咨询,,麒麟区,,当场答复,,,,,0,,,,",  # row 2: time
+        "B2,2024-03-05 10:00:00,电话,求助,,麒麟区,市甲局,派单,,,,2024-03-01 10:00:00,0,,,,",  # row 3: closed before received
+        "B3,2024-03-05 10:00:00,电话,投诉,,麒麟区,市甲局,派单,,,,,3,,,,",  # row 4: extensions
+        "B4,2024-03-05 10:00:00,电话,吐槽,,麒麟区,市甲局,派单,,,,,0,,,,",  # row 5: category
+        "B5,2024-03-05 10:00:00,电话,求助,,火星区,市甲局,派单,,,,,0,,,,",  # row 6: county
+        "B6,2024-03-05 10:00:00,电话,求助,,麒麟区,市甲局,派单,,,,,0,,,,",  # rows 7, 8: same ticket, different content
+        "B6,2024-03-05 10:00:00,电话,求助,道路,麒麟区,市甲局,派单,,,,,0,,,,",
+        "B7,2024-03-05 10:00:00,电话,求助,,麒麟区,市甲局,派单,,,,,0,,,,",  # row 9: good
+        "B7,2024-03-05 10:00:00,电话,求助,,麒麟区,市甲局,派单,,,,,0,,,,",  # row 10: exact duplicate, loaded once
+        "B8,2019-12-31 10:00:00,电话,求助,,麒麟区,市甲局,派单,,,,,0,,,,",  # row 11: before the calendar
+    ]
+    f = tmp_path / "src" / "bad.csv"
+    f.parent.mkdir()
+    f.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+    db = load(tmp_path, f)
+    got = rows(db, 'SELECT row, "column", reason FROM hotline_reject ORDER BY row, "column"')
+    assert got == [
+        (2, "受理时间", "时间无法解析"),
+        (3, "办结时间", "办结时间早于受理时间"),
+        (4, "延期次数", "延期次数应为 0、1 或 2"),
+        (5, "诉求类型", "未知诉求类型"),
+        (6, "所属区县", "未知区县"),
+        (7, "工单编号", "同一文件内同一工单编号出现多次且内容不同"),
+        (8, "工单编号", "同一文件内同一工单编号出现多次且内容不同"),
+        (11, "受理时间", "受理时间超出工作日历范围（2020–2027 年）"),
+    ]
+    assert rows(db, "SELECT ticket_id FROM hotline_ticket") == [("B7",)]
+    assert rows(db, "SELECT status, rows_in, rows_loaded, rows_rejected FROM etl_run WHERE source = 'bad.csv'") == [("success", 10, 1, 8)]
+
+
+def test_file_missing_a_required_column_is_rejected_whole(tmp_path):
+    f = tmp_path / "src" / "no-time.csv"
+    f.parent.mkdir()
+    f.write_text("工单编号,诉求类型,所属区县\nX1,咨询,麒麟区\n", encoding="utf-8")
+    db = load(tmp_path, FIXTURES / "hotline_kpi.csv", f)  # the run goes on and publishes the good file
+    assert rows(db, "SELECT count(*) FROM hotline_ticket") == [(7,)]
+    ((status, message),) = rows(db, "SELECT status, message FROM etl_run WHERE source = 'no-time.csv'")
+    assert status == "rejected"
+    assert message == "no-time.csv: missing required column(s) 受理时间; columns found: 工单编号, 诉求类型, 所属区县"
+    assert rows(db, "SELECT source_file, row, reason FROM hotline_reject") == [("no-time.csv", None, message)]
+
+
+# ---------------------------------------------------------------- demo data
+def test_demo_files_are_deterministic_and_go_through_ingestion(tmp_path):
+    from etl.demo import BAD_ROWS, write_files
+
+    a = write_files(tmp_path / "a", n=4000, seed=7, first="2024-01", last="2024-12")
+    b = write_files(tmp_path / "b", n=4000, seed=7, first="2024-01", last="2024-12")
+    assert [p.name for p in a] == [p.name for p in b]
+    assert all(p.read_bytes() == q.read_bytes() for p, q in zip(a, b, strict=True) if p.suffix == ".csv")
+    kinds = {p.suffix for p in a}
+    assert kinds == {".csv", ".xlsx"} and any("更新导出" in p.name for p in a)
+    gb = [p for p in a if p.suffix == ".csv" and not p.read_bytes().startswith(b"\xef\xbb\xbf")]
+    assert any(_is_gb18030_only(p) for p in gb)
+    db = tmp_path / "w.duckdb"
+    run(tmp_path / "a", db, tmp_path / "lake")
+    assert rows(db, "SELECT count(*), bool_and(is_demo) FROM hotline_ticket") == [(4000, True)]
+    reasons = {r[0] for r in rows(db, "SELECT reason FROM hotline_reject")}
+    assert {reason for _, _, reason in BAD_ROWS} | {"同一文件内同一工单编号出现多次且内容不同"} == reasons
+    # fictional callers only: every phone starts with 100, which no Chinese mobile number does
+    for p in a:
+        if p.suffix == ".csv" and not _is_gb18030_only(p):
+            phones = pl.read_csv(p, infer_schema=False)["联系电话"].drop_nulls()
+            assert phones.str.starts_with("100").all()
+
+
+def _is_gb18030_only(p: Path) -> bool:
+    try:
+        p.read_bytes().decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return True
+
+
+def test_demo_cli(tmp_path, capsys):
+    from etl.__main__ import main
+
+    assert main(["demo", "--inbox", str(tmp_path), "--tickets", "500", "--seed", "1", "--from", "2024-01", "--to", "2024-03"]) == 0
+    assert "wrote 4 file(s)" in capsys.readouterr().out
+
+
+def test_page_files_thin():
+    assert (ROOT / "pages" / "hotline.py").read_text(encoding="utf-8").strip().splitlines() == [
+        "from dashboard.views.hotline import render",
+        "",
+        "render()",
+    ]
+
+
+# ---------------------------------------------------------------- the page
+@pytest.fixture(scope="module")
+def hotline_app_db(tmp_path_factory):
+    from tests.conftest import GAZETTE
+
+    root = tmp_path_factory.mktemp("hlapp")
+    bad = root / "src" / "坏文件.csv"
+    bad.parent.mkdir()
+    bad.write_text("工单编号,受理时间\nX1,2024-01-01 10:00\n", encoding="utf-8")  # no 诉求类型: rejected whole
+    return load(root, GAZETTE, FIXTURES / "hotline_kpi.csv", bad)
+
+
+@pytest.fixture
+def hotline_app(hotline_app_db, monkeypatch):
+    import streamlit as st
+
+    from dashboard import db
+
+    monkeypatch.setenv("DASHBOARD_DB", str(hotline_app_db))
+    monkeypatch.delenv("DASHBOARD_LAKE", raising=False)
+    db.close()
+    st.cache_data.clear()
+    yield
+    db.close()
+
+
+def _page(name):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(f"from dashboard.views.{name} import render\nrender()\n", default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_hotline_page_kpis_and_filters(hotline_app):
+    at = _page("hotline")
+    m = _metrics(at)
+    assert m["工单量"] == "7 件"
+    assert m["办结率（目标 ≥100%）"] == "71.4%"  # 5 / 7
+    assert m["按期办结率（目标 ≥95%）"] == "80.0%"  # 4 / 5
+    assert m["满意率（目标 ≥95%）"] == "66.7%"  # 2 / 3
+    assert m["逾期未办结"] == "1 件" and m["签收及时率"] == "50.0%" and m["平均办结用时（工作日）"] == "7.60"
+    badges = [md.value for md in at.markdown if "-badge[" in md.value]
+    assert badges == [":red-badge[:material/close: 未达标]"] * 3
+    assert not any("演示数据" in w.value for w in at.warning)
+    overdue = next(df.value for df in at.dataframe if "工单编号" in df.value.columns)
+    assert list(overdue["工单编号"]) == ["T4"]
+
+    at.multiselect(key="hl_departments").select("市乙局").run()
+    m = _metrics(at)
+    assert (m["工单量"], m["办结率（目标 ≥100%）"], m["按期办结率（目标 ≥95%）"]) == ("2 件", "100.0%", "100.0%")
+    at.multiselect(key="hl_departments").unselect("市乙局").run()
+    at.multiselect(key="hl_counties").select("宣威市").run()  # T3 (typed 宣威) and T4
+    m = _metrics(at)
+    assert (m["工单量"], m["办结率（目标 ≥100%）"], m["逾期未办结"]) == ("2 件", "50.0%", "1 件")
+    assert any(c.value.startswith("当前筛选：宣威市 · 2024-01 至 2024-07") for c in at.caption)
+
+
+def test_department_table_carries_the_score(hotline_app):
+    at = _page("hotline")
+    dept = next(df.value for df in at.dataframe if "承办单位" in df.value.columns and "考核得分" in df.value.columns)
+    assert dict(zip(dept["承办单位"], dept["考核得分"], strict=True)) == {"市甲局": 103.5, "市乙局": 105.0}
+
+
+def test_overview_and_status_show_the_hotline(hotline_app):
+    at = _page("overview")
+    assert _metrics(at)["工单量"] == "7 件"
+    at = _page("status")
+    rejects = at.dataframe[-1].value
+    assert list(rejects["文件"]) == ["坏文件.csv"] and "missing required column(s) 诉求类型" in rejects["原因"][0]
