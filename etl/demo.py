@@ -68,10 +68,16 @@ def _month_starts(first: str, last: str) -> list[dt.date]:
     return out
 
 
-def _pick(rng, options: dict, n: int) -> np.ndarray:
+def _draw(rng, options: dict, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(index into options, the chosen keys) for n draws weighted by the options' values (or their first item)."""
     keys = list(options)
     p = np.array([options[k] if not isinstance(options[k], tuple) else options[k][0] for k in keys], dtype=float)
-    return np.array(keys, dtype=object)[rng.choice(len(keys), size=n, p=p / p.sum())]
+    idx = rng.choice(len(keys), size=n, p=p / p.sum())
+    return idx, np.array(keys, dtype=object)[idx]
+
+
+def _pick(rng, options: dict, n: int) -> np.ndarray:
+    return _draw(rng, options, n)[1]
 
 
 def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: str = "2025-12") -> tuple[pl.DataFrame, dt.datetime]:
@@ -94,13 +100,17 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
     secs = rng.choice(24, size=n, p=hour_p / hour_p.sum()) * 3600 + rng.integers(0, 3600, n)
     received = starts[month_of] + (day * 86400 + secs).astype("timedelta64[s]")
 
-    category = _pick(rng, CATEGORIES, n)
-    direct = rng.random(n) < np.vectorize(DIRECT_SHARE.get)(category)
-    county = _pick(rng, COUNTY_WEIGHTS, n)
-    topic = _pick(rng, TOPICS, n)
+    cat_idx, category = _draw(rng, CATEGORIES, n)
+    direct = rng.random(n) < np.array([DIRECT_SHARE[c] for c in CATEGORIES])[cat_idx]
+    county_idx, county = _draw(rng, COUNTY_WEIGHTS, n)
+    topic_idx, topic = _draw(rng, TOPICS, n)
     to_county_gov = rng.random(n) < 0.4
     dept_choice = rng.random(n)
-    city_dept = np.array([TOPICS[t][1][int(u * len(TOPICS[t][1]))] for t, u in zip(topic, dept_choice, strict=True)], dtype=object)
+    # each topic's departments laid end to end: offset + a uniform pick among that topic's entries
+    n_depts = np.array([len(v[1]) for v in TOPICS.values()])
+    offsets = np.concatenate([[0], np.cumsum(n_depts)[:-1]])
+    flat = np.array([d for v in TOPICS.values() for d in v[1]], dtype=object)
+    city_dept = flat[offsets[topic_idx] + (dept_choice * n_depts[topic_idx]).astype(np.int64)]
     department = np.where(direct, None, np.where(to_county_gov, np.char.add(county.astype(str), "人民政府").astype(object), city_dept))
 
     minutes = lambda x: (x * 60).astype("timedelta64[s]")  # noqa: E731
@@ -113,15 +123,15 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
         np.datetime64("NaT", "s"),
     )
 
-    std = np.vectorize(lambda c: LIMITS[c][0])(category).astype(float)
-    mx = np.vectorize(lambda c: LIMITS[c][1])(category).astype(float)
+    std = np.array([LIMITS[c][0] for c in CATEGORIES], dtype=float)[cat_idx]
+    mx = np.array([LIMITS[c][1] for c in CATEGORIES], dtype=float)[cat_idx]
     complaint = np.isin(category, ["投诉", "举报"])
     ext = np.where(complaint, rng.choice(3, size=n, p=[0.87, 0.1, 0.03]), 0)
     limit = mx + 10 * ext
     # working days to close: most well inside the standard limit, a tail past the maximum
     # some counties and departments are slower than others
-    county_factor = dict(zip(COUNTY_WEIGHTS, rng.uniform(0.3, 3.0, len(COUNTY_WEIGHTS)), strict=True))
-    late_p = 0.01 * np.vectorize(county_factor.get)(county) * np.where(to_county_gov, 1.5, 0.7)
+    county_factor = rng.uniform(0.3, 3.0, len(COUNTY_WEIGHTS))
+    late_p = 0.01 * county_factor[county_idx] * np.where(to_county_gov, 1.5, 0.7)
     frac = np.where(rng.random(n) < late_p, rng.uniform(1.05, 1.8, n), rng.beta(2.2, 2.5, n))
     wd = np.maximum(0.2, frac * np.where(frac > 1, limit, np.minimum(limit, std + 10 * ext)))
     closed = signed + (wd * 1.42 * 86400).astype("timedelta64[s]")
