@@ -27,7 +27,7 @@ def neutralise(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_csv_bytes(df: pl.DataFrame) -> bytes:
-    return b"\xef\xbb\xbf" + neutralise(df).write_csv().encode("utf-8")
+    return b"\xef\xbb\xbf" + neutralise(df).write_csv(datetime_format="%Y-%m-%d %H:%M:%S", date_format="%Y-%m-%d").encode("utf-8")
 
 
 def to_xlsx_bytes(df: pl.DataFrame, sheet: str = "数据") -> bytes:

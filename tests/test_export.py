@@ -40,3 +40,10 @@ def test_xlsx_is_a_workbook():
 def test_filenames_say_what_and_which_filter():
     assert safe_filename("大事记", "2022-08-01", "宣威市") == "大事记_2022-08-01_宣威市"
     assert safe_filename("a/b: c") == "a-b-c"
+
+
+def test_times_are_written_as_excel_reads_them():
+    import datetime as dt
+
+    df = pl.DataFrame({"受理时间": [dt.datetime(2025, 2, 22, 17, 21, 31)], "日期": [dt.date(2022, 8, 1)]})
+    assert to_csv_bytes(df)[3:].decode().splitlines()[1] == "2025-02-22 17:21:31,2022-08-01"
