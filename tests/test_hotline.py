@@ -385,3 +385,20 @@ def test_overview_and_status_show_the_hotline(hotline_app):
     at = _page("status")
     rejects = at.dataframe[-1].value
     assert list(rejects["文件"]) == ["坏文件.csv"] and "missing required column(s) 诉求类型" in rejects["原因"][0]
+
+
+def test_english_headers_and_time_formats(tmp_path):
+    """English column names; times as 2024/3/5 14:07, as an Excel serial number (45356.5 = 2024-03-05 12:00), ISO."""
+    f = tmp_path / "src" / "export-en.csv"
+    f.parent.mkdir()
+    f.write_text(
+        "ticket_id,received_at,channel,category,county,department,handling,closed_at,extensions,satisfaction\n"
+        "E1,2024/3/5 14:07,APP,咨询,陆良,,当场答复,,0,满意\n"
+        "E2,45356.5,短信,求助,师宗县,市民政局,派单,2024-03-06 09:30:00,,\n",
+        encoding="utf-8",
+    )
+    db = load(tmp_path, f)
+    assert rows(db, "SELECT ticket_id, received_at, county, closed_at, workdays_to_close FROM hotline_ticket ORDER BY 1") == [
+        ("E1", ts("2024-03-05 14:07:00"), "陆良县", ts("2024-03-05 14:07:00"), 0),
+        ("E2", ts("2024-03-05 12:00:00"), "师宗县", ts("2024-03-06 09:30:00"), 1),
+    ]
