@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,16 +38,24 @@ def warehouse(tmp_path_factory) -> Path:
     return db
 
 
-@pytest.fixture
-def app_env(warehouse, monkeypatch):
-    """Point the app at the test warehouse and start each test with empty caches."""
+@contextmanager
+def serving(db_file: Path, monkeypatch):
+    """Point the app at a warehouse file with empty caches, for AppTest."""
     import streamlit as st
 
     from dashboard import db
 
-    monkeypatch.setenv("DASHBOARD_DB", str(warehouse))
+    monkeypatch.setenv("DASHBOARD_DB", str(db_file))
     monkeypatch.delenv("DASHBOARD_LAKE", raising=False)
     db.close()
     st.cache_data.clear()
-    yield warehouse
-    db.close()
+    try:
+        yield db_file
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def app_env(warehouse, monkeypatch):
+    with serving(warehouse, monkeypatch) as db_file:
+        yield db_file

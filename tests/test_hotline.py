@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from etl.pipeline import run
-from tests.conftest import ROOT
+from tests.conftest import ROOT, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = dt.datetime(2024, 7, 31, 23, 59, 59)
@@ -325,16 +325,8 @@ def hotline_app_db(tmp_path_factory):
 
 @pytest.fixture
 def hotline_app(hotline_app_db, monkeypatch):
-    import streamlit as st
-
-    from dashboard import db
-
-    monkeypatch.setenv("DASHBOARD_DB", str(hotline_app_db))
-    monkeypatch.delenv("DASHBOARD_LAKE", raising=False)
-    db.close()
-    st.cache_data.clear()
-    yield
-    db.close()
+    with serving(hotline_app_db, monkeypatch):
+        yield
 
 
 def _page(name):

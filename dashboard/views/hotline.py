@@ -251,17 +251,8 @@ def registry() -> None:
     if lines.is_empty():
         st.info("数据仓库中没有热线归并清单（需导入 2022 年第 9 期公报）。")
         return
-    table = lines.rename(
-        {
-            "merge_type": "归并方式",
-            "group_seq": "序号",
-            "name": "名称",
-            "numbers": "号码",
-            "department": "责任单位",
-            "note": "备注",
-            "issue": "公报期号",
-        }
-    )
-    st.caption("曲靖市 12345 热线归并清单（曲政办发〔2022〕68号 附件1）：整体并入 23 条，双号并行 15 条。")
+    counts = "，".join(f"{k} {v} 条" for k, v in lines.group_by("归并方式", maintain_order=True).len().iter_rows())
+    st.caption(f"曲靖市 12345 热线归并清单（曲政办发〔2022〕68号 附件1）：共 {lines.height} 条，{counts}。")
+    table = lines
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "12345热线归并清单", key="dl-hl-registry")

@@ -49,17 +49,7 @@ def render() -> None:
     if lines.height:
         with st.expander("归并清单（附件1）"):
             st.dataframe(
-                lines.rename(
-                    {
-                        "merge_type": "归并方式",
-                        "group_seq": "序号",
-                        "name": "名称",
-                        "numbers": "号码",
-                        "department": "责任单位",
-                        "note": "备注",
-                        "issue": "公报期号",
-                    }
-                ),
+                lines,
                 hide_index=True,
                 width="stretch",
             )
