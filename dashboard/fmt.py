@@ -18,3 +18,8 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 def count(n: int | None, unit: str = "") -> str:
     return "—" if n is None else f"{n:,}{unit}"
+
+
+def meets_target(rate: float | None, target: float) -> bool:
+    """A rate meets its target as shown: compared at the one decimal the page prints."""
+    return rate is not None and round(rate, 1) >= target

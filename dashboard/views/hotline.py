@@ -79,7 +79,7 @@ def kpi_cards(k: dict, settings: dict) -> None:
     for col, key in zip(cols, RATE_LABELS, strict=True):
         target = settings[TARGET_KEYS[key]]
         value = k[key]
-        met = value is not None and round(value, 1) >= target
+        met = fmt.meets_target(value, target)
         col.metric(f"{RATE_LABELS[key]}（目标 ≥{target:g}%）", fmt.pct(value), border=True)
         col.badge("达标" if met else "未达标", color="green" if met else "red", icon=":material/check:" if met else ":material/close:")
     c = st.columns(5)

@@ -112,7 +112,7 @@ def hotline_summary() -> None:
     a.metric("工单量", fmt.count(k["volume"], " 件"))
     for col, key, label in ((b, "close_rate", "办结率"), (c, "on_time_rate", "按期办结率"), (d, "satisfaction_rate", "满意率")):
         target = settings[f"target_{key}"]
-        met = k[key] is not None and round(k[key], 1) >= target
+        met = fmt.meets_target(k[key], target)
         col.metric(
             f"{label}（目标 ≥{target:g}%）",
             fmt.pct(k[key]),
