@@ -8,7 +8,6 @@ Caller name is dropped, caller phone becomes a salted hash (DuckDB sha256), numb
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,8 @@ import polars as pl
 
 from etl import pii, reference
 from etl.config import CALENDAR_END, CALENDAR_START
+from etl.sources import tabular
+from etl.sources.tabular import FileRejected
 
 # canonical name -> header as the hotline system exports it
 HEADERS = {
@@ -79,11 +80,7 @@ TICKET_SCHEMA = {
     "source_row": pl.Int64,
     "is_demo": pl.Boolean,
 }
-REJECT_SCHEMA = {"source_file": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "reason": pl.Utf8, "value": pl.Utf8}
-
-
-class FileRejected(ValueError):
-    """The whole file is rejected; the message names the file and why."""
+REJECT_SCHEMA = tabular.REJECT_SCHEMA
 
 
 @dataclass
@@ -109,64 +106,19 @@ def _aliases() -> dict[str, str]:
 
 def sniff_header(path: Path) -> list[str] | None:
     """The header row if this looks like a work-order export, else None."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            with open(path, "rb") as fh:
-                first_line = fh.readline(65536)
-            header, _ = _decode(first_line.rstrip(b"\r\n"), path.name)
-            cols = [c.strip().strip('"') for c in header.split(",")]
-        elif suffix == ".xlsx":
-            cols = [c.strip() for c in pl.read_excel(path, engine="calamine", read_options={"n_rows": 1}).columns]
-        else:
-            return None
-    except Exception:
-        return None
+    cols = tabular.header(path)
     aliases = _aliases()
-    return cols if any(aliases.get(c.lower() if c.isascii() else c) == "ticket_id" for c in cols) else None
-
-
-def _decode(raw: bytes, name: str) -> tuple[str, str]:
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError as e2:
-            raise FileRejected(f"{name}: neither UTF-8 nor GB18030 (undecodable byte at offset {e2.start})") from e2
+    return cols if cols and any(aliases.get(c.lower() if c.isascii() else c) == "ticket_id" for c in cols) else None
 
 
 def read_export(path: Path) -> tuple[pl.DataFrame, str]:
     """All columns as text, renamed to canonical names; Excel date cells become ISO text."""
-    if path.suffix.lower() == ".xlsx":
-        df = pl.read_excel(path, engine="calamine", infer_schema_length=0)
-        df = df.with_columns(
-            pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S")
-            if df.schema[c] in (pl.Datetime, pl.Date) or isinstance(df.schema[c], pl.Datetime)
-            else pl.col(c).cast(pl.Utf8)
-            for c in df.columns
-        )
-        encoding = "xlsx"
-    else:
-        raw = path.read_bytes()
-        if raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            raw.decode("utf-8")
-            data, encoding = raw, "utf-8"
-        except UnicodeDecodeError:
-            text, encoding = _decode(raw, path.name)
-            data = text.encode("utf-8")
-        try:
-            df = pl.read_csv(io.BytesIO(data), infer_schema=False)
-        except pl.exceptions.PolarsError as e:
-            raise FileRejected(f"{path.name}: not a readable CSV ({str(e).splitlines()[0]})") from e
+    df, encoding = tabular.read_text_frame(path)
     aliases = _aliases()
     rename, found = {}, []
     for c in df.columns:
-        key = c.strip().lstrip("\ufeff")
-        found.append(key)
-        canon = aliases.get(key.lower() if key.isascii() else key)
+        found.append(c)
+        canon = aliases.get(c.lower() if c.isascii() else c)
         if canon and canon not in rename.values():
             rename[c] = canon
     missing = [HEADERS[c] for c in REQUIRED if c not in rename.values()]
@@ -186,8 +138,7 @@ def parse_time(col: str) -> pl.Expr:
     )
 
 
-def _blank(col: str) -> pl.Expr:
-    return pl.col(col).is_null() | (pl.col(col).str.strip_chars() == "")
+_blank = tabular.blank
 
 
 def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
@@ -224,18 +175,7 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
     )
     checks.append(("ticket_id", pl.col("__dup"), "同一文件内同一工单编号出现多次且内容不同"))
 
-    rejects = pl.concat(
-        [
-            df.filter(cond.fill_null(False)).select(
-                pl.lit(path.name).alias("source_file"),
-                pl.col("source_row").alias("row"),
-                pl.lit(HEADERS[col]).alias("column"),
-                pl.lit(reason).alias("reason"),
-                pl.col(col).alias("value"),
-            )
-            for col, cond, reason in checks
-        ]
-    ).sort("row", "column")
+    rejects = tabular.rejects_from_checks(df, path.name, [(col, HEADERS[col], cond, reason) for col, cond, reason in checks])
     good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode())).unique("__content", keep="first", maintain_order=True)
 
     handling = (
@@ -276,4 +216,4 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
         params={"salt": pii.salt(lake_dir)},
     ).pl()
     tickets = hashed.select(pl.col(c).cast(t) for c, t in TICKET_SCHEMA.items())
-    return HotlineResult(path.name, tickets, rejects.cast(REJECT_SCHEMA), rows_in, encoding)
+    return HotlineResult(path.name, tickets, rejects, rows_in, encoding)

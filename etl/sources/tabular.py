@@ -1,0 +1,84 @@
+"""Reading the tabular inbox files (CSV in UTF-8/GB18030, or XLSX) as all-text frames, shared by the
+hotline, concession and indicator extractors."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+
+
+class FileRejected(ValueError):
+    """The whole file is rejected; the message names the file and why."""
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError as e2:
+            raise FileRejected(f"{name}: neither UTF-8 nor GB18030 (undecodable byte at offset {e2.start})") from e2
+
+
+def header(path: Path) -> list[str] | None:
+    """The header row of a CSV or XLSX file, or None."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            with open(path, "rb") as fh:
+                first_line = fh.readline(65536)
+            text, _ = decode(first_line.rstrip(b"\r\n"), path.name)
+            return [c.strip().strip('"').lstrip("\ufeff") for c in text.split(",")]
+        if suffix == ".xlsx":
+            return [c.strip() for c in pl.read_excel(path, engine="calamine", read_options={"n_rows": 1}).columns]
+    except Exception:
+        return None
+    return None
+
+
+def read_text_frame(path: Path) -> tuple[pl.DataFrame, str]:
+    """Every column as text; Excel date cells as 'YYYY-MM-DD HH:MM:SS'. Returns (frame, encoding)."""
+    if path.suffix.lower() == ".xlsx":
+        df = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+        df = df.with_columns(
+            pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S") if isinstance(df.schema[c], pl.Datetime | pl.Date) else pl.col(c).cast(pl.Utf8)
+            for c in df.columns
+        )
+        return df.rename({c: c.strip() for c in df.columns}), "xlsx"
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        raw.decode("utf-8")
+        data, encoding = raw, "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = decode(raw, path.name)
+        data = text.encode("utf-8")
+    try:
+        df = pl.read_csv(io.BytesIO(data), infer_schema=False)
+    except pl.exceptions.PolarsError as e:
+        raise FileRejected(f"{path.name}: not a readable CSV ({str(e).splitlines()[0]})") from e
+    return df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns}), encoding
+
+
+def blank(col: str) -> pl.Expr:
+    return pl.col(col).is_null() | (pl.col(col).str.strip_chars() == "")
+
+
+REJECT_SCHEMA = {"source_file": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "reason": pl.Utf8, "value": pl.Utf8}
+
+
+def rejects_from_checks(df: pl.DataFrame, file_name: str, checks: list[tuple[str, str, pl.Expr, str]]) -> pl.DataFrame:
+    """checks: (source column, column label shown to users, condition, reason) -> one reject row per hit.
+    df must have a source_row column."""
+    frames = [
+        df.filter(cond.fill_null(False)).select(
+            pl.lit(file_name).alias("source_file"), pl.col("source_row").alias("row"), pl.lit(label).alias("column"),
+            pl.lit(reason).alias("reason"), pl.col(col).cast(pl.Utf8).alias("value"),
+        )
+        for col, label, cond, reason in checks
+    ]
+    return pl.concat(frames).cast(REJECT_SCHEMA).sort("row", "column") if frames else pl.DataFrame(schema=REJECT_SCHEMA)
