@@ -19,9 +19,10 @@ import polars as pl
 
 from etl import calendar as cal
 from etl import lake, publish
-from etl.sources import hotline
+from etl.sources import concession, hotline, tabular
 from etl.sources.gazette import GazetteFormatError, GazetteResult, is_gazette, parse_gazette
 from etl.sources.gazette.checks import FINDING_SCHEMA
+from etl.sources.tabular import FileRejected
 
 log = logging.getLogger("etl")
 
@@ -89,8 +90,8 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     files = sorted(p for p in inbox.glob("*") if p.is_file() and not p.name.startswith("."))
     log.info("run %s: %d file(s) in %s", run_id, len(files), inbox)
     parsed: list[GazetteResult] = []
-    hotline_results: list[hotline.HotlineResult] = []
-    file_rejects: dict[str, pl.DataFrame] = {}
+    table_results: list[tuple[str, str, dict[str, pl.DataFrame]]] = []  # (dataset, file, tables)
+    file_rejects: dict[tuple[str, str], pl.DataFrame] = {}
     for k, path in enumerate(files, 1):
         if is_gazette(path):
             try:
@@ -106,15 +107,13 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
         elif hotline.sniff_header(path) is not None:
             try:
                 hres = hotline.extract(path, lake_dir, is_demo=is_demo_file(path))
-            except hotline.FileRejected as e:
+            except FileRejected as e:
                 # the whole file is rejected, the run goes on: the message names the file and the reason
                 sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
-                file_rejects[path.name] = pl.DataFrame(
-                    [{"source_file": path.name, "row": None, "column": None, "reason": str(e), "value": None}], schema=hotline.REJECT_SCHEMA
-                )
+                file_rejects[("hotline", path.name)] = _file_reject(path.name, str(e))
                 log.error("[extract %d/%d] %s", k, len(files), e)
                 continue
-            hotline_results.append(hres)
+            table_results.append(("hotline", path.name, {"tickets": hres.tickets, "rejects": hres.rejects}))
             sources.append(
                 _source_row(
                     path.name,
@@ -134,6 +133,34 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
                 hres.tickets.height,
                 hres.rows_rejected,
             )
+        elif concession.sniff(path) is not None:
+            try:
+                cres = concession.extract(path, is_demo=is_demo_file(path))
+            except FileRejected as e:
+                sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
+                file_rejects[("concession", path.name)] = _file_reject(path.name, str(e))
+                log.error("[extract %d/%d] %s", k, len(files), e)
+                continue
+            table_results.append(("concession", path.name, {"sheets": cres.sheets, "scores": cres.scores, "rejects": cres.rejects}))
+            sources.append(
+                _source_row(
+                    path.name,
+                    "success",
+                    cres.rows_in,
+                    cres.sheets.height,
+                    cres.rows_rejected,
+                    f"燃气特许经营评分表（{'宽表' if cres.shape == 'wide' else '长表'}）：载入 {cres.sheets.height} 张评分表，拒收 {cres.rows_rejected} 行",
+                )
+            )
+            log.info(
+                "[extract %d/%d] %s: %d score sheets (%s), %d rows rejected",
+                k,
+                len(files),
+                path.name,
+                cres.sheets.height,
+                cres.shape,
+                cres.rows_rejected,
+            )
         else:
             sources.append(_source_row(path.name, "skipped", 0, 0, 0, "没有适用于此文件类型的提取器，已跳过"))
             log.warning("[extract %d/%d] %s: no extractor for this file, skipped", k, len(files), path.name)
@@ -144,12 +171,12 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
 
     for res in parsed:
         lake.write_partition(lake_dir, "gazette", f"issue={res.issue}", res.tables)
-    for hres in hotline_results:
-        lake.write_partition(lake_dir, "hotline", lake.file_partition(hres.source), {"tickets": hres.tickets, "rejects": hres.rejects})
-        lake.remove_partition(lake_dir, "hotline_file_reject", lake.file_partition(hres.source))
-    for name, frame in file_rejects.items():
-        lake.write_partition(lake_dir, "hotline_file_reject", lake.file_partition(name), {"rejects": frame})
-    log.info("[lake] wrote %d gazette and %d hotline partition(s) to %s", len(parsed), len(hotline_results), lake_dir)
+    for dataset, name, tables in table_results:
+        lake.write_partition(lake_dir, dataset, lake.file_partition(name), tables)
+        lake.remove_partition(lake_dir, f"{dataset}_file_reject", lake.file_partition(name))
+    for (dataset, name), frame in file_rejects.items():
+        lake.write_partition(lake_dir, f"{dataset}_file_reject", lake.file_partition(name), {"rejects": frame})
+    log.info("[lake] wrote %d gazette and %d table-file partition(s) to %s", len(parsed), len(table_results), lake_dir)
 
     calendar, cal_warnings = cal.build_calendar()
     log.info("[calendar] %d days, %d working days", calendar.height, calendar["is_workday"].sum())
@@ -181,6 +208,12 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     publish.swap(tmp, db)
     lake.append_run_log(lake_dir, run_id, current)
     log.info("run %s: success in %.1f s", run_id, time.perf_counter() - t0)
+
+
+def _file_reject(name: str, message: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"source_file": name, "row": None, "column": None, "reason": message, "value": None}], schema=tabular.REJECT_SCHEMA
+    )
 
 
 def is_demo_file(path: Path) -> bool:

@@ -95,6 +95,7 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     )
     con.execute("INSERT INTO etl_run BY NAME SELECT * FROM src_runs")
     _fill_hotline(con, lake_dir, as_of, info)
+    _fill_concession(con, lake_dir)
     con.executemany(
         "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": SCHEMA_VERSION}.items()]
     )
@@ -136,6 +137,27 @@ def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str
             ("hotline_as_of_source", "--as-of" if as_of else "latest timestamp in the data"),
         ],
     )
+
+
+def _insert_lake(con, lake_dir: Path, dataset: str, table: str, target: str) -> None:
+    glob = lake.table_glob(lake_dir, dataset, table)
+    if glob:
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)", [glob])
+
+
+def _fill_concession(con, lake_dir: Path) -> None:
+    con.register("src_rubric", reference.load("concession_rubric"))
+    con.register("src_veto", reference.load("concession_veto_rule"))
+    con.execute(
+        "INSERT INTO concession_rubric BY NAME SELECT * REPLACE (group_no::INTEGER AS group_no, group_max::DOUBLE AS group_max, "
+        "max_points::DOUBLE AS max_points, inferred::BOOLEAN AS inferred) FROM src_rubric"
+    )
+    con.execute("INSERT INTO concession_veto_rule BY NAME SELECT veto_no::INTEGER AS veto_no, text FROM src_veto")
+    _insert_lake(con, lake_dir, "concession", "sheets", "concession_sheet_version")
+    _insert_lake(con, lake_dir, "concession", "scores", "concession_score_version")
+    _insert_lake(con, lake_dir, "concession", "rejects", "concession_reject")
+    _insert_lake(con, lake_dir, "concession_file_reject", "rejects", "concession_reject")
+    con.execute(sql_file("concession.sql"))
 
 
 def run_checks(con) -> None:

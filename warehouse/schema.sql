@@ -244,3 +244,58 @@ CREATE TABLE hotline_reject (
     reason       VARCHAR NOT NULL,
     value        VARCHAR
 );
+
+-- ---------------------------------------------------------------- pipeline-gas concessions
+CREATE TABLE concession_rubric (
+    item_code   VARCHAR PRIMARY KEY,   -- 1.1 … 3.5
+    group_no    INTEGER,
+    group_name  VARCHAR,
+    group_max   DOUBLE,
+    item_name   VARCHAR,
+    max_points  DOUBLE,
+    method      VARCHAR,
+    basis       VARCHAR,
+    source      VARCHAR,   -- where in the gazette the row comes from
+    inferred    BOOLEAN,   -- a value not printed in the gazette (its cell was lost) and deduced
+    note        VARCHAR
+);
+
+CREATE TABLE concession_veto_rule (
+    veto_no  INTEGER PRIMARY KEY,
+    text     VARCHAR
+);
+
+-- Every loaded score sheet (one per enterprise × period × assessment type × file).
+CREATE TABLE concession_sheet_version (
+    enterprise       VARCHAR NOT NULL,
+    counties         VARCHAR[],
+    period           VARCHAR NOT NULL,   -- 2024 (annual) or 2024Q1 (quarterly)
+    year             INTEGER,
+    quarter          INTEGER,
+    period_end       DATE,
+    assessment_type  VARCHAR NOT NULL,   -- 自评 / 年度考评 / 第三方评估 / 复核
+    veto_nos         INTEGER[],
+    note             VARCHAR,
+    source_file      VARCHAR,
+    source_row       BIGINT,
+    is_demo          BOOLEAN
+);
+
+CREATE TABLE concession_score_version (
+    enterprise       VARCHAR NOT NULL,
+    period           VARCHAR NOT NULL,
+    assessment_type  VARCHAR NOT NULL,
+    item_code        VARCHAR NOT NULL,
+    score            DOUBLE,
+    remark           VARCHAR,
+    source_file      VARCHAR,
+    source_row       BIGINT
+);
+
+CREATE TABLE concession_reject (
+    source_file  VARCHAR NOT NULL,
+    row          BIGINT,
+    "column"     VARCHAR,
+    reason       VARCHAR NOT NULL,
+    value        VARCHAR
+);

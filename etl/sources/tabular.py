@@ -76,8 +76,11 @@ def rejects_from_checks(df: pl.DataFrame, file_name: str, checks: list[tuple[str
     df must have a source_row column."""
     frames = [
         df.filter(cond.fill_null(False)).select(
-            pl.lit(file_name).alias("source_file"), pl.col("source_row").alias("row"), pl.lit(label).alias("column"),
-            pl.lit(reason).alias("reason"), pl.col(col).cast(pl.Utf8).alias("value"),
+            pl.lit(file_name).alias("source_file"),
+            pl.col("source_row").alias("row"),
+            pl.lit(label).alias("column"),
+            pl.lit(reason).alias("reason"),
+            pl.col(col).cast(pl.Utf8).alias("value"),
         )
         for col, label, cond, reason in checks
     ]
