@@ -19,7 +19,7 @@ import polars as pl
 
 from etl import calendar as cal
 from etl import lake, publish
-from etl.sources import concession, hotline, tabular
+from etl.sources import concession, hotline, indicator, tabular
 from etl.sources.gazette import GazetteFormatError, GazetteResult, is_gazette, parse_gazette
 from etl.sources.gazette.checks import FINDING_SCHEMA
 from etl.sources.tabular import FileRejected
@@ -87,7 +87,8 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     t0 = time.perf_counter()
     if not inbox.is_dir():
         raise RunFailed(f"inbox folder {inbox} does not exist (set --inbox or DASHBOARD_INBOX)")
-    files = sorted(p for p in inbox.glob("*") if p.is_file() and not p.name.startswith("."))
+    # gazette issues first (indicator actuals are checked against the plan they carry), then by name
+    files = sorted((p for p in inbox.glob("*") if p.is_file() and not p.name.startswith(".")), key=lambda p: (not is_gazette(p), p.name))
     log.info("run %s: %d file(s) in %s", run_id, len(files), inbox)
     parsed: list[GazetteResult] = []
     table_results: list[tuple[str, str, dict[str, pl.DataFrame]]] = []  # (dataset, file, tables)
@@ -132,6 +133,33 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
                 hres.encoding,
                 hres.tickets.height,
                 hres.rows_rejected,
+            )
+        elif indicator.sniff(path):
+            try:
+                ires = indicator.extract(path, _indicator_catalog(parsed, lake_dir), is_demo=is_demo_file(path))
+            except FileRejected as e:
+                sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
+                file_rejects[("indicator", path.name)] = _file_reject(path.name, str(e))
+                log.error("[extract %d/%d] %s", k, len(files), e)
+                continue
+            table_results.append(("indicator", path.name, {"actuals": ires.actuals, "rejects": ires.rejects}))
+            sources.append(
+                _source_row(
+                    path.name,
+                    "success",
+                    ires.rows_in,
+                    ires.actuals.height,
+                    ires.rows_rejected,
+                    f"规划指标监测值：载入 {ires.actuals.height} 行，拒收 {ires.rows_rejected} 行",
+                )
+            )
+            log.info(
+                "[extract %d/%d] %s: %d indicator actuals, %d rows rejected",
+                k,
+                len(files),
+                path.name,
+                ires.actuals.height,
+                ires.rows_rejected,
             )
         elif concession.sniff(path) is not None:
             try:
@@ -208,6 +236,18 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     publish.swap(tmp, db)
     lake.append_run_log(lake_dir, run_id, current)
     log.info("run %s: success in %.1f s", run_id, time.perf_counter() - t0)
+
+
+def _indicator_catalog(parsed: list[GazetteResult], lake_dir: Path) -> pl.DataFrame:
+    """专栏1 of the newest issue that has it: from this run's gazettes, else from the lake."""
+    frames = [r.tables["plan_indicator"] for r in parsed if r.tables["plan_indicator"].height]
+    glob = lake.table_glob(lake_dir, "gazette", "plan_indicator")
+    if glob:
+        frames.append(pl.read_parquet(glob, hive_partitioning=False))
+    if not frames:
+        return pl.DataFrame()
+    df = pl.concat(frames, how="diagonal_relaxed")
+    return df.filter(pl.col("issue") == df["issue"].max()).unique("seq")
 
 
 def _file_reject(name: str, message: str) -> pl.DataFrame:

@@ -96,6 +96,10 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     con.execute("INSERT INTO etl_run BY NAME SELECT * FROM src_runs")
     _fill_hotline(con, lake_dir, as_of, info)
     _fill_concession(con, lake_dir)
+    _insert_lake(con, lake_dir, "indicator", "actuals", "indicator_actual_version")
+    _insert_lake(con, lake_dir, "indicator", "rejects", "indicator_reject")
+    _insert_lake(con, lake_dir, "indicator_file_reject", "rejects", "indicator_reject")
+    con.execute(sql_file("indicator.sql"))
     con.executemany(
         "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": SCHEMA_VERSION}.items()]
     )

@@ -299,3 +299,27 @@ CREATE TABLE concession_reject (
     reason       VARCHAR NOT NULL,
     value        VARCHAR
 );
+
+-- ---------------------------------------------------------------- plan-indicator monitoring
+CREATE TABLE indicator_actual_version (
+    seq          INTEGER NOT NULL,
+    county       VARCHAR NOT NULL,   -- a county of the dimension, or 全市
+    county_key   VARCHAR,
+    period       VARCHAR NOT NULL,   -- 2023, 2023Q2 or 2023-06
+    period_type  VARCHAR,            -- 年度 / 季度 / 月度
+    period_end   DATE,
+    value        DOUBLE,             -- 1/0 for 是/否 of qualitative indicators
+    value_text   VARCHAR,            -- as reported
+    note         VARCHAR,
+    source_file  VARCHAR,
+    source_row   BIGINT,
+    is_demo      BOOLEAN
+);
+
+CREATE TABLE indicator_reject (
+    source_file  VARCHAR NOT NULL,
+    row          BIGINT,
+    "column"     VARCHAR,
+    reason       VARCHAR NOT NULL,
+    value        VARCHAR
+);

@@ -1,0 +1,148 @@
+"""Extractor for plan-indicator monitoring actuals (规划指标监测), CSV or XLSX:
+指标序号 (1–20) or 指标名称, 区县 (a county or 全市), 期间 (2023, 2023Q2, 2023-06), 数值, 备注.
+
+Indicators are checked against the plan's 专栏1 as loaded from the gazette. Qualitative indicators
+(应兜尽兜, 应保尽保) take 是/否; others a number ('51%' and '51' both read as 51).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from etl import reference
+from etl.sources import tabular
+from etl.sources.tabular import FileRejected, blank
+
+NAMES = {"seq": "指标序号", "indicator": "指标名称", "county": "区县", "period": "期间", "value": "数值", "note": "备注"}
+PERIOD = r"^(\d{4})(?:Q([1-4])|-(\d{2}))?$"
+YES_NO = {"是": True, "否": False}
+ACTUAL_SCHEMA = {
+    "seq": pl.Int32,
+    "county": pl.Utf8,
+    "county_key": pl.Utf8,
+    "period": pl.Utf8,
+    "period_type": pl.Utf8,
+    "period_end": pl.Date,
+    "value": pl.Float64,
+    "value_text": pl.Utf8,
+    "note": pl.Utf8,
+    "source_file": pl.Utf8,
+    "source_row": pl.Int64,
+    "is_demo": pl.Boolean,
+}
+
+
+@dataclass
+class IndicatorResult:
+    source: str
+    actuals: pl.DataFrame
+    rejects: pl.DataFrame
+    rows_in: int
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.rejects["row"].n_unique()
+
+
+def _rename(cols: list[str]) -> dict[str, str]:
+    lookup = {**{v: k for k, v in NAMES.items()}, **{k: k for k in NAMES}}
+    return {c: lookup[c.lower() if c.isascii() else c] for c in cols if (c.lower() if c.isascii() else c) in lookup}
+
+
+def sniff(path: Path) -> bool:
+    cols = tabular.header(path)
+    canon = set(_rename(cols or []).values())
+    return {"period", "value"} <= canon and bool({"seq", "indicator"} & canon)
+
+
+def qualitative(catalog: pl.DataFrame) -> pl.Expr:
+    """Indicators whose baseline and target are words (应兜尽兜), not numbers."""
+    return pl.col("target_value").is_null() & pl.col("baseline_value").is_null() & ~pl.col("target_text").is_in(["—", "-", ""])
+
+
+def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> IndicatorResult:
+    """catalog: the plan's indicators (seq, name, unit, baseline_value, target_value, target_text)."""
+    if catalog.is_empty():
+        raise FileRejected(f"{path.name}: no plan indicators are loaded yet (load the gazette issue with 专栏1 first)")
+    df, _ = tabular.read_text_frame(path)
+    rows_in = df.height
+    rename = _rename(df.columns)
+    label = {canon: header for header, canon in rename.items()}
+    df = df.select(list(rename)).rename(rename).with_row_index("source_row", offset=2).with_columns(pl.col("source_row").cast(pl.Int64))
+    for c in NAMES:
+        if c not in df.columns:
+            df = df.with_columns(pl.lit(None, pl.Utf8).alias(c))
+    df = df.with_columns(pl.col(c).str.strip_chars() for c in NAMES)
+
+    cat = catalog.select(pl.col("seq").cast(pl.Int32), "name", "unit", qualitative(catalog).alias("qualitative"))
+    by_name = dict(cat.select("name", "seq").iter_rows())
+    seq = pl.coalesce(
+        pl.col("seq").cast(pl.Int32, strict=False), pl.col("indicator").replace_strict(by_name, default=None, return_dtype=pl.Int32)
+    )
+    df = df.with_columns(seq_resolved=seq).join(cat.rename({"seq": "seq_resolved"}), on="seq_resolved", how="left")
+    aliases = reference.county_aliases()
+    num = pl.col("value").str.replace_all(r"[%,，\s]", "").cast(pl.Float64, strict=False)
+    indicator_col = "seq" if "seq" in label else "indicator"
+    checks = [
+        (
+            indicator_col,
+            label.get(indicator_col, NAMES[indicator_col]),
+            pl.col("name").is_null(),
+            "未知指标（指标序号应为 1–20，或与专栏1指标名称一致）",
+        ),
+        (
+            "county",
+            label.get("county", "区县"),
+            blank("county") | ~pl.col("county").is_in(aliases["alias"].to_list()),
+            "未知区县（可填县区名或 全市）",
+        ),
+        (
+            "period",
+            label.get("period", "期间"),
+            ~pl.col("period").str.contains(PERIOD).fill_null(False) | pl.col("period").str.contains(r"-(0[0]|1[3-9])$"),
+            "期间无法解析（应为 2023、2023Q2 或 2023-06）",
+        ),
+        (
+            "value",
+            label.get("value", "数值"),
+            pl.col("qualitative").fill_null(False) & ~pl.col("value").is_in(list(YES_NO)).fill_null(False),
+            "定性指标应填 是 或 否",
+        ),
+        ("value", label.get("value", "数值"), ~pl.col("qualitative").fill_null(True) & num.is_null(), "数值不是数字"),
+        ("value", label.get("value", "数值"), (pl.col("unit") == "%") & ~num.is_between(0, 100).fill_null(True), "百分比应在 0–100 之间"),
+    ]
+    rejects = tabular.rejects_from_checks(df, path.name, checks)
+    good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode()))
+    year = pl.col("period").str.extract(PERIOD, 1).cast(pl.Int32)
+    quarter = pl.col("period").str.extract(PERIOD, 2).cast(pl.Int32)
+    month = pl.col("period").str.extract(PERIOD, 3).cast(pl.Int32)
+    counties = reference.counties().select("county_key", pl.col("county_name"))
+    actuals = (
+        good.select(
+            pl.col("seq_resolved").alias("seq"),
+            pl.col("county").replace_strict(aliases["alias"], aliases["county_key"], default=None).alias("county_key"),
+            "period",
+            pl.when(quarter.is_not_null())
+            .then(pl.lit("季度"))
+            .when(month.is_not_null())
+            .then(pl.lit("月度"))
+            .otherwise(pl.lit("年度"))
+            .alias("period_type"),
+            pl.date(year, pl.coalesce(quarter * 3, month, pl.lit(12)), 1).dt.month_end().alias("period_end"),
+            pl.when(pl.col("qualitative"))
+            .then(pl.col("value").replace_strict(YES_NO, default=None).cast(pl.Float64))
+            .otherwise(num)
+            .alias("value"),
+            pl.col("value").alias("value_text"),
+            "note",
+            pl.lit(path.name).alias("source_file"),
+            "source_row",
+            pl.lit(is_demo).alias("is_demo"),
+        )
+        .join(counties, on="county_key", how="left")
+        .rename({"county_name": "county"})
+    )
+    return IndicatorResult(path.name, actuals.select(pl.col(c).cast(t) for c, t in ACTUAL_SCHEMA.items()), rejects, rows_in)
