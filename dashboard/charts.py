@@ -111,3 +111,46 @@ def close_days(df: pl.DataFrame, category: str, standard: float | None, maximum:
     else:
         limits = f"一般 {standard:g} / 最长 {maximum:g} 个工作日"
     return _style(fig, f"{category}：办结用时分布（{limits}）")
+
+
+def indicator_trajectory(t: pl.DataFrame, title: str):
+    """t: period_end, actual, expected, baseline_value, target_value, projected_2025 (one indicator, one county)."""
+    import datetime as dt
+
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    base, target = t["baseline_value"][0], t["target_value"][0]
+    start, end = dt.date(2020, 12, 31), dt.date(2025, 12, 31)
+    if base is not None and target is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[start, end], y=[base, target], mode="lines+markers", name="规划路径（基期→目标）", line=dict(color="#999", dash="dot")
+            )
+        )
+    actual = t.filter(pl.col("actual").is_not_null())
+    fig.add_trace(
+        go.Scatter(
+            x=actual["period_end"].to_list(),
+            y=actual["actual"].to_list(),
+            mode="lines+markers",
+            name="实际值",
+            line=dict(color="#2e86c1", width=3),
+        )
+    )
+    proj = t["projected_2025"][0]
+    if proj is not None and actual.height:
+        fig.add_trace(
+            go.Scatter(
+                x=[actual["period_end"][-1], end],
+                y=[actual["actual"][-1], proj],
+                mode="lines+markers",
+                name="按趋势推算 2025",
+                line=dict(color="#e67e22", dash="dash"),
+            )
+        )
+    if target is not None:
+        fig.add_hline(y=target, line_dash="dash", line_color="#2e7d32", annotation_text=f"2025 目标 {target:g}")
+    fig.update_xaxes(title="")
+    fig.update_yaxes(title=t["unit"][0] or "")
+    return _style(fig, title)

@@ -11,6 +11,7 @@ PAGES = {
     "overview": ("pages/overview.py", "总览", ":material/dashboard:", None),
     "plan": ("pages/plan.py", "规划指标", ":material/flag:", "plan_indicator"),
     "hotline": ("pages/hotline.py", "12345热线", ":material/support_agent:", "hotline_ticket"),
+    "concession": ("pages/concession.py", "燃气特许经营", ":material/local_fire_department:", "concession_result"),
     "chronicle": ("pages/chronicle.py", "大事记", ":material/event_note:", "chronicle_event"),
     "status": ("pages/status.py", "数据状态", ":material/monitor_heart:", None),
 }

@@ -51,9 +51,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.cmd == "demo":
-        from etl.demo import write_files
+        from etl.demo import write_concession_files, write_files, write_indicator_files
 
-        files = write_files(config.inbox_path(args.inbox), n=args.tickets, seed=args.seed, first=args.first, last=args.last)
+        inbox = config.inbox_path(args.inbox)
+        files = write_files(inbox, n=args.tickets, seed=args.seed, first=args.first, last=args.last)
+        files += write_concession_files(inbox, seed=args.seed) + write_indicator_files(inbox, seed=args.seed)
         print(f"demo: wrote {len(files)} file(s) to {config.inbox_path(args.inbox)}")
         return 0
 

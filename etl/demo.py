@@ -111,7 +111,7 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
     offsets = np.concatenate([[0], np.cumsum(n_depts)[:-1]])
     flat = np.array([d for v in TOPICS.values() for d in v[1]], dtype=object)
     city_dept = flat[offsets[topic_idx] + (dept_choice * n_depts[topic_idx]).astype(np.int64)]
-    department = np.where(direct, None, np.where(to_county_gov, np.char.add(county.astype(str), "人民政府").astype(object), city_dept))
+    department = np.where(direct, "", np.where(to_county_gov, np.char.add(county.astype(str), "人民政府"), city_dept.astype(str)))
 
     minutes = lambda x: (x * 60).astype("timedelta64[s]")  # noqa: E731
     dispatched = received + minutes(rng.lognormal(3.6, 0.8, n))  # median ≈ 37 min
@@ -293,3 +293,112 @@ def _bad_rows(out: pl.DataFrame, i: int) -> pl.DataFrame:
     rows.append(dup)
     rows.append({**dup, HEADERS["topic"]: "另一事项"})
     return pl.DataFrame(rows, schema=out.schema)
+
+
+# ---------------------------------------------------------------- concession score sheets
+ENTERPRISES = [  # fictional enterprise, counties served, quality (share of the maximum it usually earns)
+    ("演示燃气公司A", "麒麟区、曲靖经开区", 0.93),
+    ("演示燃气公司B", "沾益区", 0.9),
+    ("演示燃气公司C", "马龙区", 0.88),
+    ("演示燃气公司D", "陆良县", 0.86),
+    ("演示燃气公司E", "师宗县", 0.83),
+    ("演示燃气公司F", "罗平县", 0.9),
+    ("演示燃气公司G", "富源县", 0.8),
+    ("演示燃气公司H", "会泽县", 0.74),
+    ("演示燃气公司I", "宣威市", 0.91),
+    ("演示燃气公司J", "宣威市", 0.85),
+    ("演示燃气公司K", "麒麟区", 0.87),
+    ("演示燃气公司L", "陆良县、师宗县", 0.71),
+]
+
+
+def write_concession_files(inbox: Path, seed: int = 2022, years: range = range(2022, 2026)) -> list[Path]:
+    """Annual 年度考评 as wide XLSX (one file per year) and quarterly 自评 as long CSV (one per year)."""
+    from etl import reference
+
+    rng = np.random.default_rng(seed + 1)
+    rubric = reference.load("concession_rubric").with_columns(pl.col("max_points").cast(pl.Float64))
+    codes, maxima = rubric["item_code"].to_list(), rubric["max_points"].to_numpy()
+    names = dict(rubric.select("item_code", "item_name").iter_rows())
+    written = []
+    for year in years:
+        quality = np.array([q for _, _, q in ENTERPRISES]) + (year - 2022) * 0.01
+        # annual: item share ~ quality, rounded to half points, within [0, max]
+        share = np.clip(rng.normal(quality[:, None], 0.08, (len(ENTERPRISES), len(codes))), 0, 1)
+        scores = np.clip(np.round(share * maxima * 2) / 2, 0, maxima)
+        wide = pl.DataFrame(
+            {
+                "企业名称": [e for e, _, _ in ENTERPRISES],
+                "区县": [c for _, c, _ in ENTERPRISES],
+                "考核期间": [str(year)] * len(ENTERPRISES),
+                "考核类型": ["年度考评"] * len(ENTERPRISES),
+                **{f"{c} {names[c]}（{m:g}分）": scores[:, i] for i, (c, m) in enumerate(zip(codes, maxima, strict=True))},
+                "一票否决": ["8" if (e == "演示燃气公司L" and year == 2024) else "" for e, _, _ in ENTERPRISES],
+                "备注": ["" for _ in ENTERPRISES],
+            }
+        )
+        if year == 2023:  # one sheet with a bad cell: more than the item's maximum
+            wide = wide.with_columns(
+                pl.when(pl.col("企业名称") == "演示燃气公司C").then(pl.lit(9.0)).otherwise(pl.col(wide.columns[4])).alias(wide.columns[4])
+            )
+        path = inbox / f"燃气特许经营年度考评_演示_{year}.xlsx"
+        wide.write_excel(path, worksheet="年度考评")
+        written.append(path)
+        # quarterly self-assessment: a little kinder than the official score
+        rows = []
+        for q in range(1, 5):
+            self_share = np.clip(share + rng.normal(0.04, 0.03, share.shape), 0, 1)
+            s = np.clip(np.round(self_share * maxima * 2) / 2, 0, maxima)
+            for k, (ent, counties, _) in enumerate(ENTERPRISES):
+                rows += [(ent, counties, f"{year}Q{q}", "自评", code, float(s[k, i]), "") for i, code in enumerate(codes)]
+        long = pl.DataFrame(rows, schema=["企业名称", "区县", "考核期间", "考核类型", "指标编号", "得分", "扣分说明"], orient="row")
+        path = inbox / f"燃气特许经营季度自评_演示_{year}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + long.write_csv().encode("utf-8"))
+        written.append(path)
+    return written
+
+
+# ---------------------------------------------------------------- plan-indicator actuals
+def write_indicator_files(inbox: Path, seed: int = 2022, years: range = range(2021, 2026)) -> list[Path]:
+    """Every county (and 全市) × indicator × year on a plausible path from the 2020 baseline to the target."""
+    from etl.config import SHIPPED_SOURCES
+    from etl.sources.gazette import parse_gazette
+
+    rng = np.random.default_rng(seed + 2)
+    gazettes = sorted(SHIPPED_SOURCES.glob("*.txt"))
+    plan = parse_gazette(gazettes[0]).tables["plan_indicator"] if gazettes else pl.DataFrame()
+    if plan.is_empty():
+        return []
+    counties = list(COUNTY_WEIGHTS) + ["全市"]
+    grid = (
+        plan.select("seq", "unit", "baseline_value", "target_value", "target_text", "unit_mixed")
+        .join(pl.DataFrame({"county": counties, "pace": rng.uniform(0.8, 1.35, len(counties))}), how="cross")
+        .join(pl.DataFrame({"year": list(years)}), how="cross")
+    )
+    n = grid.height
+    qual = grid["target_value"].is_null() & grid["baseline_value"].is_null() & ~grid["target_text"].is_in(["—"])
+    start = np.where(
+        grid["baseline_value"].is_null() | grid["unit_mixed"],
+        grid["target_value"].fill_null(0).to_numpy() * 0.8,
+        grid["baseline_value"].fill_null(0).to_numpy(),
+    )
+    target = grid["target_value"].fill_null(0).to_numpy()
+    progress = np.clip((grid["year"].to_numpy() - 2020) / 5 * grid["pace"].to_numpy() + rng.normal(0, 0.04, n), 0, 1.1)
+    value = start + (target - start) * progress
+    value = np.where(grid["unit"].to_numpy() == "%", np.clip(value, 0, 100), value)
+    out = grid.with_columns(
+        数值=pl.when(pl.Series(qual))
+        .then(pl.when(pl.Series(rng.random(n) < 0.93)).then(pl.lit("是")).otherwise(pl.lit("否")))
+        .otherwise(pl.Series(np.round(value, 2)).cast(pl.Utf8)),
+        keep=pl.Series(rng.random(n) >= 0.03),  # a few gaps: not reported
+    ).filter(pl.col("keep"))
+    table = out.select(
+        pl.col("seq").alias("指标序号"),
+        pl.col("county").alias("区县"),
+        pl.col("year").cast(pl.Utf8).alias("期间"),
+        "数值",
+        pl.lit("").alias("备注"),
+    )
+    path = inbox / f"规划指标监测_演示_{years.start}-{years.stop - 1}.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + table.write_csv().encode("utf-8"))
+    return [path]

@@ -167,3 +167,44 @@ def hotline_rules() -> pl.DataFrame:
 
 def hotline_settings() -> dict:
     return dict(run("hotline_settings").iter_rows())
+
+
+# ---------------------------------------------------------------- concessions and plan monitoring
+def concession_results(period: str, types=(), counties=()) -> pl.DataFrame:
+    return run("concession_results", period=period, types=list(types), counties=list(counties))
+
+
+def concession_periods() -> pl.DataFrame:
+    return run("concession_periods")
+
+
+def concession_item_scores(period: str, types=(), counties=()) -> pl.DataFrame:
+    return run("concession_item_scores", period=period, types=list(types), counties=list(counties))
+
+
+def concession_trend(enterprise: str) -> pl.DataFrame:
+    return run("concession_trend", enterprise=enterprise)
+
+
+def concession_gap(year: int) -> pl.DataFrame:
+    return run("concession_gap", year=year)
+
+
+def concession_rubric() -> pl.DataFrame:
+    return run("concession_rubric")
+
+
+def concession_veto_rules() -> pl.DataFrame:
+    return run("concession_veto_rules")
+
+
+def indicator_periods() -> pl.DataFrame:
+    return run("indicator_periods")
+
+
+def indicator_progress(period: str, counties=()) -> pl.DataFrame:
+    return run("indicator_progress", period=period, counties=list(counties))
+
+
+def indicator_trajectory(seq: int, county: str) -> pl.DataFrame:
+    return run("indicator_trajectory", seq=seq, county=county)

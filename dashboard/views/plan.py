@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, dq, fmt, queries, shell
-from dashboard.export import download_buttons
+from dashboard.export import download_buttons, safe_filename
 
 INDICATOR_COLUMNS = {
     "seq": "序号",
@@ -30,13 +30,20 @@ def render() -> None:
         "规划指标",
         f"曲靖市巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划（2021—2025年）· 来源：{doc}（公报 {ind['issue'][0] if ind.height else ''}）",
     )
-    tab_ind, tab_inv, tab_proj = st.tabs(["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"])
+    periods = queries.indicator_periods()
+    names = ["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"] + (
+        ["监测进度（各县区实际值）"] if periods.height else []
+    )
+    tab_ind, tab_inv, tab_proj, *tab_mon = st.tabs(names)
     with tab_ind:
         indicators(ind)
     with tab_inv:
         investment(queries.plan_investment())
     with tab_proj:
         projects(queries.plan_projects())
+    if tab_mon:
+        with tab_mon[0]:
+            monitoring(periods)
 
 
 def indicators(ind: pl.DataFrame) -> None:
@@ -163,3 +170,66 @@ def _findings_for(checks: list[str], what: str, all_clear: str) -> None:
     with st.expander(f"数据质量发现（{f.height} 条）", expanded=bool(n.get("material") or n.get("unparsed"))):
         shown = dq.display(dq.labelled(f), ["severity", "location", "printed", "computed", "difference", "message"])
         st.dataframe(shown, hide_index=True, width="stretch")
+
+
+STATUS_COLORS = {"已达标": "#c8e6c9", "按进度": "#e3f2fd", "滞后": "#ffcdd2", "未报送": "#eeeeee"}
+
+
+def monitoring(periods: pl.DataFrame) -> None:
+    """County × indicator status for a period, and one indicator's trajectory."""
+    c1, c2 = st.columns([1, 3])
+    period = c1.selectbox("期间", periods["period"].to_list(), key="mon_period")
+    counties = c2.multiselect(
+        "区县",
+        queries.hotline_options().filter(pl.col("kind") == "county")["value"].to_list() + ["全市"],
+        key="mon_counties",
+        placeholder="全部县区及全市",
+    )
+    p = queries.indicator_progress(period, counties)
+    st.caption(
+        f"当前筛选：{'、'.join(counties) or '全部县区及全市'} · {period}。已达标：达到 2025 年目标；按进度：不低于从 2020 年基期到 2025 年目标的"
+        "直线进度；滞后：低于直线进度；未报送：该期无数据。定性指标（应兜尽兜、应保尽保）按报送的 是/否 判断。"
+    )
+    counts = p.group_by("status").len()
+    cols = st.columns(4)
+    for col, status in zip(cols, STATUS_COLORS, strict=True):
+        col.metric(status, fmt.count(int(counts.filter(pl.col("status") == status)["len"].sum()), " 项"))
+    matrix = p.with_columns(指标=pl.format("{} {}", "seq", "name")).pivot(
+        on="county", index="指标", values="status", aggregate_function="first"
+    )
+    order = p.select("county", "sort_order").unique().sort("sort_order")["county"].to_list()
+    matrix = matrix.select("指标", *[c for c in order if c in matrix.columns])
+    st.dataframe(
+        matrix.to_pandas().style.map(lambda v: f"background-color: {STATUS_COLORS.get(v, 'white')}"),
+        hide_index=True,
+        width="stretch",
+        height=740,
+    )
+    table = p.select(
+        pl.col("seq").alias("序号"),
+        pl.col("name").alias("指标"),
+        pl.col("county").alias("区县"),
+        pl.col("period").alias("期间"),
+        pl.col("actual_text").alias("实际值"),
+        pl.col("expected").round(2).alias("按进度应达"),
+        pl.col("target_text").alias("2025年目标"),
+        pl.col("status").alias("状态"),
+    )
+    download_buttons(table, safe_filename("规划指标监测", period, "-".join(counties)), key="dl-monitoring")
+
+    st.markdown("**单项指标走势**")
+    ind = queries.plan_indicators().filter(pl.col("target_value").is_not_null())
+    labels = {f"{r['seq']} {r['name']}": r["seq"] for r in ind.iter_rows(named=True)}
+    d1, d2 = st.columns([3, 1])
+    chosen = d1.selectbox("指标", list(labels), key="mon_indicator")
+    county = d2.selectbox("区县", order, key="mon_county", index=order.index("全市") if "全市" in order else 0)
+    t = queries.indicator_trajectory(labels[chosen], county)
+    if t.filter(pl.col("actual").is_not_null()).is_empty():
+        st.info("该县区未报送此指标。")
+        return
+    st.plotly_chart(charts.indicator_trajectory(t, f"{chosen}（{county}）：基期 → 实际 → 2025 目标"), width="stretch", key="mon-traj")
+    proj = t["projected_2025"][0]
+    if proj is not None:
+        target = t["target_value"][0]
+        verdict = "可望达标" if proj >= target else "按当前趋势难以达标"
+        st.caption(f"按已报送数据的线性趋势推算，2025 年末约为 {proj:.2f}（目标 {target:g}），{verdict}。")

@@ -1,0 +1,1 @@
+SELECT period, quarter IS NULL AS annual, count(*) AS sheets FROM concession_result GROUP BY ALL ORDER BY period DESC

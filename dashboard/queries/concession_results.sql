@@ -1,0 +1,8 @@
+-- Concession results for one period (and its assessment types), optionally one or more counties.
+SELECT r.enterprise, r.county, r.period, r.assessment_type, r.total_score, r.items_scored, r.complete, r.veto,
+       array_to_string(r.veto_nos::VARCHAR[], '、') AS veto_nos, r.passed, r.verdict, r.rectify_by, r.is_demo
+FROM concession_result r
+WHERE r.period = $period
+  AND (len($types) = 0 OR list_contains($types, r.assessment_type))
+  AND (len($counties) = 0 OR EXISTS (SELECT 1 FROM concession_enterprise_county c WHERE c.enterprise = r.enterprise AND list_contains($counties, c.county)))
+ORDER BY r.veto DESC, r.total_score DESC

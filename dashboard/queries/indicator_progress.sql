@@ -1,0 +1,5 @@
+-- Indicator status per county for one period.
+SELECT seq, name, unit, county, sort_order, period, actual, actual_text, expected, target_value, target_text, status
+FROM indicator_progress
+WHERE period = $period AND (len($counties) = 0 OR list_contains($counties, county))
+ORDER BY seq, sort_order

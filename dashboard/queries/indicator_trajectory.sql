@@ -1,0 +1,7 @@
+-- One indicator in one county: the reported actuals with the expected line, plus the plan's baseline and target.
+SELECT p.period, p.period_end, p.actual, p.expected, p.status, p.baseline_value, p.target_value, p.unit, p.name,
+       j.projected_2025, j.points AS projection_points
+FROM indicator_progress p
+LEFT JOIN indicator_projection j USING (seq, county)
+WHERE p.seq = $seq AND p.county = $county
+ORDER BY p.period_end

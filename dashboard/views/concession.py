@@ -1,0 +1,225 @@
+"""燃气特许经营: assessment results against the 100-point rubric (pass at 75, veto items), per enterprise."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, fmt, queries, shell
+from dashboard.export import download_buttons, safe_filename
+from dashboard.templates import concession_template_xlsx
+
+VERDICT_COLORS = {"合格": "#2e7d32", "不合格": "#e67e22", "否决(收回特许经营权)": "#c0392b", "不完整": "#9e9e9e"}
+PASS_MARK = 75
+
+
+def render() -> None:
+    if not shell.setup():
+        return
+    shell.page_header(
+        "燃气特许经营", "管道燃气特许经营考核：百分制，75 分及以上为合格，触发“一票否决”收回特许经营权（曲政办规〔2022〕7号）"
+    )
+    periods = queries.concession_periods()
+    if periods.is_empty():
+        st.info("数据仓库中还没有燃气特许经营评分表。可先下载下方模板，填写后放入收件箱。")
+        template_download()
+        return
+    c1, c2, c3 = st.columns([2, 2, 3])
+    period_list = periods["period"].to_list()
+    annual = periods.filter(pl.col("annual"))["period"].to_list()
+    period = c1.selectbox("考核期间", period_list, index=period_list.index(annual[0]) if annual else 0, key="gas_period")
+    types = c2.multiselect("考核类型", ["年度考评", "自评", "第三方评估", "复核"], key="gas_types", placeholder="全部类型")
+    counties = c3.multiselect(
+        "区县",
+        queries.hotline_options().filter(pl.col("kind") == "county")["value"].to_list() or [],
+        key="gas_counties",
+        placeholder="全市",
+    )
+    st.caption(f"当前筛选：{'、'.join(counties) or '全市'} · {period} · {'、'.join(types) or '全部考核类型'}")
+    results = queries.concession_results(period, types, counties)
+    if results.is_empty():
+        st.info("当前筛选条件下没有评分结果。")
+        template_download()
+        return
+    if results["is_demo"].any():
+        st.warning("演示数据：燃气企业及其评分为虚构数据，仅用于展示。", icon="⚠️")
+    alerts(results)
+    m = st.columns(5)
+    m[0].metric("评分表", fmt.count(results.height, " 张"))
+    for col, verdict in zip(m[1:], VERDICT_COLORS, strict=True):
+        col.metric(verdict, fmt.count(results.filter(pl.col("verdict") == verdict).height, " 家"))
+
+    tabs = st.tabs(["得分排名", "分项热力图", "企业趋势", "自评与考评差异", "评分细则与模板"])
+    with tabs[0]:
+        ranking(results, period)
+    with tabs[1]:
+        heatmap(period, types, counties)
+    with tabs[2]:
+        trend(results)
+    with tabs[3]:
+        gap(period)
+    with tabs[4]:
+        rubric()
+        template_download()
+
+
+def alerts(results: pl.DataFrame) -> None:
+    rules = dict(queries.concession_veto_rules().iter_rows())
+    for r in results.filter(pl.col("veto")).iter_rows(named=True):
+        items = "；".join(f"第{n}项：{rules.get(int(n), '')}" for n in r["veto_nos"].split("、") if n)
+        st.error(
+            f"一票否决：{r['enterprise']}（{r['county']}，{r['period']} {r['assessment_type']}）触发 {items} —— 应依法终止协议、收回特许经营权。",
+            icon="🚫",
+        )
+    for r in results.filter(pl.col("verdict") == "不合格").iter_rows(named=True):
+        due = f"，须于 {r['rectify_by']:%Y-%m-%d} 前完成整改" if r["rectify_by"] else ""
+        st.warning(
+            f"不合格：{r['enterprise']}（{r['county']}）{r['period']} {r['assessment_type']} 得分 {r['total_score']:g}{due}（第二十四条）。"
+        )
+
+
+def ranking(results: pl.DataFrame, period: str) -> None:
+    d = results.with_columns(label=pl.format("{}（{}）", "enterprise", "assessment_type")).sort("total_score")
+    fig = px.bar(
+        d.to_pandas(),
+        x="total_score",
+        y="label",
+        orientation="h",
+        color="verdict",
+        color_discrete_map=VERDICT_COLORS,
+        text="total_score",
+        labels={"total_score": "总分", "label": "", "verdict": "结论"},
+    )
+    fig.add_vline(x=PASS_MARK, line_dash="dash", line_color="#c0392b", annotation_text="合格线 75 分")
+    fig.update_xaxes(range=[0, 100], title="总分（满分 100）")
+    st.plotly_chart(charts._style(fig, f"{period} 各企业得分"), width="stretch", key="gas-rank")
+    table = results.select(
+        pl.col("enterprise").alias("企业"),
+        pl.col("county").alias("区县"),
+        pl.col("assessment_type").alias("考核类型"),
+        pl.col("total_score").alias("总分"),
+        pl.col("items_scored").alias("已评分项数"),
+        pl.col("veto_nos").alias("一票否决项"),
+        pl.col("verdict").alias("结论"),
+        pl.col("rectify_by").alias("整改期限"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, safe_filename("燃气特许经营_得分", period), key="dl-gas-rank")
+
+
+def heatmap(period: str, types, counties) -> None:
+    s = queries.concession_item_scores(period, types, counties)
+    if s.is_empty():
+        st.info("没有分项得分。")
+        return
+    s = s.with_columns(row=pl.format("{}（{}）", "enterprise", "assessment_type"), col=pl.format("{} {}", "item_code", "item_name"))
+    order = s["col"].unique(maintain_order=True).to_list()
+    wide = s.pivot(on="col", index="row", values="pct_of_max").select("row", *order)
+    fig = px.imshow(
+        wide.drop("row").to_numpy(),
+        x=order,
+        y=wide["row"].to_list(),
+        color_continuous_scale="RdYlGn",
+        zmin=0,
+        zmax=100,
+        aspect="auto",
+        labels={"color": "得分率(%)"},
+    )
+    fig.update_xaxes(tickangle=-60)
+    st.plotly_chart(charts._style(fig, "分项得分率（得分 ÷ 该项满分，%）"), width="stretch", key="gas-heat")
+    table = s.select(
+        pl.col("enterprise").alias("企业"),
+        pl.col("assessment_type").alias("考核类型"),
+        pl.col("item_code").alias("指标编号"),
+        pl.col("item_name").alias("考核内容"),
+        pl.col("score").alias("得分"),
+        pl.col("max_points").alias("满分"),
+        pl.col("pct_of_max").round(1).alias("得分率(%)"),
+    )
+    download_buttons(table, safe_filename("燃气特许经营_分项得分", period), key="dl-gas-items")
+
+
+def trend(results: pl.DataFrame) -> None:
+    enterprise = st.selectbox("企业", sorted(results["enterprise"].unique().to_list()), key="gas_enterprise")
+    t = queries.concession_trend(enterprise)
+    fig = px.line(
+        t.to_pandas(),
+        x="period",
+        y="total_score",
+        color="assessment_type",
+        markers=True,
+        labels={"period": "考核期间", "total_score": "总分", "assessment_type": "考核类型"},
+    )
+    fig.add_hline(y=PASS_MARK, line_dash="dash", line_color="#c0392b", annotation_text="合格线 75 分")
+    fig.update_xaxes(type="category")
+    st.plotly_chart(charts._style(fig, f"{enterprise}：历次得分"), width="stretch", key="gas-trend")
+    table = t.select(
+        pl.col("period").alias("考核期间"),
+        pl.col("assessment_type").alias("考核类型"),
+        pl.col("total_score").alias("总分"),
+        pl.col("verdict").alias("结论"),
+    )
+    download_buttons(table, safe_filename("燃气特许经营_趋势", enterprise), key="dl-gas-trend")
+
+
+def gap(period: str) -> None:
+    year = int(period[:4])
+    g = queries.concession_gap(year)
+    if g.is_empty():
+        st.info(f"{year} 年没有可对比的季度自评与年度考评。")
+        return
+    st.caption(f"{year} 年：季度自评的平均分 − 年度考评得分。正数表示自评偏高。")
+    by_ent = (
+        g.group_by("enterprise")
+        .agg(自评=pl.col("self_score").sum(), 考评=pl.col("official_score").sum())
+        .with_columns(差异=(pl.col("自评") - pl.col("考评")).round(2))
+        .sort("差异", descending=True)
+        .rename({"enterprise": "企业"})
+    )
+    st.plotly_chart(
+        charts.bar_counts(by_ent.select("企业", "差异"), "企业", "差异", f"{year} 年自评与考评总分差异（分）"),
+        width="stretch",
+        key="gas-gap",
+    )
+    table = g.select(
+        pl.col("enterprise").alias("企业"),
+        pl.col("item_code").alias("指标编号"),
+        pl.col("item_name").alias("考核内容"),
+        pl.col("max_points").alias("满分"),
+        pl.col("self_score").round(2).alias("自评均分"),
+        pl.col("official_score").alias("考评得分"),
+        pl.col("gap").round(2).alias("差异"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, safe_filename("燃气特许经营_自评与考评", str(year)), key="dl-gas-gap")
+
+
+def rubric() -> None:
+    r = queries.concession_rubric()
+    st.caption("考核指标及评分细则（曲政办规〔2022〕7号 附件）。公报表格有单元格缺失，推定的分值已标注。")
+    st.dataframe(
+        r.select(
+            pl.col("item_code").alias("指标编号"),
+            pl.col("group_name").alias("考核项目"),
+            pl.col("item_name").alias("考核内容"),
+            pl.col("max_points").alias("分值"),
+            pl.col("inferred").alias("推定"),
+            pl.col("note").alias("说明"),
+            pl.col("method").alias("评价方法与标准"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.dataframe(queries.concession_veto_rules().rename({"veto_no": "一票否决编号", "text": "情形"}), hide_index=True, width="stretch")
+
+
+def template_download() -> None:
+    data = concession_template_xlsx(queries.concession_rubric(), queries.concession_veto_rules())
+    st.download_button(
+        "下载评分表模板（Excel）",
+        data,
+        file_name="燃气特许经营评分表模板.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="dl-gas-template",
+    )

@@ -1,0 +1,3 @@
+from dashboard.views.concession import render
+
+render()
