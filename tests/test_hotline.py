@@ -300,7 +300,11 @@ def test_demo_cli(tmp_path, capsys):
     from etl.__main__ import main
 
     assert main(["demo", "--inbox", str(tmp_path), "--tickets", "500", "--seed", "1", "--from", "2024-01", "--to", "2024-03"]) == 0
-    assert "wrote 4 file(s)" in capsys.readouterr().out
+    # 3 monthly exports + 1 update export; 年度考评 (XLSX) and 季度自评 (CSV) for 2022–2025; one file of indicator actuals
+    assert "wrote 13 file(s)" in capsys.readouterr().out
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert sum("12345工单_演示" in n for n in names) == 4 and sum("燃气特许经营" in n for n in names) == 8
+    assert "规划指标监测_演示_2021-2025.csv" in names
 
 
 def test_page_files_thin():
