@@ -79,8 +79,10 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
 
     cat = catalog.select(pl.col("seq").cast(pl.Int32), "name", "unit", qualitative(catalog).alias("qualitative"))
     by_name = dict(cat.select("name", "seq").iter_rows())
+    # a name is accepted in either column: clerks often type the indicator's name under 指标序号
     seq = pl.coalesce(
-        pl.col("seq").cast(pl.Int32, strict=False), pl.col("indicator").replace_strict(by_name, default=None, return_dtype=pl.Int32)
+        pl.col("seq").cast(pl.Int32, strict=False),
+        pl.coalesce("indicator", "seq").replace_strict(by_name, default=None, return_dtype=pl.Int32),
     )
     df = df.with_columns(seq_resolved=seq).join(cat.rename({"seq": "seq_resolved"}), on="seq_resolved", how="left")
     aliases = reference.county_aliases()

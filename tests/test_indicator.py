@@ -1,0 +1,153 @@
+"""Plan-indicator monitoring: expected line and status on hand-made actuals (a floor indicator, a
+qualitative one, one without a baseline), the projection, rejects, and the monitoring tab."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.pipeline import run
+from tests.conftest import GAZETTE, serving
+
+ACTUALS = """指标序号,区县,期间,数值,备注
+11,麒麟区,2023,60%,
+11,麒麟,2024,60,
+农村义务教育巩固率,宣威市,2023,98.5,
+14,宣威市,2024,97.9,
+9,全市,2023,是,
+9,全市,2024,否,
+13,会泽县,2022,40,
+13,会泽县,2024,70,
+"""
+
+
+@pytest.fixture(scope="module")
+def mon_db(tmp_path_factory):
+    root = tmp_path_factory.mktemp("mon")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
+    (inbox / "监测_2024.csv").write_text(ACTUALS, encoding="utf-8")
+    db = root / "w.duckdb"
+    run(inbox, db, root / "lake")
+    return db
+
+
+def q(db: Path, sql: str):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def progress(db, seq, county, period):
+    return q(
+        db, f"SELECT actual, expected, status FROM indicator_progress WHERE seq = {seq} AND county = '{county}' AND period = '{period}'"
+    )[0]
+
+
+def test_on_the_line_from_baseline_to_target(mon_db):
+    # 11 农村自然村道路硬化率: 51% (end of 2020) → 65% (end of 2025): 1,826 days
+    actual, expected, status = progress(mon_db, 11, "麒麟区", "2023")
+    assert (actual, status) == (60.0, "按进度")
+    assert expected == pytest.approx(51 + 14 * 1095 / 1826)  # 59.40 at 2023-12-31
+    actual, expected, status = progress(mon_db, 11, "麒麟区", "2024")
+    assert (actual, status) == (60.0, "滞后")
+    assert expected == pytest.approx(51 + 14 * 1461 / 1826)  # 62.20 at 2024-12-31
+
+
+def test_floor_indicator(mon_db):
+    # 14 农村义务教育巩固率: 99.47 → 98, a level to keep: at or above 98 is met even below the line
+    actual, expected, status = progress(mon_db, 14, "宣威市", "2023")
+    assert (actual, status) == (98.5, "已达标")
+    assert expected == pytest.approx(99.47 - 1.47 * 1095 / 1826)  # 98.59, above the actual
+    actual, expected, status = progress(mon_db, 14, "宣威市", "2024")
+    assert (actual, status) == (97.9, "滞后")
+    assert expected == pytest.approx(99.47 - 1.47 * 1461 / 1826)
+
+
+def test_qualitative_indicator(mon_db):
+    # 9 农村最低生活保障覆盖率: 应兜尽兜, reported as 是/否
+    assert progress(mon_db, 9, "全市", "2023") == (1.0, None, "已达标")
+    assert progress(mon_db, 9, "全市", "2024") == (0.0, None, "滞后")
+
+
+def test_line_from_the_first_actual_where_no_baseline(mon_db):
+    # 13 行政村 5G 网络覆盖率: baseline —, target 85%; line from 40 (end of 2022) to 85 (end of 2025), 1,096 days;
+    # at the end of 2024 (731 days): 40 + 45 × 731 / 1096 = 70.01 > 70
+    actual, expected, status = progress(mon_db, 13, "会泽县", "2024")
+    assert (actual, status) == (70.0, "滞后")
+    assert expected == pytest.approx(40 + 45 * 731 / 1096)
+    assert progress(mon_db, 13, "会泽县", "2022") == (40.0, 40.0, "按进度")
+
+
+def test_not_reported(mon_db):
+    assert progress(mon_db, 11, "会泽县", "2023") == (None, pytest.approx(51 + 14 * 1095 / 1826), "未报送")
+    # 20 indicators × 11 counties (10 + 全市) × 3 periods reported (2022, 2023, 2024)
+    assert q(mon_db, "SELECT count(*) FROM indicator_progress") == [(20 * 11 * 3,)]
+
+
+def test_projection(mon_db):
+    # two equal points (60, 60) project 60 for 2025, short of 65
+    assert q(
+        mon_db, "SELECT points, round(projected_2025, 6), on_track FROM indicator_projection WHERE seq = 11 AND county = '麒麟区'"
+    ) == [(2, 60.0, False)]
+    # 40 at end-2022, 70 at end-2024 (731 days): 70 + 30 × 365 / 731 = 84.98 at end-2025, just short of 85
+    got = q(mon_db, "SELECT projected_2025, on_track FROM indicator_projection WHERE seq = 13 AND county = '会泽县'")[0]
+    assert got[0] == pytest.approx(70 + 30 * 365 / 731) and got[1] is False
+
+
+def test_each_reject_reason(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
+    (inbox / "bad.csv").write_text(
+        "指标序号,区县,期间,数值,备注\n"
+        "99,全市,2023,5,\n"  # row 2: unknown indicator
+        "12,火星区,2023,90,\n"  # row 3: county
+        "12,全市,2023H1,90,\n"  # row 4: period
+        "17,全市,2023,120,\n"  # row 5: percent above 100
+        "8,全市,2023,很多,\n"  # row 6: not a number
+        "10,全市,2023,可能,\n"  # row 7: qualitative needs 是/否
+        "12,全市,2023-06,96,\n",  # row 8: good (a month)
+        encoding="utf-8",
+    )
+    run(inbox, tmp_path / "w.duckdb", tmp_path / "lake")
+    assert q(tmp_path / "w.duckdb", 'SELECT row, "column", reason FROM indicator_reject ORDER BY row') == [
+        (2, "指标序号", "未知指标（指标序号应为 1–20，或与专栏1指标名称一致）"),
+        (3, "区县", "未知区县（可填县区名或 全市）"),
+        (4, "期间", "期间无法解析（应为 2023、2023Q2 或 2023-06）"),
+        (5, "数值", "百分比应在 0–100 之间"),
+        (6, "数值", "数值不是数字"),
+        (7, "数值", "定性指标应填 是 或 否"),
+    ]
+    assert q(tmp_path / "w.duckdb", "SELECT seq, period, period_type, period_end::VARCHAR FROM indicator_actual") == [
+        (12, "2023-06", "月度", "2023-06-30")
+    ]
+
+
+@pytest.fixture
+def mon_app(mon_db, monkeypatch):
+    with serving(mon_db, monkeypatch):
+        yield
+
+
+def test_monitoring_tab(mon_app):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("from dashboard.views.plan import render\nrender()\n", default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="mon_period").select("2024").run()
+    m = {x.label: x.value for x in at.metric}
+    # 2024: 麒麟区 11 滞后, 宣威市 14 滞后, 全市 9 滞后, 会泽县 13 滞后; the other 216 cells not reported
+    assert (m["已达标"], m["按进度"], m["滞后"], m["未报送"]) == ("0 项", "0 项", "4 项", "216 项")
+    at.multiselect(key="mon_counties").select("全市").run()
+    m = {x.label: x.value for x in at.metric}
+    assert (m["滞后"], m["未报送"]) == ("1 项", "19 项")
+    at.selectbox(key="mon_period").select("2023").run()
+    m = {x.label: x.value for x in at.metric}
+    assert (m["已达标"], m["未报送"]) == ("1 项", "19 项")
