@@ -157,8 +157,8 @@ def hotline_dept_score(year: int) -> pl.DataFrame:
     return run("hotline_dept_score", year=year)
 
 
-def hotline_rejects() -> pl.DataFrame:
-    return run("hotline_rejects")
+def rejects() -> pl.DataFrame:
+    return run("rejects")
 
 
 def hotline_rules() -> pl.DataFrame:

@@ -39,7 +39,9 @@ def render() -> None:
         )
     link("plan", "查看规划指标与投资 →")
 
+    monitoring_summary()
     hotline_summary()
+    concession_summary()
 
     st.subheader("12345 热线归并")
     a, b, _ = st.columns(3)
@@ -121,3 +123,30 @@ def hotline_summary() -> None:
             delta_arrow="off",
         )
     link("hotline", "查看 12345 热线 →")
+
+
+def monitoring_summary() -> None:
+    periods = queries.indicator_periods()
+    if periods.is_empty():
+        return
+    period = periods["period"][0]
+    p = queries.indicator_progress(period).filter(pl.col("county") == "全市")
+    n = dict(p.group_by("status").len().iter_rows())
+    a, b, c, _ = st.columns(4)
+    a.metric(f"全市指标 {period} 已达标", fmt.count(n.get("已达标", 0), " 项"))
+    b.metric("滞后", fmt.count(n.get("滞后", 0), " 项"))
+    c.metric("未报送", fmt.count(n.get("未报送", 0), " 项"))
+
+
+def concession_summary() -> None:
+    periods = queries.concession_periods().filter(pl.col("annual"))
+    if periods.is_empty():
+        return
+    period = periods["period"][0]
+    r = queries.concession_results(period, ["年度考评"])
+    st.subheader(f"燃气特许经营（{period} 年度考评）" + ("　演示数据" if r["is_demo"].any() else ""))
+    a, b, c, _ = st.columns(4)
+    a.metric("参评企业", fmt.count(r.height, " 家"))
+    b.metric("不合格", fmt.count(r.filter(pl.col("verdict") == "不合格").height, " 家"))
+    c.metric("一票否决", fmt.count(r.filter(pl.col("veto")).height, " 家"))
+    link("concession", "查看燃气特许经营 →")

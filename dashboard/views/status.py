@@ -73,14 +73,14 @@ def render() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "数据质量发现", key="dl-findings")
 
-    st.subheader("12345 工单拒收记录")
-    rejects = queries.hotline_rejects()
+    st.subheader("拒收记录（12345 工单、燃气评分表、规划指标监测）")
+    rejects = queries.rejects()
     if rejects.is_empty():
-        st.caption("没有被拒收的工单行或文件。")
+        st.caption("没有被拒收的行或文件。")
         return
     st.caption(
-        f"{rejects['source_file'].n_unique()} 个文件中共 {rejects.height} 条拒收记录；行号为导出文件中的行（表头为第 1 行），行号为空表示整个文件被拒收。"
+        f"{rejects['source_file'].n_unique()} 个文件中共 {rejects.height} 条拒收记录；行号为文件中的行（表头为第 1 行），行号为空表示整个文件被拒收。"
     )
-    table = rejects.rename({"source_file": "文件", "row": "行", "column": "列", "reason": "原因", "value": "原值"})
+    table = rejects.rename({"domain": "数据", "source_file": "文件", "row": "行", "column": "列", "reason": "原因", "value": "原值"})
     st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(table, "12345工单拒收记录", key="dl-rejects")
+    download_buttons(table, "拒收记录", key="dl-rejects")
