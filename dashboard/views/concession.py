@@ -102,7 +102,7 @@ def ranking(results: pl.DataFrame, period: str) -> None:
         pl.col("items_scored").alias("已评分项数"),
         pl.col("veto_nos").alias("一票否决项"),
         pl.col("verdict").alias("结论"),
-        pl.col("rectify_by").alias("整改期限"),
+        pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias("整改期限"),
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, safe_filename("燃气特许经营_得分", period), key="dl-gas-rank")

@@ -33,7 +33,8 @@ def header(path: Path) -> list[str] | None:
             text, _ = decode(first_line.rstrip(b"\r\n"), path.name)
             return [c.strip().strip('"').lstrip("\ufeff") for c in text.split(",")]
         if suffix == ".xlsx":
-            return [c.strip() for c in pl.read_excel(path, engine="calamine", read_options={"n_rows": 1}).columns]
+            # header only: no rows, so no type guessing (and no warnings about it)
+            return [c.strip() for c in pl.read_excel(path, engine="calamine", infer_schema_length=0, read_options={"n_rows": 0}).columns]
     except Exception:
         return None
     return None
