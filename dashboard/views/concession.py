@@ -127,6 +127,7 @@ def heatmap(period: str, types, counties) -> None:
         labels={"color": "得分率(%)"},
     )
     fig.update_xaxes(tickangle=-60)
+    fig.update_layout(height=max(420, 36 * wide.height + 260))
     st.plotly_chart(charts._style(fig, "分项得分率（得分 ÷ 该项满分，%）"), width="stretch", key="gas-heat")
     table = s.select(
         pl.col("enterprise").alias("企业"),
