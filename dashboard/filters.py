@@ -1,12 +1,50 @@
-"""Filter widgets and the filter values they produce. Widget keys are stable so values survive reruns."""
+"""Filters. The global scope (county, department, month range) lives in the sidebar on every page,
+keeps its values across page switches (session state) and is mirrored in the URL (st.query_params),
+so a copied link opens the same page with the same scope. Page filters add to it."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 import streamlit as st
+
+STATE = "scope"
+NOTES = "scope_notes"
+WIDGET = {"counties": "g_counties", "departments": "g_departments", "months": "g_months"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    month_from: dt.date
+    month_to: dt.date
+    counties: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+
+    @property
+    def date_to(self) -> dt.date:
+        """Last day of month_to."""
+        nxt = (self.month_to.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return nxt - dt.timedelta(days=1)
+
+    def describe(self) -> str:
+        """One line saying what is shown, e.g. 宣威市 · 2024-01 至 2024-06."""
+        parts = ["、".join(self.counties) or "全市", f"{self.month_from:%Y-%m} 至 {self.month_to:%Y-%m}"]
+        if self.departments:
+            parts.append("、".join(self.departments))
+        return " · ".join(parts)
+
+    def file_tag(self) -> list[str]:
+        return ["-".join(self.counties) or "全市", f"{self.month_from:%Y-%m}", f"{self.month_to:%Y-%m}"]
+
+    def query_params(self) -> dict[str, str]:
+        out = {"from": f"{self.month_from:%Y-%m}", "to": f"{self.month_to:%Y-%m}"}
+        if self.counties:
+            out["county"] = ",".join(self.counties)
+        if self.departments:
+            out["dept"] = ",".join(self.departments)
+        return out
 
 
 @dataclass(frozen=True)
@@ -18,33 +56,119 @@ class HotlineFilter:
     categories: tuple[str, ...] = field(default_factory=tuple)
     channels: tuple[str, ...] = field(default_factory=tuple)
 
+    @classmethod
+    def within(cls, scope: Scope, categories=(), channels=()) -> HotlineFilter:
+        return cls(scope.month_from, scope.month_to, scope.counties, scope.departments, tuple(categories), tuple(channels))
+
     def describe(self) -> str:
-        """One line saying what is shown, e.g. 宣威市 · 2024-01 至 2024-06."""
-        parts = ["、".join(self.counties) or "全市", f"{self.month_from:%Y-%m} 至 {self.month_to:%Y-%m}"]
-        parts += [x for x in ("、".join(self.departments), "、".join(self.categories), "、".join(self.channels)) if x]
+        parts = [Scope(self.month_from, self.month_to, self.counties, self.departments).describe()]
+        parts += [x for x in ("、".join(self.categories), "、".join(self.channels)) if x]
         return " · ".join(parts)
 
     def file_tag(self) -> list[str]:
-        return ["-".join(self.counties) or "全市", f"{self.month_from:%Y-%m}", f"{self.month_to:%Y-%m}"]
+        return Scope(self.month_from, self.month_to, self.counties).file_tag()
 
 
 def _month(text: str) -> dt.date:
     return dt.date.fromisoformat(f"{text}-01")
 
 
-def hotline_filter_bar(options: pl.DataFrame) -> HotlineFilter:
-    """County, department, month range, category and channel."""
+def from_url(
+    params: dict[str, str], months: list[str], counties: list[str], departments: list[str], aliases: dict[str, str]
+) -> tuple[Scope, list[str]]:
+    """The scope a link asks for; values that are not valid are dropped and reported (never an exception)."""
+    notes = []
+
+    def listed(key: str, allowed: list[str], what: str, normalise: dict[str, str] | None = None) -> tuple[str, ...]:
+        raw = [v.strip() for v in params.get(key, "").replace("，", ",").split(",") if v.strip()]
+        ok = []
+        for v in raw:
+            name = (normalise or {}).get(v, v)
+            if name in allowed:
+                ok.append(name)
+            else:
+                notes.append(f"链接中的{what}“{v}”无法识别，已忽略")
+        return tuple(dict.fromkeys(ok))
+
+    def month(key: str, default: str) -> str:
+        v = params.get(key, "").strip()
+        if not v:
+            return default
+        if v in months:
+            return v
+        notes.append(f"链接中的月份“{v}”不在数据范围内（{months[0]} 至 {months[-1]}），已忽略")
+        return default
+
+    m_from, m_to = month("from", months[0]), month("to", months[-1])
+    if m_from > m_to:
+        notes.append(f"链接中的起始月份 {m_from} 晚于结束月份 {m_to}，已交换")
+        m_from, m_to = m_to, m_from
+    scope = Scope(_month(m_from), _month(m_to), listed("county", counties, "区县", aliases), listed("dept", departments, "承办单位"))
+    return scope, notes
+
+
+def scope_bar(options: pl.DataFrame, aliases: dict[str, str]) -> Scope:
+    """The sidebar filter bar; returns the current scope."""
 
     def values(kind: str) -> list[str]:
         return options.filter(pl.col("kind") == kind)["value"].to_list()
 
-    months = sorted(values("month"))
-    default_from = months[max(0, len(months) - 12)]
-    c1, c2, c3 = st.columns([3, 2, 2])
-    m_from, m_to = c1.select_slider("月份范围", options=months, value=(default_from, months[-1]), key="hl_months")
-    counties = c2.multiselect("区县", values("county"), key="hl_counties", placeholder="全市")
-    departments = c3.multiselect("承办单位", values("department"), key="hl_departments", placeholder="全部承办单位")
-    c4, c5, _ = st.columns([2, 2, 3])
-    categories = c4.multiselect("诉求类型", values("category"), key="hl_categories", placeholder="全部类型")
-    channels = c5.multiselect("受理渠道", values("channel"), key="hl_channels", placeholder="全部渠道")
-    return HotlineFilter(_month(m_from), _month(m_to), tuple(counties), tuple(departments), tuple(categories), tuple(channels))
+    months, counties, departments = values("month"), values("county"), values("department")
+    if not months:
+        today = dt.date.today().replace(day=1)
+        months = [f"{today:%Y-%m}"]
+    state = st.session_state
+    if STATE not in state:
+        state[STATE], state[NOTES] = from_url(dict(st.query_params), months, counties, departments, aliases)
+    scope: Scope = state[STATE]
+    # the widgets start from the stored scope, so a page switch (which may drop widget state) keeps it
+    with st.sidebar:
+        st.markdown("**筛选**")
+        if len(months) > 1:
+            m_from, m_to = st.select_slider(
+                "月份范围", options=months, value=(f"{scope.month_from:%Y-%m}", f"{scope.month_to:%Y-%m}"), key=WIDGET["months"]
+            )
+        else:
+            m_from = m_to = months[0]
+        chosen_counties = st.multiselect(
+            "区县", counties, default=[c for c in scope.counties if c in counties], key=WIDGET["counties"], placeholder="全市"
+        )
+        chosen_depts = (
+            st.multiselect(
+                "承办单位（12345）",
+                departments,
+                default=[d for d in scope.departments if d in departments],
+                key=WIDGET["departments"],
+                placeholder="全部承办单位",
+            )
+            if departments
+            else []
+        )
+        for note in state.get(NOTES, []):
+            st.warning(note, icon="🔗")
+    scope = replace(
+        scope, month_from=_month(m_from), month_to=_month(m_to), counties=tuple(chosen_counties), departments=tuple(chosen_depts)
+    )
+    state[STATE] = scope
+    st.query_params.from_dict(scope.query_params())
+    return scope
+
+
+def set_county(county: str) -> None:
+    """Make one county the scope (the county page, map clicks); the sidebar widget is rebuilt from it."""
+    state = st.session_state
+    if STATE in state:
+        state[STATE] = replace(state[STATE], counties=(county,))
+    state.pop(WIDGET["counties"], None)
+
+
+def category_channel_bar(options: pl.DataFrame) -> tuple[list[str], list[str]]:
+    """The 12345 page's own filters, on top of the global scope."""
+
+    def values(kind: str) -> list[str]:
+        return options.filter(pl.col("kind") == kind)["value"].to_list()
+
+    c1, c2, _ = st.columns([2, 2, 3])
+    categories = c1.multiselect("诉求类型", values("category"), key="hl_categories", placeholder="全部类型")
+    channels = c2.multiselect("受理渠道", values("channel"), key="hl_channels", placeholder="全部渠道")
+    return categories, channels

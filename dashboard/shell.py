@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import db, queries
+from dashboard.filters import Scope, scope_bar
 
 APP_TITLE = "曲靖市运行监测"
 
@@ -21,18 +22,22 @@ def leave_mpa_v1() -> None:
         st.rerun()
 
 
-def setup() -> bool:
-    """Returns False (after telling the user why) when there is no warehouse to read."""
+def setup() -> Scope | None:
+    """The global scope from the sidebar filter bar; None (after telling the user why) when there is no
+    warehouse to read."""
     leave_mpa_v1()
     try:
         db.connection()
     except db.WarehouseMissing as e:
         st.error(f"数据仓库尚未生成（{e}）。请先运行 `make run` 或 `python -m etl run` 导入数据。")
-        return False
+        return None
+    aliases = dict(queries.county_aliases().iter_rows())
+    scope = scope_bar(queries.scope_options(), aliases)
     with st.sidebar:
+        st.divider()
         st.markdown(f"**{APP_TITLE}**")
         st.caption(status_line())
-    return True
+    return scope
 
 
 def status_line() -> str:
@@ -50,7 +55,10 @@ def status_line() -> str:
     return text
 
 
-def page_header(title: str, caption: str | None = None) -> None:
+def page_header(title: str, caption: str | None = None, scope: str | None = None) -> None:
+    """Title, what the page shows, and one line saying the current filter."""
     st.title(title)
     if caption:
         st.caption(caption)
+    if scope:
+        st.markdown(f"**当前筛选：** {scope}")

@@ -189,7 +189,7 @@ def test_concession_page(gas_app):
     assert any("甲公司" in w.value and "2025-03-31" in w.value for w in at.warning)
     ranking = next(df.value for df in at.dataframe if "结论" in df.value.columns)
     assert list(ranking["企业"])[0] == "丙公司"  # vetoes lead the table
-    at.multiselect(key="gas_counties").select("宣威市").run()
+    at.multiselect(key="g_counties").select("宣威市").run()
     m = {x.label: x.value for x in at.metric}
     assert (m["评分表"], m["合格"]) == ("1 张", "1 家")
     at.selectbox(key="gas_period").select("2024Q1").run()

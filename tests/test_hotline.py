@@ -359,14 +359,15 @@ def test_hotline_page_kpis_and_filters(hotline_app):
     overdue = next(df.value for df in at.dataframe if "工单编号" in df.value.columns)
     assert list(overdue["工单编号"]) == ["T4"]
 
-    at.multiselect(key="hl_departments").select("市乙局").run()
+    at.multiselect(key="g_departments").select("市乙局").run()
     m = _metrics(at)
     assert (m["工单量"], m["办结率（目标 ≥100%）"], m["按期办结率（目标 ≥95%）"]) == ("2 件", "100.0%", "100.0%")
-    at.multiselect(key="hl_departments").unselect("市乙局").run()
-    at.multiselect(key="hl_counties").select("宣威市").run()  # T3 (typed 宣威) and T4
+    at.multiselect(key="g_departments").unselect("市乙局").run()
+    at.multiselect(key="g_counties").select("宣威市").run()  # T3 (typed 宣威) and T4
     m = _metrics(at)
     assert (m["工单量"], m["办结率（目标 ≥100%）"], m["逾期未办结"]) == ("2 件", "50.0%", "1 件")
-    assert any(c.value.startswith("当前筛选：宣威市 · 2024-01 至 2024-07") for c in at.caption)
+    # the months run from the chronicle (2022-08) to the last ticket (2024-07)
+    assert any(m.value.startswith("**当前筛选：** 宣威市 · 2022-08 至 2024-07") for m in at.markdown)
 
 
 def test_department_table_carries_the_score(hotline_app):

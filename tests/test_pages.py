@@ -37,8 +37,8 @@ def test_overview(app_env):
     assert metric(at, "规划总投资（印刷合计）") == "575.72 亿元"  # 5,757,153.29 万元
     assert metric(at, "印刷合计与分项之和之差") == "1.50 亿元"  # the 15,000 万元 of 特色产业发展工程
     assert metric(at, "归并热线") == "38 条"
-    assert metric(at, "整体并入 / 双号并行") == "23 / 15"
-    assert metric(at, "大事记") == "186 条"
+    assert next(m.delta for m in at.metric if m.label == "归并热线") == "整体并入 23 · 双号并行 15"
+    assert metric(at, "所选期间大事记") == "186 条"
     assert metric(at, "其中实质差异") == "4 条"
 
 
@@ -70,29 +70,40 @@ def test_chronicle_page_filters(app_env):
     at = ok(page("chronicle"))
     assert metric(at, "事件") == "186 条"
     # six entries of the 大事记 name 罗平 (罗平县, 罗平花海…): counted in the gazette text
-    at.multiselect(key="chr_counties").select("罗平县").run()
+    at.multiselect(key="g_counties").select("罗平县").run()
     ok(at)
     assert metric(at, "事件") == "6 条"
     assert at.dataframe[0].value.shape[0] == 6
-    at.multiselect(key="chr_counties").unselect("罗平县").run()
+    at.multiselect(key="g_counties").unselect("罗平县").run()
     at.text_input(key="chr_keyword").input("招商").run()
     ok(at)
     assert metric(at, "事件") == "5 条"  # five entries contain 招商
 
 
-def test_chronicle_leader_and_date_filter(app_env):
-    import datetime as dt
-
+def test_chronicle_leader_and_county_filter(app_env):
     at = ok(page("chronicle"))
     leader = next(o for o in at.multiselect(key="chr_leaders").options if o.startswith("何长松"))
     at.multiselect(key="chr_leaders").select(leader).run()
     ok(at)
     # 副市长何长松 is named in 18 entries of August 2022
     assert metric(at, "事件") == "18 条"
-    at.date_input(key="chr_dates").set_value((dt.date(2022, 8, 1), dt.date(2022, 8, 9))).run()
+    at.multiselect(key="g_counties").select("陆良县").run()
     ok(at)
-    # his entries dated 1, 2, 6, 8 and 9 August (counted in the gazette)
-    assert metric(at, "事件") == "5 条"
+    # his entries of 1, 12, 25 and 30 August go to 陆良县 (counted in the gazette)
+    assert metric(at, "事件") == "4 条"
+    assert any("陆良县 · 2022-08 至 2022-08" in m.value for m in at.markdown)
+
+
+def test_link_sets_the_scope_and_bad_values_are_noted(app_env):
+    at = AppTest.from_string("from dashboard.views.chronicle import render\nrender()\n", default_timeout=TIMEOUT)
+    at.query_params["county"] = "罗平,火星区"
+    at.query_params["from"] = "1999-01"
+    at.run()
+    ok(at)
+    assert metric(at, "事件") == "6 条"  # 罗平 is read as 罗平县
+    notes = [w.value for w in at.sidebar.warning]
+    assert any("火星区" in n for n in notes) and any("1999-01" in n for n in notes)
+    assert at.query_params["county"] == "罗平县"  # the URL now says what is shown
 
 
 def test_chronicle_empty_filter_says_why(app_env):

@@ -124,6 +124,15 @@ def count_by(events: pl.DataFrame, column: str, name: str) -> pl.DataFrame:
     return df.drop_nulls().group_by(column).len(name="事件数").rename({column: name}).sort(["事件数", name], descending=[True, False])
 
 
+def scope_options() -> pl.DataFrame:
+    return run("scope_options")
+
+
+def county_aliases() -> pl.DataFrame:
+    """alias -> county name, for links that use old or short names."""
+    return run("county_aliases")
+
+
 # ---------------------------------------------------------------- 12345 hotline
 def hotline_filter_params(f) -> dict:
     """The SQL parameters of a HotlineFilter (dashboard.filters)."""

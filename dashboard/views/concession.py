@@ -15,28 +15,27 @@ PASS_MARK = 75
 
 
 def render() -> None:
-    if not shell.setup():
+    scope = shell.setup()
+    if scope is None:
         return
+    counties = list(scope.counties)
     shell.page_header(
-        "燃气特许经营", "管道燃气特许经营考核：百分制，75 分及以上为合格，触发“一票否决”收回特许经营权（曲政办规〔2022〕7号）"
+        "燃气特许经营",
+        "管道燃气特许经营考核：百分制，75 分及以上为合格，触发“一票否决”收回特许经营权（曲政办规〔2022〕7号）",
+        f"{'、'.join(counties) or '全市'} · {scope.month_from.year}–{scope.month_to.year} 年",
     )
     periods = queries.concession_periods()
     if periods.is_empty():
         st.info("数据仓库中还没有燃气特许经营评分表。可先下载下方模板，填写后放入收件箱。")
         template_download()
         return
-    c1, c2, c3 = st.columns([2, 2, 3])
+    c1, c2, _ = st.columns([2, 2, 3])
     period_list = periods["period"].to_list()
-    annual = periods.filter(pl.col("annual"))["period"].to_list()
-    period = c1.selectbox("考核期间", period_list, index=period_list.index(annual[0]) if annual else 0, key="gas_period")
+    in_scope = [p for p in period_list if scope.month_from.year <= int(p[:4]) <= scope.month_to.year] or period_list
+    annual = [p for p in in_scope if "Q" not in p]
+    period = c1.selectbox("考核期间", in_scope, index=in_scope.index(annual[0]) if annual else 0, key="gas_period")
     types = c2.multiselect("考核类型", ["年度考评", "自评", "第三方评估", "复核"], key="gas_types", placeholder="全部类型")
-    counties = c3.multiselect(
-        "区县",
-        queries.hotline_options().filter(pl.col("kind") == "county")["value"].to_list() or [],
-        key="gas_counties",
-        placeholder="全市",
-    )
-    st.caption(f"当前筛选：{'、'.join(counties) or '全市'} · {period} · {'、'.join(types) or '全部考核类型'}")
+    st.caption(f"考核期间按左侧月份范围的年份列出（{scope.month_from.year}–{scope.month_to.year}）。")
     results = queries.concession_results(period, types, counties)
     if results.is_empty():
         st.info("当前筛选条件下没有评分结果。")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, fmt, maps, queries, shell
 from dashboard.export import download_buttons, safe_filename
-from dashboard.filters import hotline_filter_bar
+from dashboard.filters import HotlineFilter, category_channel_bar
 
 RATE_LABELS = {"close_rate": "办结率", "on_time_rate": "按期办结率", "satisfaction_rate": "满意率"}
 TARGET_KEYS = {"close_rate": "target_close_rate", "on_time_rate": "target_on_time_rate", "satisfaction_rate": "target_satisfaction_rate"}
@@ -35,19 +35,21 @@ MAP_METRICS = {
 
 
 def render() -> None:
-    if not shell.setup():
+    scope = shell.setup()
+    if scope is None:
         return
-    shell.page_header("12345热线", "工单量、时限与满意度；时限按国家法定工作日历计算（曲政办发〔2022〕68号 工作方案及附件3）")
     options = queries.hotline_options()
+    categories, channels = category_channel_bar(options) if options.height else ([], [])
+    f = HotlineFilter.within(scope, categories, channels)
+    shell.page_header("12345热线", "工单量、时限与满意度；时限按国家法定工作日历计算（曲政办发〔2022〕68号 工作方案及附件3）", f.describe())
     if options.filter(pl.col("kind") == "month").is_empty():
         st.info("数据仓库中还没有 12345 工单。把工单导出文件放入收件箱并运行 ETL 后即可查看。")
         return
-    f = hotline_filter_bar(options)
     info = queries.warehouse_info()
-    st.caption(f"当前筛选：{f.describe()} · 数据截至 {info.get('hotline_as_of', '—')}（逾期按此时点判断）")
+    st.caption(f"数据截至 {info.get('hotline_as_of', '—')}（逾期按此时点判断）")
     total = queries.hotline_kpis(f)
     if total.is_empty() or not total["volume"][0]:
-        st.info("当前筛选条件下没有工单，请放宽月份、区县、承办单位、类型或渠道。")
+        st.info("当前筛选条件下没有工单，请放宽左侧的月份、区县、承办单位，或本页的类型、渠道。")
         return
     k = total.row(0, named=True)
     if k["has_demo"]:

@@ -1,4 +1,5 @@
-"""总览: the headline figures of what the warehouse holds, each linking to its page."""
+"""总览: for the filtered scope, the few numbers that matter from each domain, each with its change
+against the previous period of the same length and a link to the detail."""
 
 from __future__ import annotations
 
@@ -8,22 +9,174 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, fmt, queries, shell
-from dashboard.filters import HotlineFilter
+from dashboard.filters import HotlineFilter, Scope
 from dashboard.nav import link
 
 
-def render() -> None:
-    if not shell.setup():
-        return
-    shell.page_header("总览", shell.status_line())
-    c = queries.overview_counts()
+def previous(scope: Scope) -> Scope:
+    """The period of the same number of months just before the scope's."""
+    months = (scope.month_to.year - scope.month_from.year) * 12 + scope.month_to.month - scope.month_from.month + 1
 
-    st.subheader("乡村振兴衔接规划（2021—2025年）")
-    a, b, d = st.columns(3)
+    def shift(d: dt.date, n: int) -> dt.date:
+        k = d.year * 12 + d.month - 1 - n
+        return dt.date(k // 12, k % 12 + 1, 1)
+
+    return Scope(shift(scope.month_from, months), shift(scope.month_to, months), scope.counties, scope.departments)
+
+
+def render() -> None:
+    scope = shell.setup()
+    if scope is None:
+        return
+    shell.page_header("总览", shell.status_line(), scope.describe())
+    prev = previous(scope)
+    st.caption(f"变化均与上一同长度期间（{prev.month_from:%Y-%m} 至 {prev.month_to:%Y-%m}）相比。")
+    hotline_summary(scope, prev)
+    monitoring_summary(scope)
+    concession_summary(scope)
+    chronicle_summary(scope, prev)
+    plan_summary()
+
+
+def _delta(now, before, unit: str = "", pct_points: bool = False) -> str | None:
+    if now is None or before is None:
+        return None
+    d = now - before
+    return f"{d:+.1f} 个百分点" if pct_points else f"{d:+,.0f}{unit}"
+
+
+def hotline_summary(scope: Scope, prev: Scope) -> None:
+    if queries.hotline_options().filter(pl.col("kind") == "month").is_empty():
+        return
+    k = queries.hotline_kpis(HotlineFilter.within(scope))
+    kp = queries.hotline_kpis(HotlineFilter.within(prev))
+    now = k.row(0, named=True) if k.height else {}
+    before = kp.row(0, named=True) if kp.height else {}
+    settings = queries.hotline_settings()
+    st.subheader("12345 热线" + ("　·　演示数据" if now.get("has_demo") else ""))
+    if not now.get("volume"):
+        st.info("所选范围内没有 12345 工单。")
+        return
+    cols = st.columns(5)
+    cols[0].metric("工单量", fmt.count(now["volume"], " 件"), _delta(now["volume"], before.get("volume"), " 件"), delta_color="off")
+    for col, key, label in (
+        (cols[1], "close_rate", "办结率"),
+        (cols[2], "on_time_rate", "按期办结率"),
+        (cols[3], "satisfaction_rate", "满意率"),
+    ):
+        target = settings[f"target_{key}"]
+        met = fmt.meets_target(now[key], target)
+        col.metric(f"{label}（目标 ≥{target:g}%）", fmt.pct(now[key]), _delta(now[key], before.get(key), pct_points=True))
+        col.badge("达标" if met else "未达标", color="green" if met else "red")
+    cols[4].metric(
+        "逾期未办结",
+        fmt.count(now["overdue_open"], " 件"),
+        _delta(now["overdue_open"], before.get("overdue_open"), " 件"),
+        delta_color="inverse",
+    )
+    link("hotline", "查看 12345 热线 →")
+
+
+def monitoring_summary(scope: Scope) -> None:
+    periods = queries.indicator_periods()
+    if periods.is_empty():
+        return
+    within = periods.filter(pl.col("period_end") <= scope.date_to)
+    if within.is_empty():
+        return
+    period = within["period"][0]
+    counties = list(scope.counties) or ["全市"]
+    p = queries.indicator_progress(period, counties)
+    n = dict(p.group_by("status").len().iter_rows())
+    before = {}
+    if within.height > 1:
+        before = dict(queries.indicator_progress(within["period"][1], counties).group_by("status").len().iter_rows())
+    st.subheader(f"规划指标监测（{'、'.join(counties)} · {period}）")
+    cols = st.columns(4)
+    for col, status in zip(cols, ("已达标", "按进度", "滞后", "未报送"), strict=True):
+        col.metric(
+            status,
+            fmt.count(n.get(status, 0), " 项"),
+            _delta(n.get(status, 0), before.get(status, 0) if before else None, " 项"),
+            delta_color="inverse" if status in ("滞后", "未报送") else "normal",
+        )
+    lagging = p.filter(pl.col("status") == "滞后").select(pl.format("{} {}（{}）", "seq", "name", "county")).to_series().to_list()
+    if lagging:
+        st.caption("滞后：" + "；".join(lagging[:8]) + ("……" if len(lagging) > 8 else ""))
+    link("plan", "查看规划指标与监测进度 →")
+
+
+def concession_summary(scope: Scope) -> None:
+    periods = queries.concession_periods().filter(pl.col("annual"))
+    years = [p for p in periods["period"].to_list() if int(p) <= scope.month_to.year]
+    if not years:
+        return
+    r = queries.concession_results(years[0], ["年度考评"], list(scope.counties))
+    rp = queries.concession_results(years[1], ["年度考评"], list(scope.counties)) if len(years) > 1 else None
+    st.subheader(f"燃气特许经营（{years[0]} 年度考评）" + ("　·　演示数据" if r.height and r["is_demo"].any() else ""))
+    if r.is_empty():
+        st.info("所选区县没有年度考评结果。")
+        return
+
+    def count(df, cond):
+        return None if df is None else df.filter(cond).height
+
+    cols = st.columns(4)
+    cols[0].metric("参评企业", fmt.count(r.height, " 家"))
+    cols[1].metric(
+        "不合格",
+        fmt.count(count(r, pl.col("verdict") == "不合格"), " 家"),
+        _delta(count(r, pl.col("verdict") == "不合格"), count(rp, pl.col("verdict") == "不合格"), " 家"),
+        delta_color="inverse",
+    )
+    cols[2].metric(
+        "一票否决",
+        fmt.count(count(r, pl.col("veto")), " 家"),
+        _delta(count(r, pl.col("veto")), count(rp, pl.col("veto")), " 家"),
+        delta_color="inverse",
+    )
+    cols[3].metric(
+        "平均得分",
+        f"{r['total_score'].mean():.1f}",
+        None if rp is None or rp.is_empty() else f"{r['total_score'].mean() - rp['total_score'].mean():+.1f} 分",
+    )
+    for row in r.filter(pl.col("veto")).iter_rows(named=True):
+        st.error(f"一票否决：{row['enterprise']}（{row['county']}）", icon="🚫")
+    link("concession", "查看燃气特许经营 →")
+
+
+def chronicle_summary(scope: Scope, prev: Scope) -> None:
+    span = queries.chronicle_span()
+    if not span["events"]:
+        return
+    now = queries.chronicle_events(scope.month_from, scope.date_to, counties=scope.counties)
+    before = queries.chronicle_events(prev.month_from, prev.date_to, counties=scope.counties)
+    st.subheader("大事记")
+    cols = st.columns(4)
+    cols[0].metric("所选期间大事记", fmt.count(now.height, " 条"), _delta(now.height, before.height, " 条"), delta_color="off")
+    cols[1].metric("涉及市领导", fmt.count(now.select(pl.col("leaders").explode()).drop_nulls().n_unique(), " 位"))
+    cols[2].metric("资料覆盖", f"{span['first_date']:%Y-%m-%d} 至 {span['last_date']:%Y-%m-%d}")
+    if now.height:
+        by_county = queries.count_by(now, "counties", "县区")
+        if by_county.height:
+            st.plotly_chart(
+                charts.bar_counts(by_county, "县区", "事件数", "所选期间大事记提及各县（市、区）次数", horizontal=False),
+                width="stretch",
+                key="ov-county",
+            )
+    link("chronicle", "查看大事记 →")
+
+
+def plan_summary() -> None:
+    c = queries.overview_counts()
+    if not c["indicators"]:
+        return
+    st.subheader("乡村振兴衔接规划（2021—2025年）与热线归并")
+    a, b, d, e = st.columns(4)
     a.metric(
         "主要指标",
         fmt.count(c["indicators"], " 项"),
-        f"约束性 {c['binding_indicators']} 项 · 预期性 {c['indicators'] - c['binding_indicators']} 项",
+        f"约束性 {c['binding_indicators']} · 预期性 {c['indicators'] - c['binding_indicators']}",
         delta_color="off",
         delta_arrow="off",
     )
@@ -37,52 +190,13 @@ def render() -> None:
             delta_color="off",
             delta_arrow="off",
         )
-    link("plan", "查看规划指标与投资 →")
-
-    monitoring_summary()
-    hotline_summary()
-    concession_summary()
-
-    st.subheader("12345 热线归并")
-    a, b, _ = st.columns(3)
-    a.metric("归并热线", fmt.count(c["hotlines"], " 条"))
-    b.metric("整体并入 / 双号并行", f"{c['hotlines_merged']} / {c['hotlines'] - c['hotlines_merged']}")
-    lines = queries.hotline_lines()
-    if lines.height:
-        with st.expander("归并清单（附件1）"):
-            st.dataframe(
-                lines,
-                hide_index=True,
-                width="stretch",
-            )
-
-    st.subheader("大事记")
-    a, b, d = st.columns(3)
-    span = queries.chronicle_span()
-    a.metric("大事记", fmt.count(c["events"], " 条"))
-    b.metric("涉及市领导", fmt.count(c["leaders"], " 位"))
-    d.metric("覆盖日期", f"{span['first_date']:%m-%d} 至 {span['last_date']:%m-%d}" if span["events"] else "—")
-    counties = queries.county_event_counts()
-    if counties["events"].sum():
-        st.plotly_chart(
-            charts.bar_counts(
-                counties.select(pl.col("county").alias("县区"), pl.col("events").alias("事件数")),
-                "县区",
-                "事件数",
-                "大事记中各县（市、区）被提及次数",
-                horizontal=False,
-            ),
-            width="stretch",
-            key="ov-county",
-        )
-    link("chronicle", "查看大事记 →")
-
-    st.subheader("数据质量")
-    a, b, _ = st.columns(3)
-    a.metric("数据质量发现", fmt.count(c["findings"], " 条"))
-    b.metric("其中实质差异", fmt.count(c["material_findings"], " 条"))
-    link("status", "查看数据状态 →")
-
+    e.metric(
+        "归并热线",
+        fmt.count(c["hotlines"], " 条"),
+        f"整体并入 {c['hotlines_merged']} · 双号并行 {c['hotlines'] - c['hotlines_merged']}",
+        delta_color="off",
+        delta_arrow="off",
+    )
     with st.expander(f"本期公报文件（{c['documents']} 份）与人事任免"):
         st.dataframe(
             queries.documents().rename({"issue": "期号", "doc_no": "文号", "title": "标题", "issued_on": "印发日期"}),
@@ -96,57 +210,9 @@ def render() -> None:
             hide_index=True,
             width="stretch",
         )
-
-
-def hotline_summary() -> None:
-    """Last 12 months of the hotline against the 附件3 targets, when tickets exist."""
-    options = queries.hotline_options()
-    months = sorted(options.filter(pl.col("kind") == "month")["value"].to_list())
-    if not months:
-        return
-    f = HotlineFilter(dt.date.fromisoformat(f"{months[max(0, len(months) - 12)]}-01"), dt.date.fromisoformat(f"{months[-1]}-01"))
-    k = queries.hotline_kpis(f).row(0, named=True)
-    settings = queries.hotline_settings()
-    st.subheader(f"12345 热线（{f.month_from:%Y-%m} 至 {f.month_to:%Y-%m}）" + ("　演示数据" if k["has_demo"] else ""))
-    if k["has_demo"]:
-        st.caption("演示数据：12345 工单为系统生成的虚构数据，仅用于展示。")
-    a, b, c, d = st.columns(4)
-    a.metric("工单量", fmt.count(k["volume"], " 件"))
-    for col, key, label in ((b, "close_rate", "办结率"), (c, "on_time_rate", "按期办结率"), (d, "satisfaction_rate", "满意率")):
-        target = settings[f"target_{key}"]
-        met = fmt.meets_target(k[key], target)
-        col.metric(
-            f"{label}（目标 ≥{target:g}%）",
-            fmt.pct(k[key]),
-            "达标" if met else "未达标",
-            delta_color="normal" if met else "inverse",
-            delta_arrow="off",
-        )
-    link("hotline", "查看 12345 热线 →")
-
-
-def monitoring_summary() -> None:
-    periods = queries.indicator_periods()
-    if periods.is_empty():
-        return
-    period = periods["period"][0]
-    p = queries.indicator_progress(period).filter(pl.col("county") == "全市")
-    n = dict(p.group_by("status").len().iter_rows())
-    a, b, c, _ = st.columns(4)
-    a.metric(f"全市指标 {period} 已达标", fmt.count(n.get("已达标", 0), " 项"))
-    b.metric("滞后", fmt.count(n.get("滞后", 0), " 项"))
-    c.metric("未报送", fmt.count(n.get("未报送", 0), " 项"))
-
-
-def concession_summary() -> None:
-    periods = queries.concession_periods().filter(pl.col("annual"))
-    if periods.is_empty():
-        return
-    period = periods["period"][0]
-    r = queries.concession_results(period, ["年度考评"])
-    st.subheader(f"燃气特许经营（{period} 年度考评）" + ("　演示数据" if r["is_demo"].any() else ""))
-    a, b, c, _ = st.columns(4)
-    a.metric("参评企业", fmt.count(r.height, " 家"))
-    b.metric("不合格", fmt.count(r.filter(pl.col("verdict") == "不合格").height, " 家"))
-    c.metric("一票否决", fmt.count(r.filter(pl.col("veto")).height, " 家"))
-    link("concession", "查看燃气特许经营 →")
+    link("plan", "查看规划指标与投资 →")
+    st.subheader("数据质量")
+    a, b, _, _ = st.columns(4)
+    a.metric("数据质量发现", fmt.count(c["findings"], " 条"))
+    b.metric("其中实质差异", fmt.count(c["material_findings"], " 条"))
+    link("status", "查看数据状态 →")

@@ -22,7 +22,8 @@ SOURCE_ORDER = ("合计", "财政衔接资金", "其他财政资金", "其他资
 
 
 def render() -> None:
-    if not shell.setup():
+    scope = shell.setup()
+    if scope is None:
         return
     ind = queries.plan_indicators()
     doc = ind["doc_no"][0] if ind.height else ""
@@ -43,7 +44,7 @@ def render() -> None:
         projects(queries.plan_projects())
     if tab_mon:
         with tab_mon[0]:
-            monitoring(periods)
+            monitoring(periods, scope)
 
 
 def indicators(ind: pl.DataFrame) -> None:
@@ -175,16 +176,13 @@ def _findings_for(checks: list[str], what: str, all_clear: str) -> None:
 STATUS_COLORS = {"已达标": "#c8e6c9", "按进度": "#e3f2fd", "滞后": "#ffcdd2", "未报送": "#eeeeee"}
 
 
-def monitoring(periods: pl.DataFrame) -> None:
-    """County × indicator status for a period, and one indicator's trajectory."""
-    c1, c2 = st.columns([1, 3])
-    period = c1.selectbox("期间", periods["period"].to_list(), key="mon_period")
-    counties = c2.multiselect(
-        "区县",
-        queries.hotline_options().filter(pl.col("kind") == "county")["value"].to_list() + ["全市"],
-        key="mon_counties",
-        placeholder="全部县区及全市",
-    )
+def monitoring(periods: pl.DataFrame, scope) -> None:
+    """County × indicator status for a period, and one indicator's trajectory; counties from the global filter."""
+    within = periods.filter(pl.col("period_end").is_between(scope.month_from, scope.date_to))
+    period_list = (within if within.height else periods)["period"].to_list()
+    c1, _ = st.columns([1, 3])
+    period = c1.selectbox("期间", period_list, key="mon_period")
+    counties = list(scope.counties) + (["全市"] if scope.counties else [])
     p = queries.indicator_progress(period, counties)
     st.caption(
         f"当前筛选：{'、'.join(counties) or '全部县区及全市'} · {period}。已达标：达到 2025 年目标；按进度：不低于从 2020 年基期到 2025 年目标的"

@@ -12,7 +12,7 @@ STATUS_ZH = {"success": "成功", "failed": "失败", "skipped": "跳过"}
 
 
 def render() -> None:
-    if not shell.setup():
+    if shell.setup() is None:
         return
     shell.page_header("数据状态", "ETL 运行记录、各表行数、数据新鲜度与数据质量发现")
     info = queries.warehouse_info()

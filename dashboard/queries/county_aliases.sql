@@ -1,0 +1,1 @@
+SELECT a.alias, c.county_name FROM county_alias a JOIN county c USING (county_key) WHERE NOT c.is_city_total
