@@ -12,6 +12,16 @@ from etl.config import DATA_DIR
 
 GEOJSON = DATA_DIR / "geo" / "qujing_counties.geojson"
 LOW, HIGH = (222, 235, 247), (8, 48, 107)  # light to dark blue
+LAYER_ID = "counties"
+
+
+def clicked_county(event) -> str | None:
+    """The county a user clicked on a map drawn with on_select="rerun", if any."""
+    try:
+        objects = event.selection.objects.get(LAYER_ID) or []
+    except AttributeError:
+        return None
+    return objects[0].get("properties", {}).get("name") if objects else None
 
 
 @cache

@@ -9,6 +9,7 @@ from dashboard import queries
 # key: (file, title, icon, table that must have rows or None)
 PAGES = {
     "overview": ("pages/overview.py", "总览", ":material/dashboard:", None),
+    "county": ("pages/county.py", "区县画像", ":material/location_on:", None),
     "plan": ("pages/plan.py", "规划指标", ":material/flag:", "plan_indicator"),
     "hotline": ("pages/hotline.py", "12345热线", ":material/support_agent:", "hotline_ticket"),
     "concession": ("pages/concession.py", "燃气特许经营", ":material/local_fire_department:", "concession_result"),

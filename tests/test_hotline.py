@@ -399,3 +399,17 @@ def test_english_headers_and_time_formats(tmp_path):
         ("E1", ts("2024-03-05 14:07:00"), "陆良县", ts("2024-03-05 14:07:00"), 0),
         ("E2", ts("2024-03-05 12:00:00"), "师宗县", ts("2024-03-06 09:30:00"), 1),
     ]
+
+
+def test_county_profile(hotline_app):
+    at = _page("county")
+    at.selectbox(key=at.selectbox[0].key).select("宣威市").run()
+    assert not at.exception, [e.value for e in at.exception]
+    m = {x.label: (x.value, x.delta) for x in at.metric}
+    # 宣威市: T3 (closed late, 不满意) and T4 (open, overdue); the city: 5 of 7 closed = 71.4%
+    assert m["工单量"][0] == "2 件"
+    assert m["办结率（目标 ≥100%）"] == ("50.0%", "-21.4 个百分点（对比全市 71.4%）")
+    assert m["按期办结率（目标 ≥95%）"][0] == "0.0%"
+    assert m["提及该县区的大事记"][0] == "6 条"  # August 2022 entries naming 宣威
+    assert any(md.value.startswith("**当前筛选：** 宣威市") for md in at.markdown)
+    assert at.session_state["scope"].counties == ("宣威市",)  # the choice is the global filter the links carry

@@ -217,3 +217,12 @@ def indicator_progress(period: str, counties=()) -> pl.DataFrame:
 
 def indicator_trajectory(seq: int, county: str) -> pl.DataFrame:
     return run("indicator_trajectory", seq=seq, county=county)
+
+
+# ---------------------------------------------------------------- county profile
+def county_events(county: str, start, end) -> pl.DataFrame:
+    return run("county_events", county=county, start=start, end=end)
+
+
+def county_concessions(county: str, year: int) -> pl.DataFrame:
+    return run("county_concessions", county=county, year=year)

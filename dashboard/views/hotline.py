@@ -140,7 +140,15 @@ def by_county(f) -> None:
             key="hl-county-bar",
         )
     table = _kpi_table(df, "区县")
-    st.dataframe(table, hide_index=True, width="stretch")
+    links = table.with_columns(
+        画像=pl.format("/county?county={}&from={}&to={}", "区县", pl.lit(f"{f.month_from:%Y-%m}"), pl.lit(f"{f.month_to:%Y-%m}"))
+    ).select("画像", *table.columns)
+    st.dataframe(
+        links,
+        hide_index=True,
+        width="stretch",
+        column_config={"画像": st.column_config.LinkColumn("区县画像", display_text="打开画像 ↗", help="在新标签页打开该县区的画像")},
+    )
     download_buttons(table, safe_filename("12345热线_区县", *f.file_tag()), key="dl-hl-county")
 
 

@@ -1,0 +1,179 @@
+"""区县画像: one county's hotline against targets, the city and the other counties, its plan indicators,
+gas concessions, the chronicle events that mention it and its monthly trends. Choosing a county here (or on
+the map) sets the global filter, so every link leads to the source page filtered to the county."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, fmt, maps, queries, shell
+from dashboard.export import download_buttons, safe_filename
+from dashboard.filters import HotlineFilter, Scope, set_county
+from dashboard.nav import link
+
+
+def render() -> None:
+    scope = shell.setup()
+    if scope is None:
+        return
+    counties = queries.scope_options().filter(pl.col("kind") == "county")["value"].to_list()
+    current = scope.counties[0] if scope.counties else counties[0]
+    shell.page_header(
+        "区县画像",
+        "一个县（市、区）的 12345 热线、规划指标、燃气特许经营与大事记；在左侧或下方选择县区，或点击地图。",
+        f"{current} · {scope.month_from:%Y-%m} 至 {scope.month_to:%Y-%m}",
+    )
+    chosen = st.selectbox("县（市、区）", counties, index=counties.index(current), key=f"county_pick_{current}")
+    if chosen != current or scope.counties != (current,):
+        set_county(chosen)
+        st.rerun()
+    county = chosen
+    county_scope = Scope(scope.month_from, scope.month_to, (county,), scope.departments)
+    city_scope = Scope(scope.month_from, scope.month_to, (), scope.departments)
+
+    hotline(county, county_scope, city_scope)
+    indicators(county, scope)
+    concessions(county, scope)
+    chronicle(county, scope)
+
+
+def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
+    if queries.hotline_options().filter(pl.col("kind") == "month").is_empty():
+        return
+    st.subheader("12345 热线")
+    by_county = queries.hotline_kpis(HotlineFilter.within(city_scope), "county").filter(pl.col("dim").is_not_null())
+    city = queries.hotline_kpis(HotlineFilter.within(city_scope))
+    row = by_county.filter(pl.col("dim") == county)
+    if row.is_empty():
+        st.info(f"{county}在所选月份没有 12345 工单。")
+        return
+    k, c = row.row(0, named=True), city.row(0, named=True)
+    settings = queries.hotline_settings()
+    n = by_county.height
+    cols = st.columns(4)
+    cols[0].metric(
+        "工单量",
+        fmt.count(k["volume"], " 件"),
+        f"全市第 {_rank(by_county, 'volume', county, True)} / {n}（按量）",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    for col, key, label in (
+        (cols[1], "close_rate", "办结率"),
+        (cols[2], "on_time_rate", "按期办结率"),
+        (cols[3], "satisfaction_rate", "满意率"),
+    ):
+        target = settings[f"target_{key}"]
+        col.metric(
+            f"{label}（目标 ≥{target:g}%）",
+            fmt.pct(k[key]),
+            f"{k[key] - c[key]:+.1f} 个百分点（对比全市 {c[key]:.1f}%）",
+            help=f"全市 {n} 个县区中排第 {_rank(by_county, key, county, True)}",
+        )
+        met = fmt.meets_target(k[key], target)
+        col.badge(f"{'达标' if met else '未达标'} · 排名 {_rank(by_county, key, county, True)}/{n}", color="green" if met else "red")
+    label = st.selectbox(
+        "地图指标（点击地图上的县区可切换）", ["按期办结率(%)", "工单量", "满意率(%)", "逾期未办结"], key="county_map_metric"
+    )
+    col, fmt_s, better = {
+        "按期办结率(%)": ("on_time_rate", "{:.1f}%", True),
+        "工单量": ("volume", "{:,.0f}", True),
+        "满意率(%)": ("satisfaction_rate", "{:.1f}%", True),
+        "逾期未办结": ("overdue_open", "{:,.0f}", False),
+    }[label]
+    values = by_county.select(pl.col("dim").alias("county"), pl.col(col).alias("value"))
+    event = st.pydeck_chart(maps.county_map(values, label, fmt_s, better), height=420, on_select="rerun", key="county-map")
+    st.caption(maps.legend(values, label, fmt_s))
+    clicked = maps.clicked_county(event)
+    if clicked and clicked != county:
+        set_county(clicked)
+        st.rerun()
+    monthly = queries.hotline_kpis(HotlineFilter.within(county_scope), "month").with_columns(县区=pl.lit(county))
+    city_monthly = queries.hotline_kpis(HotlineFilter.within(city_scope), "month").with_columns(县区=pl.lit("全市"))
+    trend = pl.concat([monthly, city_monthly]).select(pl.col("dim").alias("月份"), "县区", pl.col("on_time_rate").alias("百分比"))
+    import plotly.express as px
+
+    fig = px.line(trend.to_pandas(), x="月份", y="百分比", color="县区", markers=True)
+    fig.update_xaxes(type="category", title="")
+    fig.update_yaxes(title="按期办结率（%）")
+    st.plotly_chart(charts._style(fig, f"{county}与全市：每月按期办结率（%）"), width="stretch", key="county-trend")
+    table = monthly.select(
+        pl.col("dim").alias("月份"),
+        pl.col("volume").alias("工单量"),
+        pl.col("close_rate").round(1).alias("办结率(%)"),
+        pl.col("on_time_rate").round(1).alias("按期办结率(%)"),
+        pl.col("satisfaction_rate").round(1).alias("满意率(%)"),
+        pl.col("overdue_open").alias("逾期未办结"),
+    )
+    download_buttons(table, safe_filename("区县画像_12345热线", county, *county_scope.file_tag()[1:]), key="dl-county-hl")
+    link("hotline", f"在 12345热线 页查看{county}的明细 →")
+
+
+def _rank(df: pl.DataFrame, col: str, county: str, higher_better: bool) -> int:
+    ranked = df.sort(col, descending=higher_better, nulls_last=True)["dim"].to_list()
+    return ranked.index(county) + 1
+
+
+def indicators(county: str, scope: Scope) -> None:
+    periods = queries.indicator_periods()
+    within = periods.filter(pl.col("period_end") <= scope.date_to)
+    if within.is_empty():
+        return
+    period = within["period"][0]
+    p = queries.indicator_progress(period, [county])
+    st.subheader(f"规划指标（{period}）")
+    n = dict(p.group_by("status").len().iter_rows())
+    cols = st.columns(4)
+    for col, status in zip(cols, ("已达标", "按进度", "滞后", "未报送"), strict=True):
+        col.metric(status, fmt.count(n.get(status, 0), " 项"))
+    table = p.select(
+        pl.col("seq").alias("序号"),
+        pl.col("name").alias("指标"),
+        pl.col("actual_text").alias("实际值"),
+        pl.col("expected").round(2).alias("按进度应达"),
+        pl.col("target_text").alias("2025年目标"),
+        pl.col("status").alias("状态"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, safe_filename("区县画像_规划指标", county, period), key="dl-county-ind")
+    link("plan", f"在 规划指标 页查看{county}的监测进度 →")
+
+
+def concessions(county: str, scope: Scope) -> None:
+    r = queries.county_concessions(county, scope.month_to.year)
+    if r.is_empty():
+        return
+    st.subheader("燃气特许经营")
+    for row in r.filter(pl.col("verdict").str.starts_with("否决")).iter_rows(named=True):
+        st.error(f"一票否决：{row['enterprise']}（{row['period']} {row['assessment_type']}）", icon="🚫")
+    table = r.select(
+        pl.col("enterprise").alias("企业"),
+        pl.col("county").alias("服务区县"),
+        pl.col("period").alias("最近考核期间"),
+        pl.col("assessment_type").alias("考核类型"),
+        pl.col("total_score").alias("总分"),
+        pl.col("verdict").alias("结论"),
+        pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias("整改期限"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, safe_filename("区县画像_燃气特许经营", county), key="dl-county-gas")
+    link("concession", f"在 燃气特许经营 页查看{county}的评分 →")
+
+
+def chronicle(county: str, scope: Scope) -> None:
+    e = queries.county_events(county, scope.month_from, scope.date_to)
+    st.subheader("大事记")
+    if e.is_empty():
+        st.caption(f"所选月份内的大事记未提及{county}。")
+        return
+    st.metric("提及该县区的大事记", fmt.count(e.height, " 条"))
+    table = e.select(
+        pl.col("date_start").alias("日期"),
+        pl.col("event_type").alias("类型"),
+        pl.col("leaders").list.join("、").alias("领导"),
+        pl.col("text").alias("内容"),
+    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"日期": st.column_config.DateColumn("日期", format="YYYY-MM-DD")})
+    download_buttons(table, safe_filename("区县画像_大事记", county, *scope.file_tag()[1:]), key="dl-county-chr")
+    link("chronicle", f"在 大事记 页查看{county}的全部记录 →")

@@ -1,0 +1,3 @@
+from dashboard.views.county import render
+
+render()
