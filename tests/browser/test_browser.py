@@ -1,0 +1,205 @@
+"""End-to-end tests in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; no browser
+download). The app runs on 127.0.0.1 against a warehouse built from the gazette and demo data.
+
+Without Chromium these tests are skipped with a message; with BROWSER_TESTS_REQUIRED=1 (set by .ci/run)
+a missing browser is a failure. Screenshots go to tests/artifacts/ (or SCREENSHOT_DIR)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GAZETTE, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {
+    "overview": "",
+    "county": "county",
+    "plan": "plan",
+    "hotline": "hotline",
+    "concession": "concession",
+    "chronicle": "chronicle",
+    "status": "status",
+}
+ARTIFACTS = Path(os.environ.get("SCREENSHOT_DIR") or ROOT / "tests" / "artifacts")
+
+
+def _browser_missing() -> str | None:
+    if not CHROMIUM.exists():
+        return "Chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+missing = _browser_missing()
+if missing and os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
+    pytest.fail(f"browser tests required but {missing}", pytrace=False)
+pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    from etl.demo import write_concession_files, write_files, write_indicator_files
+    from etl.pipeline import run
+
+    root = tmp_path_factory.mktemp("e2e")
+    inbox = root / "inbox"
+    write_files(inbox, n=3000, seed=5, first="2024-01", last="2024-06")
+    write_concession_files(inbox, seed=5)
+    write_indicator_files(inbox, seed=5)
+    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
+    db = root / "warehouse.duckdb"
+    run(inbox, db, root / "lake")
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_DB": str(db)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the app did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30_000)  # Streamlit renders over a websocket after load
+    page.wait_for_selector("[data-testid=stMetricValue], [data-testid=stDataFrame], [data-testid=stAlert]", timeout=30_000)
+    page.wait_for_timeout(1000)
+
+
+def _filter_line(page) -> str:
+    return page.locator("p", has_text="当前筛选：").first.inner_text()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens(app_url, page, name):
+    _open(page, f"{app_url}/{PAGES[name]}")
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stSidebarNav]").inner_text().count("\n") >= 5  # 总览 … 数据状态
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _pick(page, label: str, option: str) -> None:
+    page.locator("[data-testid=stMultiSelect]").filter(has_text=label).locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(2500)
+
+
+def test_filter_changes_the_page_and_the_url(app_url, page):
+    _open(page, f"{app_url}/hotline")
+    before = page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    _pick(page, "区县", "宣威市")
+    after = page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    assert before != after
+    assert "county=" in page.url and "宣威市" in urllib.request.unquote(page.url)
+    assert "宣威市" in _filter_line(page)
+
+
+def test_copied_link_opens_the_same_view(app_url, browser):
+    link = f"{app_url}/hotline?county=%E5%AE%A3%E5%A8%81%E5%B8%82&from=2024-02&to=2024-04"
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        _open(page, link)
+        assert "宣威市 · 2024-02 至 2024-04" in _filter_line(page)
+        assert page.locator("[data-testid=stException]").count() == 0
+        # an unknown value in a link is ignored with a note, never an exception
+        _open(page, f"{app_url}/chronicle?county=%E7%81%AB%E6%98%9F&from=2022-08&to=2022-08")
+        assert "火星" in page.locator("[data-testid=stSidebar]").inner_text()
+        assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        context.close()
+
+
+def test_csv_download_has_bom_and_the_rows_on_screen(app_url, page, tmp_path):
+    _open(page, f"{app_url}/chronicle?from=2022-08&to=2022-08")
+    _pick(page, "区县", "罗平县")
+    shown = page.locator("[data-testid=stMetricValue]").first.inner_text()
+    with page.expect_download() as d:
+        page.locator("button:visible", has_text="下载 CSV").first.click()
+    target = tmp_path / d.value.suggested_filename
+    d.value.save_as(target)
+    raw = target.read_bytes()
+    assert raw[:3] == b"\xef\xbb\xbf"
+    rows = list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"))))
+    assert shown == f"{len(rows)} 条" == "6 条"
+    assert all("罗平县" in r["县区"] for r in rows)
+    assert "罗平县" in d.value.suggested_filename
