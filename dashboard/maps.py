@@ -29,7 +29,7 @@ def _geometry() -> dict:
     return json.loads(GEOJSON.read_text(encoding="utf-8"))
 
 
-def county_map(values: pl.DataFrame, metric_label: str, fmt: str = "{:.1f}", higher_is_better: bool = True) -> pdk.Deck:
+def county_map(values: pl.DataFrame, metric_label: str, fmt: str = "{:.1f}", higher_is_better: bool = True, zoom: float = 7.2) -> pdk.Deck:
     """values: county, value. Shaded by value (darker = higher), tooltip 县区 · 指标 · 值 · 排名."""
     data = {r["county"]: r["value"] for r in values.iter_rows(named=True) if r["value"] is not None}
     ranked = sorted(data, key=lambda c: data[c], reverse=higher_is_better)
@@ -58,7 +58,7 @@ def county_map(values: pl.DataFrame, metric_label: str, fmt: str = "{:.1f}", hig
         get_line_color=[255, 255, 255],
         line_width_min_pixels=1.5,
     )
-    view = pdk.ViewState(latitude=25.55, longitude=103.85, zoom=7.2, pitch=0)
+    view = pdk.ViewState(latitude=25.55, longitude=103.85, zoom=zoom, pitch=0)
     return pdk.Deck(
         layers=[layer],
         initial_view_state=view,

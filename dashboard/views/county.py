@@ -83,7 +83,7 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
         "逾期未办结": ("overdue_open", "{:,.0f}", False),
     }[label]
     values = by_county.select(pl.col("dim").alias("county"), pl.col(col).alias("value"))
-    event = st.pydeck_chart(maps.county_map(values, label, fmt_s, better), height=420, on_select="rerun", key="county-map")
+    event = st.pydeck_chart(maps.county_map(values, label, fmt_s, better, zoom=6.6), height=420, on_select="rerun", key="county-map")
     st.caption(maps.legend(values, label, fmt_s))
     clicked = maps.clicked_county(event)
     if clicked and clicked != county:
