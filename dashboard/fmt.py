@@ -17,7 +17,12 @@ def pct(value: float | None, digits: int = 1) -> str:
 
 
 def count(n: int | None, unit: str = "") -> str:
-    return "—" if n is None else f"{n:,}{unit}"
+    """Counts as leaders read them: 8,641 件 below 10 万, 30.0 万件 from there on."""
+    if n is None:
+        return "—"
+    if abs(n) >= 100_000:
+        return f"{n / 10_000:.1f} 万{unit.strip()}"
+    return f"{n:,}{unit}"
 
 
 def meets_target(rate: float | None, target: float) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, queries, shell
+from dashboard import charts, fmt, maps, queries, shell
 from dashboard.export import download_buttons, safe_filename
 
 
@@ -53,9 +53,14 @@ def render() -> None:
     g2.plotly_chart(charts.bar_counts(by_type, "事件类型", "事件数", "按事件类型"), width="stretch", key="chr-type")
     by_county = queries.count_by(events, "counties", "县区")
     if by_county.height:
-        st.plotly_chart(
+        left, right = st.columns([3, 2])
+        left.plotly_chart(
             charts.bar_counts(by_county, "县区", "事件数", "县（市、区）被提及次数", horizontal=False), width="stretch", key="chr-county"
         )
+        values = by_county.select(pl.col("县区").alias("county"), pl.col("事件数").cast(pl.Float64).alias("value"))
+        with right:
+            st.pydeck_chart(maps.county_map(values, "被提及次数", "{:.0f}", zoom=6.4), height=360, key="chr-map")
+            st.caption(maps.legend(values, "被提及次数", "{:.0f}"))
     else:
         st.caption("筛选出的大事记未提及具体县（市、区）。")
 
