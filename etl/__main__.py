@@ -31,6 +31,11 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument(
                 "--as-of", type=_timestamp, help="hotline data cut-off 'YYYY-MM-DD HH:MM' (default: latest timestamp in the data)"
             )
+    p = sub.add_parser("schedule", help="run the ETL on the cron schedule of etl/schedule.toml and when the inbox changes")
+    p.add_argument("--db")
+    p.add_argument("--lake")
+    p.add_argument("--inbox")
+    p.add_argument("--config", help="schedule file (default $DASHBOARD_SCHEDULE or etl/schedule.toml)")
     p = sub.add_parser("seed-inbox", help="copy the shipped sources (the gazette) into the inbox")
     p.add_argument("--inbox")
     p = sub.add_parser("demo", help="write fictional 12345 work-order exports (演示数据) into the inbox")
@@ -61,6 +66,16 @@ def main(argv: list[str] | None = None) -> int:
 
     db = config.db_path(args.db)
     lake_dir = config.lake_path(db, args.lake)
+    if args.cmd == "schedule":
+        from etl.schedule import load_config, serve
+
+        try:
+            cfg = load_config(args.config)
+        except ValueError as e:
+            print(f"schedule: {e}", file=sys.stderr)
+            return 2
+        serve(config.inbox_path(args.inbox), db, lake_dir, cfg)
+        return 0
     if args.cmd == "run":
         try:
             result = run(config.inbox_path(args.inbox), db, lake_dir, as_of=args.as_of)

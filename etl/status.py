@@ -20,6 +20,7 @@ def print_status(db: Path, lake_dir: Path) -> int:
         last = runs.filter(pl.col("source") == "publish").sort("started_at", descending=True).head(5)
         for r in last.iter_rows(named=True):
             print(f"  {r['run_id']}  {r['started_at']:%Y-%m-%d %H:%M:%S}  {r['status']:<8} {r['message']}")
+    _print_schedule(lake_dir, runs)
     if not db.exists():
         print(f"\nno warehouse at {db}: run `python -m etl run` first")
         return 1
@@ -36,3 +37,16 @@ def print_status(db: Path, lake_dir: Path) -> int:
     finally:
         con.close()
     return 0
+
+
+def _print_schedule(lake_dir: Path, runs: pl.DataFrame | None) -> None:
+    from etl.schedule import load_config, schedule_summary
+
+    print("\n== 计划任务 (schedule) ==")
+    try:
+        s = schedule_summary(load_config(), lake_dir, runs)
+    except ValueError as e:
+        print(f"  {e}")
+        return
+    for k, v in s.items():
+        print(f"  {k:<12} {v}")

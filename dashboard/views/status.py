@@ -6,6 +6,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import dq, queries, shell
+from etl.config import db_path, lake_path
+from etl.schedule import load_config, schedule_summary
 from dashboard.export import download_buttons
 
 STATUS_ZH = {"success": "成功", "failed": "失败", "skipped": "跳过"}
@@ -32,6 +34,13 @@ def render() -> None:
         if last["status"] != "success":
             st.error(f"最近一次 ETL 失败：{last['message']}。应用仍在使用上一版数据仓库（{info.get('built_at', '—')}）。")
     c3.metric("运行次数", f"{publishes.height} 次")
+
+    st.subheader("计划任务")
+    try:
+        summary = schedule_summary(load_config(), lake_path(db_path()), runs)
+        st.dataframe(pl.DataFrame({"项目": list(summary), "内容": list(summary.values())}), hide_index=True, width="stretch")
+    except ValueError as e:
+        st.error(f"计划任务配置有误：{e}")
 
     st.subheader("运行记录")
     table = runs.select(
