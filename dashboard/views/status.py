@@ -6,9 +6,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import dq, queries, shell
+from dashboard.export import download_buttons
 from etl.config import db_path, lake_path
 from etl.schedule import load_config, schedule_summary
-from dashboard.export import download_buttons
 
 STATUS_ZH = {"success": "成功", "failed": "失败", "skipped": "跳过"}
 
