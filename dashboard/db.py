@@ -2,7 +2,8 @@
 
 The ETL replaces the file with os.replace, so a new file has a new inode. DuckDB caches an open
 database per path inside a process: all old connections must be closed before reconnecting, or the
-reconnect returns the old data. Queries use a cursor per call (cursors are safe across threads).
+reconnect returns the old data. Queries use a cursor per call (cursors are safe across threads);
+a reconnect waits for the queries in flight.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ class Version:
         return f"{self.path}:{self.inode}:{self.mtime_ns}"
 
 
-_lock = threading.Lock()
-_state: dict[str, object] = {"version": None, "con": None}
+# Queries in flight are counted; a reconnect waits until none is running, because DuckDB refuses to close
+# a connection that is busy, and hands out the old database while any old connection stays open.
+_cond = threading.Condition()
+_state: dict[str, object] = {"version": None, "con": None, "active": 0, "reopening": False}
 
 
 def current_version() -> Version:
@@ -46,29 +49,56 @@ def current_version() -> Version:
     return Version(str(Path(path).resolve()), st.st_ino, st.st_mtime_ns)
 
 
-def connection() -> tuple[duckdb.DuckDBPyConnection, Version]:
+def _acquire() -> duckdb.DuckDBPyConnection:
+    """A cursor on the current warehouse; the caller must _release() it."""
     version = current_version()
-    with _lock:
+    with _cond:
+        _cond.wait_for(lambda: not _state["reopening"])
         if _state["version"] != version:
-            old = _state["con"]
-            if old is not None:
-                old.close()
-            _state["con"] = duckdb.connect(version.path, read_only=True)
-            _state["version"] = version
-        return _state["con"], version
+            _state["reopening"] = True
+            try:
+                _cond.wait_for(lambda: _state["active"] == 0)
+                if _state["con"] is not None:
+                    _state["con"].close()
+                _state["con"] = duckdb.connect(version.path, read_only=True)
+                _state["version"] = version
+            finally:
+                _state["reopening"] = False
+                _cond.notify_all()
+        _state["active"] += 1
+        try:
+            return _state["con"].cursor()
+        except BaseException:
+            _state["active"] -= 1
+            raise
+
+
+def _release(cur: duckdb.DuckDBPyConnection) -> None:
+    try:
+        cur.close()
+    finally:
+        with _cond:
+            _state["active"] -= 1
+            _cond.notify_all()
+
+
+def connection() -> tuple[duckdb.DuckDBPyConnection, Version]:
+    """Opens (or reopens after a publish) the shared connection; raises WarehouseMissing when there is no file."""
+    _release(_acquire())
+    return _state["con"], _state["version"]
 
 
 def query(sql: str, params: list | dict | None = None) -> pl.DataFrame:
-    con, _ = connection()
-    cur = con.cursor()
+    cur = _acquire()
     try:
         return cur.sql(sql, params=params).pl() if params else cur.sql(sql).pl()
     finally:
-        cur.close()
+        _release(cur)
 
 
 def close() -> None:
-    with _lock:
+    with _cond:
+        _cond.wait_for(lambda: _state["active"] == 0)
         if _state["con"] is not None:
             _state["con"].close()
         _state.update(version=None, con=None)

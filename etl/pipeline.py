@@ -189,6 +189,10 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
                 cres.shape,
                 cres.rows_rejected,
             )
+        elif path.suffix.lower() in (".csv", ".xlsx"):
+            message = tabular.problem(path)
+            sources.append(_source_row(path.name, "rejected", 0, 0, 0, message))
+            log.error("[extract %d/%d] %s", k, len(files), message)
         else:
             sources.append(_source_row(path.name, "skipped", 0, 0, 0, "没有适用于此文件类型的提取器，已跳过"))
             log.warning("[extract %d/%d] %s: no extractor for this file, skipped", k, len(files), path.name)

@@ -162,6 +162,7 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
             f"受理时间超出工作日历范围（{CALENDAR_START[:4]}–{CALENDAR_END[:4]} 年）",
         ),
         ("closed_at", pl.col("closed_at__t") < pl.col("received_at__t"), "办结时间早于受理时间"),
+        *((c, pl.col(f"{c}__t") > pl.lit(dt.datetime.now() + dt.timedelta(days=1)), "时间晚于当前时间（未来日期）") for c in TIME_COLUMNS),
         ("extensions", ~_blank("extensions") & ~(ext.is_in([0.0, 1.0, 2.0]).fill_null(False)), "延期次数应为 0、1 或 2"),
         ("category", ~pl.col("category").is_in(rules["category"].to_list()).fill_null(False), "未知诉求类型"),
         ("county", ~_blank("county") & ~pl.col("county").is_in(aliases["alias"].to_list()), "未知区县"),

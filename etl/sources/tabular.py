@@ -23,6 +23,35 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
             raise FileRejected(f"{name}: neither UTF-8 nor GB18030 (undecodable byte at offset {e2.start})") from e2
 
 
+def problem(path: Path) -> str:
+    """Why a .csv/.xlsx file is not one of the known exports: a message naming the file, for the run log."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return f"{name}: cannot be read ({e.strerror})"
+    if not raw.strip():
+        return f"{name}: the file is empty"
+    if path.suffix.lower() == ".xlsx":
+        if not raw.startswith(b"PK"):
+            return f"{name}: not an Excel workbook (XLSX files are ZIP archives; this one is not)"
+        try:
+            cols = pl.read_excel(path, engine="calamine", infer_schema_length=0, read_options={"n_rows": 0}).columns
+        except Exception as e:  # calamine's errors are not one type
+            return f"{name}: not a readable Excel workbook, perhaps truncated ({str(e).splitlines()[0][:120]})"
+        return f"{name}: row 1: the header ({', '.join(cols[:8])}) is not a 12345 work-order export, a concession score sheet or indicator actuals"
+    head = raw[:2048].lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")):
+        return f"{name}: this is a web page (HTML/XML), not a CSV export; save the data from the system as CSV or Excel"
+    try:
+        text, _ = decode(raw.split(b"\n", 1)[0], name)
+    except FileRejected as e:
+        return str(e)
+    if "\t" in text or ";" in text and "," not in text:
+        return f"{name}: row 1: columns are separated by tabs or semicolons; save as comma-separated CSV (CSV UTF-8) or Excel"
+    return f"{name}: row 1: the header ({text[:120]}) is not a 12345 work-order export, a concession score sheet or indicator actuals"
+
+
 def header(path: Path) -> list[str] | None:
     """The header row of a CSV or XLSX file, or None."""
     suffix = path.suffix.lower()
