@@ -107,13 +107,17 @@ def from_url(
     return scope, notes
 
 
-def scope_bar(options: pl.DataFrame, aliases: dict[str, str]) -> Scope:
-    """The sidebar filter bar; returns the current scope."""
+def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scope:
+    """The sidebar filter bar; returns the current scope, never wider than the user may see."""
 
     def values(kind: str) -> list[str]:
         return options.filter(pl.col("kind") == kind)["value"].to_list()
 
     months, counties, departments = values("month"), values("county"), values("department")
+    if user is not None and user.role == "县级":
+        counties = [user.county]
+    if user is not None and user.role == "部门":
+        departments = [user.department]
     if not months:
         today = dt.date.today().replace(day=1)
         months = [f"{today:%Y-%m}"]
@@ -149,6 +153,10 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str]) -> Scope:
     scope = replace(
         scope, month_from=_month(m_from), month_to=_month(m_to), counties=tuple(chosen_counties), departments=tuple(chosen_depts)
     )
+    if user is not None and user.role == "县级":
+        scope = replace(scope, counties=(user.county,))
+    if user is not None and user.role == "部门":
+        scope = replace(scope, departments=(user.department,))
     state[STATE] = scope
     st.query_params.from_dict(scope.query_params())
     return scope

@@ -18,9 +18,19 @@ PAGES = {
 }
 
 
+# pages a role may not open (数据状态 is the administrators'; a department sees its 12345 data and the gazette)
+HIDDEN = {"市级领导": {"status"}, "县级": {"status"}, "部门": {"status", "county", "concession"}}
+
+
 def available() -> list[str]:
+    from dashboard.auth import current_user, users_configured
+
+    user = current_user()
+    hidden = HIDDEN.get(user.role, set()) if user else (set() if not users_configured() else set(PAGES) - {"overview"})
     out = []
     for key, (_, _, _, table) in PAGES.items():
+        if key in hidden:
+            continue
         if table is None:
             out.append(key)
             continue

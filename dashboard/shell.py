@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import db, queries
+from dashboard import audit, auth, db, queries
+from dashboard.auth import User
 from dashboard.filters import Scope, scope_bar
 
 APP_TITLE = "曲靖市运行监测"
@@ -31,13 +32,49 @@ def setup() -> Scope | None:
     except db.WarehouseMissing as e:
         st.error(f"数据仓库尚未生成（{e}）。请先运行 `make run` 或 `python -m etl run` 导入数据。")
         return None
+    user = login_gate()
+    if user is False:
+        return None
     aliases = dict(queries.county_aliases().iter_rows())
-    scope = scope_bar(queries.scope_options(), aliases)
+    scope = scope_bar(queries.scope_options(), aliases, user)
     with st.sidebar:
         st.divider()
         st.markdown(f"**{APP_TITLE}**")
         st.caption(status_line())
+        if user is None:
+            st.info("演示模式：未配置用户，任何人可查看全部数据。添加用户后即需登录（见 README“用户与权限”）。", icon="🔓")
+        else:
+            st.caption(f"当前用户：{user.describe()}")
+            if st.button("退出登录", key="logout"):
+                audit.record(user.username, "logout")
+                st.session_state.pop("user", None)
+                st.rerun()
     return scope
+
+
+def login_gate() -> User | None | bool:
+    """The logged-in user; None in the open demo mode (no users configured); False while the login form is shown."""
+    user = auth.current_user()
+    if user is not None:
+        return user
+    if not auth.users_configured():
+        return None
+    st.title(APP_TITLE)
+    with st.form("login"):
+        st.subheader("登录")
+        username = st.text_input("用户名", key="login_user")
+        password = st.text_input("密码", type="password", key="login_password")
+        submitted = st.form_submit_button("登录")
+    if submitted:
+        user = auth.authenticate(username, password)
+        if user is None:
+            audit.record(username.strip() or None, "login_failed")
+            st.error("用户名或密码不正确。")
+        else:
+            audit.record(user.username, "login", user.describe())
+            st.session_state["user"] = user
+            st.rerun()
+    return False
 
 
 def status_line() -> str:

@@ -16,6 +16,14 @@ GAZETTE = ROOT / "data" / "sources" / "qujing-gazette-2022-09.txt"
 MINI_GAZETTE = Path(__file__).parent / "fixtures" / "qujing-gazette-2022-10-mini.txt"
 
 
+@pytest.fixture(autouse=True)
+def _no_real_users_or_audit(tmp_path_factory, monkeypatch):
+    """Tests never read a developer's users file or write the real audit log."""
+    root = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("DASHBOARD_USERS", str(root / "no-users.json"))
+    monkeypatch.setenv("DASHBOARD_AUDIT", str(root / "audit.sqlite"))
+
+
 @pytest.fixture(scope="session")
 def gazette():
     return parse_gazette(GAZETTE)

@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import db
+from dashboard import auth, db
 from etl import lake
 from etl.config import db_path, lake_path
 
@@ -29,7 +29,9 @@ def _cached(name: str, version_key: str, params: tuple) -> pl.DataFrame:
 
 
 def run(name: str, **params) -> pl.DataFrame:
-    """Run dashboard/queries/<name>.sql with named parameters ($name in the SQL)."""
+    """Run dashboard/queries/<name>.sql with named parameters ($name in the SQL). The logged-in user's
+    county or department narrows the county/department parameters here, whatever the page asked for."""
+    params = auth.restrict(params, auth.current_user())
     version = db.current_version()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached(name, version.key, frozen)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, maps, queries, shell
+from dashboard import auth, charts, fmt, maps, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, Scope, set_county
 from dashboard.nav import link
@@ -49,6 +49,22 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
         st.info(f"{county}在所选月份没有 12345 工单。")
         return
     k, c = row.row(0, named=True), city.row(0, named=True)
+    user = auth.current_user()
+    if user is not None and user.role == "县级":  # a county account sees its own county only: no city figures or ranks
+        cols = st.columns(4)
+        cols[0].metric("工单量", fmt.count(k["volume"], " 件"))
+        for col, key, label in (
+            (cols[1], "close_rate", "办结率"),
+            (cols[2], "on_time_rate", "按期办结率"),
+            (cols[3], "satisfaction_rate", "满意率"),
+        ):
+            target = queries.hotline_settings()[f"target_{key}"]
+            col.metric(f"{label}（目标 ≥{target:g}%）", fmt.pct(k[key]))
+            col.badge(
+                "达标" if fmt.meets_target(k[key], target) else "未达标", color="green" if fmt.meets_target(k[key], target) else "red"
+            )
+        link("hotline", f"在 12345热线 页查看{county}的明细 →")
+        return
     settings = queries.hotline_settings()
     n = by_county.height
     cols = st.columns(4)

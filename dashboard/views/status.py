@@ -82,6 +82,8 @@ def render() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "数据质量发现", key="dl-findings")
 
+    audit_section()
+
     st.subheader("拒收记录（12345 工单、燃气评分表、规划指标监测）")
     rejects = queries.rejects()
     if rejects.is_empty():
@@ -93,3 +95,18 @@ def render() -> None:
     table = rejects.rename({"domain": "数据", "source_file": "文件", "row": "行", "column": "列", "reason": "原因", "value": "原值"})
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "拒收记录", key="dl-rejects")
+
+
+def audit_section() -> None:
+    from dashboard import audit
+
+    st.subheader("审计记录（登录、登录失败、下载）")
+    log = audit.recent()
+    if log.is_empty():
+        st.caption("还没有审计记录。")
+        return
+    table = log.rename({"at": "时间", "username": "用户", "event": "事件", "detail": "内容", "row_count": "行数"}).with_columns(
+        pl.col("事件").replace({"login": "登录", "login_failed": "登录失败", "logout": "退出", "download": "下载"})
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    download_buttons(table, "审计记录", key="dl-audit")
