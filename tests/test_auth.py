@@ -144,3 +144,14 @@ def test_downloads_are_audited(app):
     last = audit.recent(1).row(0, named=True)
     assert (last["username"], last["event"], last["row_count"]) == ("xw", "download", 1)
     assert "宣威市 · 2024-01 至 2024-07" in last["detail"]
+
+
+def test_county_account_on_the_concession_page(tmp_path, monkeypatch):
+    from tests.test_concession import HAND_MADE, build, write_wide
+
+    db = build(tmp_path, write_wide(tmp_path / "src" / "s.csv", HAND_MADE))
+    with serving(db, monkeypatch):
+        at = _run("concession", COUNTY)
+        ranking = next(df.value for df in at.dataframe if "结论" in df.value.columns)
+        assert list(ranking["企业"]) == ["乙公司"]  # the only enterprise serving 宣威市
+        assert all("宣威市" not in e.value or "乙公司" in e.value for e in at.error)

@@ -193,12 +193,12 @@ def concession_item_scores(period: str, types=(), counties=()) -> pl.DataFrame:
     return run("concession_item_scores", period=period, types=list(types), counties=list(counties))
 
 
-def concession_trend(enterprise: str) -> pl.DataFrame:
-    return run("concession_trend", enterprise=enterprise)
+def concession_trend(enterprise: str, counties=()) -> pl.DataFrame:
+    return run("concession_trend", enterprise=enterprise, counties=list(counties))
 
 
-def concession_gap(year: int) -> pl.DataFrame:
-    return run("concession_gap", year=year)
+def concession_gap(year: int, counties=()) -> pl.DataFrame:
+    return run("concession_gap", year=year, counties=list(counties))
 
 
 def concession_rubric() -> pl.DataFrame:

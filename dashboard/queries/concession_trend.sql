@@ -1,1 +1,5 @@
-SELECT period, period_end, assessment_type, total_score, verdict FROM concession_result WHERE enterprise = $enterprise ORDER BY period_end, assessment_type
+SELECT r.period, r.period_end, r.assessment_type, r.total_score, r.verdict
+FROM concession_result r
+WHERE r.enterprise = $enterprise
+  AND (len($counties) = 0 OR EXISTS (SELECT 1 FROM concession_enterprise_county c WHERE c.enterprise = r.enterprise AND list_contains($counties, c.county)))
+ORDER BY r.period_end, r.assessment_type

@@ -55,9 +55,9 @@ def render() -> None:
     with tabs[1]:
         heatmap(period, types, counties)
     with tabs[2]:
-        trend(results)
+        trend(results, counties)
     with tabs[3]:
-        gap(period)
+        gap(period, counties)
     with tabs[4]:
         rubric()
         template_download()
@@ -140,9 +140,9 @@ def heatmap(period: str, types, counties) -> None:
     download_buttons(table, safe_filename("燃气特许经营_分项得分", period), key="dl-gas-items")
 
 
-def trend(results: pl.DataFrame) -> None:
+def trend(results: pl.DataFrame, counties: list[str]) -> None:
     enterprise = st.selectbox("企业", sorted(results["enterprise"].unique().to_list()), key="gas_enterprise")
-    t = queries.concession_trend(enterprise)
+    t = queries.concession_trend(enterprise, counties)
     fig = px.line(
         t.to_pandas(),
         x="period",
@@ -163,9 +163,9 @@ def trend(results: pl.DataFrame) -> None:
     download_buttons(table, safe_filename("燃气特许经营_趋势", enterprise), key="dl-gas-trend")
 
 
-def gap(period: str) -> None:
+def gap(period: str, counties: list[str]) -> None:
     year = int(period[:4])
-    g = queries.concession_gap(year)
+    g = queries.concession_gap(year, counties)
     if g.is_empty():
         st.info(f"{year} 年没有可对比的季度自评与年度考评。")
         return
