@@ -155,7 +155,7 @@ def chronicle_summary(scope: Scope, prev: Scope) -> None:
     cols = st.columns(4)
     cols[0].metric("所选期间大事记", fmt.count(now.height, " 条"), _delta(now.height, before.height, " 条"), delta_color="off")
     cols[1].metric("涉及市领导", fmt.count(now.select(pl.col("leaders").explode()).drop_nulls().n_unique(), " 位"))
-    cols[2].metric("资料覆盖", f"{span['first_date']:%Y-%m-%d} 至 {span['last_date']:%Y-%m-%d}")
+    cols[2].metric("资料覆盖", f"{span['first_date']:%Y-%m} 至 {span['last_date']:%Y-%m}")
     if now.height:
         by_county = queries.count_by(now, "counties", "县区")
         if by_county.height:
