@@ -11,6 +11,7 @@ import fcntl
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,90 +106,18 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
                 _source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected, f"公报 {res.issue}：{_summary(res)}")
             )
             log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), path.name, res.issue, _summary(res))
-        elif hotline.sniff_header(path) is not None:
+        elif (kind := next((t for t in TABULAR if t.claims(path)), None)) is not None:
             try:
-                hres = hotline.extract(path, lake_dir, is_demo=is_demo_file(path))
+                tables, rows_in, loaded, rejected, summary = kind.extract(path, parsed, lake_dir)
             except FileRejected as e:
                 # the whole file is rejected, the run goes on: the message names the file and the reason
                 sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
-                file_rejects[("hotline", path.name)] = _file_reject(path.name, str(e))
+                file_rejects[(kind.dataset, path.name)] = _file_reject(path.name, str(e))
                 log.error("[extract %d/%d] %s", k, len(files), e)
                 continue
-            table_results.append(("hotline", path.name, {"tickets": hres.tickets, "rejects": hres.rejects}))
-            sources.append(
-                _source_row(
-                    path.name,
-                    "success",
-                    hres.rows_in,
-                    hres.tickets.height,
-                    hres.rows_rejected,
-                    f"12345 工单（{hres.encoding}）：载入 {hres.tickets.height} 行，拒收 {hres.rows_rejected} 行",
-                )
-            )
-            log.info(
-                "[extract %d/%d] %s (%s): %d tickets, %d rows rejected",
-                k,
-                len(files),
-                path.name,
-                hres.encoding,
-                hres.tickets.height,
-                hres.rows_rejected,
-            )
-        elif indicator.sniff(path):
-            try:
-                ires = indicator.extract(path, _indicator_catalog(parsed, lake_dir), is_demo=is_demo_file(path))
-            except FileRejected as e:
-                sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
-                file_rejects[("indicator", path.name)] = _file_reject(path.name, str(e))
-                log.error("[extract %d/%d] %s", k, len(files), e)
-                continue
-            table_results.append(("indicator", path.name, {"actuals": ires.actuals, "rejects": ires.rejects}))
-            sources.append(
-                _source_row(
-                    path.name,
-                    "success",
-                    ires.rows_in,
-                    ires.actuals.height,
-                    ires.rows_rejected,
-                    f"规划指标监测值：载入 {ires.actuals.height} 行，拒收 {ires.rows_rejected} 行",
-                )
-            )
-            log.info(
-                "[extract %d/%d] %s: %d indicator actuals, %d rows rejected",
-                k,
-                len(files),
-                path.name,
-                ires.actuals.height,
-                ires.rows_rejected,
-            )
-        elif concession.sniff(path) is not None:
-            try:
-                cres = concession.extract(path, is_demo=is_demo_file(path))
-            except FileRejected as e:
-                sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
-                file_rejects[("concession", path.name)] = _file_reject(path.name, str(e))
-                log.error("[extract %d/%d] %s", k, len(files), e)
-                continue
-            table_results.append(("concession", path.name, {"sheets": cres.sheets, "scores": cres.scores, "rejects": cres.rejects}))
-            sources.append(
-                _source_row(
-                    path.name,
-                    "success",
-                    cres.rows_in,
-                    cres.sheets.height,
-                    cres.rows_rejected,
-                    f"燃气特许经营评分表（{'宽表' if cres.shape == 'wide' else '长表'}）：载入 {cres.sheets.height} 张评分表，拒收 {cres.rows_rejected} 行",
-                )
-            )
-            log.info(
-                "[extract %d/%d] %s: %d score sheets (%s), %d rows rejected",
-                k,
-                len(files),
-                path.name,
-                cres.sheets.height,
-                cres.shape,
-                cres.rows_rejected,
-            )
+            table_results.append((kind.dataset, path.name, tables))
+            sources.append(_source_row(path.name, "success", rows_in, loaded, rejected, summary))
+            log.info("[extract %d/%d] %s: %s", k, len(files), path.name, summary)
         elif path.suffix.lower() in (".csv", ".xlsx"):
             message = tabular.problem(path)
             sources.append(_source_row(path.name, "rejected", 0, 0, 0, message))
@@ -240,6 +169,58 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     publish.swap(tmp, db)
     lake.append_run_log(lake_dir, run_id, current)
     log.info("run %s: success in %.1f s", run_id, time.perf_counter() - t0)
+
+
+@dataclass(frozen=True)
+class Tabular:
+    """One kind of tabular inbox file: which files it claims, and how to extract one into lake tables.
+    extract returns (tables, rows read, rows loaded, rows rejected, a one-line summary for the run log)."""
+
+    dataset: str
+    claims: Callable[[Path], bool]
+    extract: Callable[[Path, list, Path], tuple[dict[str, pl.DataFrame], int, int, int, str]]
+
+
+def _hotline(path: Path, parsed: list, lake_dir: Path):
+    r = hotline.extract(path, lake_dir, is_demo=is_demo_file(path))
+    return (
+        {"tickets": r.tickets, "rejects": r.rejects},
+        r.rows_in,
+        r.tickets.height,
+        r.rows_rejected,
+        f"12345 工单（{r.encoding}）：载入 {r.tickets.height} 行，拒收 {r.rows_rejected} 行",
+    )
+
+
+def _indicator(path: Path, parsed: list, lake_dir: Path):
+    r = indicator.extract(path, _indicator_catalog(parsed, lake_dir), is_demo=is_demo_file(path))
+    return (
+        {"actuals": r.actuals, "rejects": r.rejects},
+        r.rows_in,
+        r.actuals.height,
+        r.rows_rejected,
+        f"规划指标监测值：载入 {r.actuals.height} 行，拒收 {r.rows_rejected} 行",
+    )
+
+
+def _concession(path: Path, parsed: list, lake_dir: Path):
+    r = concession.extract(path, is_demo=is_demo_file(path))
+    shape = "宽表" if r.shape == "wide" else "长表"
+    return (
+        {"sheets": r.sheets, "scores": r.scores, "rejects": r.rejects},
+        r.rows_in,
+        r.sheets.height,
+        r.rows_rejected,
+        f"燃气特许经营评分表（{shape}）：载入 {r.sheets.height} 张评分表，拒收 {r.rows_rejected} 行",
+    )
+
+
+# checked in this order; the first kind that claims a file extracts it
+TABULAR = (
+    Tabular("hotline", lambda p: hotline.sniff_header(p) is not None, _hotline),
+    Tabular("indicator", indicator.sniff, _indicator),
+    Tabular("concession", lambda p: concession.sniff(p) is not None, _concession),
+)
 
 
 def _indicator_catalog(parsed: list[GazetteResult], lake_dir: Path) -> pl.DataFrame:
