@@ -115,18 +115,9 @@ def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str
         "TRY_CAST(max_extensions AS INTEGER) AS max_extensions) FROM src_hotline_rules"
     )
     con.execute("INSERT INTO hotline_setting BY NAME SELECT * REPLACE (CAST(value AS DOUBLE) AS value) FROM src_hotline_settings")
-    glob = lake.table_glob(lake_dir, "hotline", "tickets")
-    if glob:
-        con.execute(
-            "INSERT INTO hotline_ticket_version BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)",
-            [glob],
-        )
-    for dataset in ("hotline", "hotline_file_reject"):
-        glob = lake.table_glob(lake_dir, dataset, "rejects")
-        if glob:
-            con.execute(
-                "INSERT INTO hotline_reject BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)", [glob]
-            )
+    _insert_lake(con, lake_dir, "hotline", "tickets", "hotline_ticket_version")
+    _insert_lake(con, lake_dir, "hotline", "rejects", "hotline_reject")
+    _insert_lake(con, lake_dir, "hotline_file_reject", "rejects", "hotline_reject")
     latest = con.execute(
         "SELECT max(greatest(received_at, coalesce(dispatched_at, received_at), coalesce(signed_at, received_at), "
         "coalesce(returned_at, received_at), coalesce(closed_at, received_at))) FROM hotline_ticket_version"
