@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test venv data etl app lint clean screenshots
+.PHONY: run test venv data etl app lint clean screenshots bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,9 @@ test: venv  ## the whole suite
 
 screenshots: venv  ## refresh docs/screenshots from the browser tests (needs Debian chromium)
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser -k every_page
+
+bench: venv  ## the performance benchmark (1 M and 10 M tickets); writes docs/PERFORMANCE.md
+	$(BIN)/python -m bench
 
 lint: venv
 	$(BIN)/ruff check .
