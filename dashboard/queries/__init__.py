@@ -92,10 +92,6 @@ def hotline_lines() -> pl.DataFrame:
     return run("hotline_lines")
 
 
-def county_event_counts() -> pl.DataFrame:
-    return run("county_event_counts")
-
-
 def table_counts() -> pl.DataFrame:
     names = run("table_counts")["table_name"].to_list()
     union = " UNION ALL ".join(f"SELECT '{n}' AS table_name, count(*) AS row_count FROM \"{n}\"" for n in names)
