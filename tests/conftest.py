@@ -29,6 +29,17 @@ def gazette():
     return parse_gazette(GAZETTE)
 
 
+def fetch(db_file: Path, sql: str) -> list[tuple]:
+    """All rows of one query against a built warehouse, through a short-lived read-only connection."""
+    import duckdb
+
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 def build_warehouse(root: Path, *sources: Path) -> tuple[Path, Path, Path]:
     """(inbox, db, lake) after one ETL run over the given files."""
     inbox, db, lake = root / "inbox", root / "warehouse.duckdb", root / "lake"

@@ -8,13 +8,12 @@ import io
 import shutil
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
 from etl import reference
 from etl.pipeline import run
-from tests.conftest import GAZETTE, serving
+from tests.conftest import GAZETTE, fetch, serving
 
 RUBRIC = reference.load("concession_rubric").with_columns(pl.col("max_points").cast(pl.Float64))
 CODES = RUBRIC["item_code"].to_list()
@@ -43,12 +42,7 @@ def build(tmp_path: Path, *files: Path) -> Path:
     return db
 
 
-def q(db: Path, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+q = fetch
 
 
 def test_rubric_adds_up():

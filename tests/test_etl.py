@@ -16,7 +16,7 @@ import pytest
 from etl import publish
 from etl.__main__ import main
 from etl.pipeline import RunFailed, run
-from tests.conftest import GAZETTE, MINI_GAZETTE, ROOT, build_warehouse
+from tests.conftest import GAZETTE, MINI_GAZETTE, ROOT, build_warehouse, fetch
 
 CONTENT_TABLES = [
     "plan_indicator",
@@ -49,11 +49,7 @@ def snapshot(db) -> dict[str, str]:
 
 
 def count(db, sql) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
+    return fetch(db, sql)[0][0]
 
 
 def test_fresh_inbox_through_the_cli(tmp_path, monkeypatch, capsys):

@@ -16,18 +16,13 @@ import polars as pl
 import pytest
 
 from etl.pipeline import run
-from tests.conftest import GAZETTE, MINI_GAZETTE, ROOT
+from tests.conftest import GAZETTE, MINI_GAZETTE, ROOT, fetch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KPI = FIXTURES / "hotline_kpi.csv"
 
 
-def q(db: Path, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+q = fetch
 
 
 def published(db: Path) -> dict:

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from etl.pipeline import run
-from tests.conftest import ROOT, serving
+from tests.conftest import ROOT, fetch, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = dt.datetime(2024, 7, 31, 23, 59, 59)
@@ -28,12 +28,7 @@ def load(tmp_path: Path, *files: Path, as_of: dt.datetime | None = AS_OF, names:
     return db
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+rows = fetch
 
 
 def ts(s: str) -> dt.datetime:

@@ -4,13 +4,11 @@ qualitative one, one without a baseline), the projection, rejects, and the monit
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.pipeline import run
-from tests.conftest import GAZETTE, serving
+from tests.conftest import GAZETTE, fetch, serving
 
 ACTUALS = """指标序号,区县,期间,数值,备注
 11,麒麟区,2023,60%,
@@ -36,12 +34,7 @@ def mon_db(tmp_path_factory):
     return db
 
 
-def q(db: Path, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+q = fetch
 
 
 def progress(db, seq, county, period):
