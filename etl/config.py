@@ -15,6 +15,10 @@ SHIPPED_SOURCES = DATA_DIR / "sources"
 CALENDAR_START = "2020-01-01"
 CALENDAR_END = "2027-12-31"
 
+# DuckDB's memory cap while the ETL builds a warehouse (it spills to a temporary folder beyond it);
+# with polars' share this keeps an ETL run under 4 GB (issue 7). DASHBOARD_ETL_MEMORY overrides it.
+ETL_MEMORY_LIMIT = os.environ.get("DASHBOARD_ETL_MEMORY", "2GB")
+
 
 def db_path(override: str | os.PathLike | None = None) -> Path:
     return Path(override or os.environ.get("DASHBOARD_DB") or DATA_DIR / "warehouse.duckdb")

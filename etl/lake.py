@@ -20,7 +20,7 @@ def write_partition(lake: Path, dataset: str, partition: str, tables: dict[str, 
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         tmp = folder / f".{name}.parquet.tmp"
-        df.write_parquet(tmp)
+        df.write_parquet(tmp, compression="zstd", compression_level=1)  # the fastest zstd: the lake is written on every run
         os.replace(tmp, folder / f"{name}.parquet")
     return folder
 
@@ -29,6 +29,30 @@ def file_partition(file_name: str) -> str:
     """A partition folder name for one source file: readable, and unique per exact file name."""
     readable = re.sub(r"[^\w.-]+", "_", file_name)[:80]
     return f"file={readable}-{hashlib.sha1(file_name.encode()).hexdigest()[:8]}"
+
+
+def promote(staging: Path, lake: Path) -> list[tuple[str, str]]:
+    """Move every partition folder of a staging lake into the lake, each replacing its namesake;
+    returns (dataset, partition) moved."""
+    moved = []
+    for folder in sorted(staging.glob("*/*")) if staging.is_dir() else []:
+        dataset, partition = folder.parent.name, folder.name
+        target = lake / dataset / partition
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = target.with_name(f".{partition}.replaced")
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(folder, target)
+        shutil.rmtree(old, ignore_errors=True)
+        moved.append((dataset, partition))
+    return moved
+
+
+def clear_leftovers(lake: Path) -> None:
+    """Staging folders and replaced partitions a killed run left behind."""
+    for folder in [*lake.glob(".staging-*"), *lake.glob("*/.*.replaced")]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_partition(lake: Path, dataset: str, partition: str) -> None:

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from etl import lake, reference
-from etl.config import WAREHOUSE_DIR
+from etl.config import ETL_MEMORY_LIMIT, WAREHOUSE_DIR
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,9 @@ def build(
     for stale in (tmp, Path(f"{tmp}.wal")):
         stale.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        # a bounded build: DuckDB spills to disk beyond this, so the ETL stays within its memory budget
+        # (docs/PERFORMANCE.md) however many tickets the lake holds
+        con = duckdb.connect(str(tmp), config={"memory_limit": ETL_MEMORY_LIMIT})
         try:
             _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of)
             run_checks(con)
@@ -115,12 +117,19 @@ def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str
         "TRY_CAST(max_extensions AS INTEGER) AS max_extensions) FROM src_hotline_rules"
     )
     con.execute("INSERT INTO hotline_setting BY NAME SELECT * REPLACE (CAST(value AS DOUBLE) AS value) FROM src_hotline_settings")
-    _insert_lake(con, lake_dir, "hotline", "tickets", "hotline_ticket_version")
+    # the lake's tickets are read where they lie (hotline.sql writes each ticket to the warehouse once)
+    glob = lake.table_glob(lake_dir, "hotline", "tickets")
+    source = (
+        f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)"
+        if glob
+        else "(FROM hotline_ticket_version WHERE false)"
+    )
+    con.execute(f"CREATE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
     _insert_lake(con, lake_dir, "hotline", "rejects", "hotline_reject")
     _insert_lake(con, lake_dir, "hotline_file_reject", "rejects", "hotline_reject")
     latest = con.execute(
         "SELECT max(greatest(received_at, coalesce(dispatched_at, received_at), coalesce(signed_at, received_at), "
-        "coalesce(returned_at, received_at), coalesce(closed_at, received_at))) FROM hotline_ticket_version"
+        "coalesce(returned_at, received_at), coalesce(closed_at, received_at))) FROM src_hotline_ticket"
     ).fetchone()[0]
     cutoff = as_of or latest
     con.execute("SET VARIABLE as_of = ?::TIMESTAMP", [cutoff])

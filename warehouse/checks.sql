@@ -30,3 +30,12 @@ SELECT event_id, county FROM chronicle_event_county WHERE county NOT IN (SELECT 
 
 -- check: personnel_action_known
 SELECT issue, name FROM personnel_change WHERE action NOT IN ('任', '免');
+
+-- check: hotline_aggregates_add_up
+SELECT * FROM (
+    SELECT 'hotline_cube' AS aggregate, (SELECT coalesce(sum(volume), 0) FROM hotline_cube) AS counted,
+           (SELECT count(*) FROM hotline_ticket) AS tickets
+    UNION ALL
+    SELECT 'hotline_overdue', (SELECT count(*) FROM hotline_overdue), (SELECT count(*) FROM hotline_ticket WHERE overdue_open)
+)
+WHERE counted <> tickets;

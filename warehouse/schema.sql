@@ -231,7 +231,7 @@ CREATE TABLE hotline_ticket_version (
     extensions         INTEGER,
     satisfaction       VARCHAR,
     content            VARCHAR,   -- phone and ID numbers masked
-    caller_hash        VARCHAR,   -- salted sha256 of the caller's phone digits; name and phone are never stored
+    caller_hash        UBIGINT,   -- first 64 bits of the salted sha256 of the caller's phone digits; name and phone are never stored
     source_file        VARCHAR,
     source_row         BIGINT,
     is_demo            BOOLEAN

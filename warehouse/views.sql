@@ -23,9 +23,10 @@ SELECT '公报文件', max(issued_on), count(*) FROM gazette_document
 UNION ALL
 SELECT '规划指标', NULL, count(*) FROM plan_indicator;
 
--- The hotline tickets in a filter scope; an empty list means no filter on that field.
-CREATE MACRO hotline_scope(counties, departments, m_from, m_to, categories, channels) AS TABLE
-SELECT * FROM hotline_ticket
+-- The rows of a hotline table (hotline_cube, hotline_close_days, hotline_overdue, hotline_ticket) in a
+-- filter scope; an empty list means no filter on that field.
+CREATE MACRO hotline_scope(tbl, counties, departments, m_from, m_to, categories, channels) AS TABLE
+SELECT * FROM query_table(tbl)
 WHERE (len(counties) = 0 OR list_contains(counties, county))
   AND (len(departments) = 0 OR list_contains(departments, department))
   AND month BETWEEN m_from AND m_to

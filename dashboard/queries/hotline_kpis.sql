@@ -1,22 +1,22 @@
--- Hotline KPIs in the filter scope, grouped by $by (all | month | county | department | category | channel | topic).
+-- Hotline KPIs in the filter scope, grouped by $by (all | month | county | department | category | channel | topic),
+-- summed from the page aggregate hotline_cube (warehouse/hotline.sql) rather than counted over the tickets.
 -- Definitions (DESIGN.md, 附件3): 办结率 = closed / received; 按期办结率 = closed within the maximum / closed;
 -- 满意率 = (满意 + 基本满意) / visited; 回访率 = visited / closed; 签收及时率 over dispatched tickets whose signing is judged.
 SELECT
     CASE $by WHEN 'month' THEN strftime(month, '%Y-%m') WHEN 'county' THEN county WHEN 'department' THEN department
              WHEN 'category' THEN category WHEN 'channel' THEN channel WHEN 'topic' THEN topic ELSE '全部' END AS dim,
-    count(*) AS volume,
-    100.0 * count(*) FILTER (WHERE answered_directly) / nullif(count(*), 0) AS direct_rate,
-    100.0 * count(*) FILTER (WHERE sign_on_time) / nullif(count(sign_on_time), 0) AS sign_rate,
-    100.0 * count(closed_at) / nullif(count(*), 0) AS close_rate,
-    100.0 * count(*) FILTER (WHERE closed_on_time) / nullif(count(closed_at), 0) AS on_time_rate,
-    count(*) FILTER (WHERE overdue_open) AS overdue_open,
-    count(*) FILTER (WHERE closed_at IS NOT NULL AND NOT closed_on_time) AS late_closed,
-    100.0 * count(*) FILTER (WHERE satisfaction IN ('满意', '基本满意'))
-        / nullif(count(*) FILTER (WHERE satisfaction IN ('满意', '基本满意', '不满意')), 0) AS satisfaction_rate,
-    100.0 * count(*) FILTER (WHERE satisfaction IN ('满意', '基本满意', '不满意')) / nullif(count(closed_at), 0) AS visit_rate,
-    avg(workdays_to_close) FILTER (WHERE NOT answered_directly) AS mean_workdays,
-    100.0 * count(*) FILTER (WHERE repeat_caller) / nullif(count(*), 0) AS repeat_rate,
-    bool_or(is_demo) AS has_demo
-FROM hotline_scope($counties, $departments, $m_from, $m_to, $categories, $channels)
+    sum(volume)::BIGINT AS volume,
+    100.0 * sum(direct) / nullif(sum(volume), 0) AS direct_rate,
+    100.0 * sum(signed_on_time) / nullif(sum(sign_judged), 0) AS sign_rate,
+    100.0 * sum(closed) / nullif(sum(volume), 0) AS close_rate,
+    100.0 * sum(closed_on_time) / nullif(sum(closed), 0) AS on_time_rate,
+    sum(overdue_open)::BIGINT AS overdue_open,
+    sum(late_closed)::BIGINT AS late_closed,
+    100.0 * sum(satisfied) / nullif(sum(visited), 0) AS satisfaction_rate,
+    100.0 * sum(visited) / nullif(sum(closed), 0) AS visit_rate,
+    sum(workdays_sum) / nullif(sum(workdays_n), 0) AS mean_workdays,
+    100.0 * sum(repeat_callers) / nullif(sum(volume), 0) AS repeat_rate,
+    bool_or(has_demo) AS has_demo
+FROM hotline_scope('hotline_cube', $counties, $departments, $m_from, $m_to, $categories, $channels)
 GROUP BY ALL
 ORDER BY dim

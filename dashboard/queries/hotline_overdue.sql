@@ -1,5 +1,4 @@
 -- Tickets open past their deadline at the data cut-off (no personal data: content is masked at ingestion).
 SELECT ticket_id, received_at, category, topic, county, department, extensions, deadline_at, workdays_overdue, content
-FROM hotline_scope($counties, $departments, $m_from, $m_to, $categories, $channels)
-WHERE overdue_open
+FROM hotline_scope('hotline_overdue', $counties, $departments, $m_from, $m_to, $categories, $channels)
 ORDER BY workdays_overdue DESC, received_at

@@ -69,6 +69,20 @@ def header(path: Path) -> list[str] | None:
     return None
 
 
+class _NotUtf8(Exception):
+    pass
+
+
+def _read_csv(source, name: str) -> pl.DataFrame:
+    try:
+        return pl.read_csv(source, infer_schema=False)
+    except pl.exceptions.PolarsError as e:
+        first = str(e).splitlines()[0]
+        if "utf-8" in first.lower() or "utf8" in first.lower():
+            raise _NotUtf8 from e
+        raise FileRejected(f"{name}: not a readable CSV ({first})") from e
+
+
 def read_text_frame(path: Path) -> tuple[pl.DataFrame, str]:
     """Every column as text; Excel date cells as 'YYYY-MM-DD HH:MM:SS'. Returns (frame, encoding)."""
     if path.suffix.lower() == ".xlsx":
@@ -78,19 +92,16 @@ def read_text_frame(path: Path) -> tuple[pl.DataFrame, str]:
             for c in df.columns
         )
         return df.rename({c: c.strip() for c in df.columns}), "xlsx"
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    # polars reads UTF-8 (with or without BOM) itself and refuses anything else: only a file that is not
+    # UTF-8 is decoded here, so the common case never passes through Python strings
     try:
-        raw.decode("utf-8")
-        data, encoding = raw, "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = decode(raw, path.name)
-        data = text.encode("utf-8")
-    try:
-        df = pl.read_csv(io.BytesIO(data), infer_schema=False)
-    except pl.exceptions.PolarsError as e:
-        raise FileRejected(f"{path.name}: not a readable CSV ({str(e).splitlines()[0]})") from e
+        df, encoding = _read_csv(path, path.name), "utf-8"
+    except _NotUtf8:
+        try:
+            text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("gb18030")
+        except UnicodeDecodeError as e:
+            raise FileRejected(f"{path.name}: neither UTF-8 nor GB18030 (undecodable byte at offset {e.start})") from e
+        df, encoding = _read_csv(io.BytesIO(text.encode("utf-8")), path.name), "gb18030"
     return df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns}), encoding
 
 
@@ -104,6 +115,10 @@ REJECT_SCHEMA = {"source_file": pl.Utf8, "row": pl.Int64, "column": pl.Utf8, "re
 def rejects_from_checks(df: pl.DataFrame, file_name: str, checks: list[tuple[str, str, pl.Expr, str]]) -> pl.DataFrame:
     """checks: (source column, column label shown to users, condition, reason) -> one reject row per hit.
     df must have a source_row column."""
+    if not checks:
+        return pl.DataFrame(schema=REJECT_SCHEMA)
+    # one pass finds the rows that fail anything; each check then looks at those rows only
+    df = df.filter(pl.any_horizontal(cond.fill_null(False) for _, _, cond, _ in checks))
     frames = [
         df.filter(cond.fill_null(False)).select(
             pl.lit(file_name).alias("source_file"),
@@ -114,4 +129,4 @@ def rejects_from_checks(df: pl.DataFrame, file_name: str, checks: list[tuple[str
         )
         for col, label, cond, reason in checks
     ]
-    return pl.concat(frames).cast(REJECT_SCHEMA).sort("row", "column") if frames else pl.DataFrame(schema=REJECT_SCHEMA)
+    return pl.concat(frames).cast(REJECT_SCHEMA).sort("row", "column")
