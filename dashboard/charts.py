@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
 
 SOURCE_COLORS = {"财政衔接资金": "#c0392b", "其他财政资金": "#e67e22", "其他资金": "#2e86c1"}
+BLUE = "#2e86c1"
+PALETTE = px.colors.qualitative.Plotly  # the colours plotly.express would pick
+# the charts the hotline pages draw on every filter change use graph_objects: plotly.express spent
+# 0.1–0.6 s per figure building them (profiled in docs/PERFORMANCE.md)
 FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif")
 
 
@@ -49,16 +54,15 @@ def category_by_source(df: pl.DataFrame, title: str):
 
 
 def bar_counts(df: pl.DataFrame, label: str, value: str, title: str, horizontal: bool = True):
-    d = df.to_pandas()
+    labels, values = df[label].to_list(), df[value].to_list()
     if horizontal:
-        fig = px.bar(d, y=label, x=value, orientation="h", text=value)
+        fig = go.Figure(go.Bar(y=labels, x=values, orientation="h", text=values, marker_color=BLUE, name=value))
         fig.update_yaxes(title="", categoryorder="total ascending")
         fig.update_xaxes(title=value)
     else:
-        fig = px.bar(d, x=label, y=value, text=value)
+        fig = go.Figure(go.Bar(x=labels, y=values, text=values, marker_color=BLUE, name=value))
         fig.update_xaxes(title="")
         fig.update_yaxes(title=value)
-    fig.update_traces(marker_color="#2e86c1")
     top = float(df[value].max() or 1)
     if top <= 10:  # small counts: whole-number ticks only
         (fig.update_xaxes if horizontal else fig.update_yaxes)(dtick=1, tick0=0)
@@ -75,8 +79,7 @@ def events_by_day(df: pl.DataFrame):
 
 def monthly_volume(df: pl.DataFrame):
     """df: 月份, 工单量."""
-    fig = px.bar(df.to_pandas(), x="月份", y="工单量")
-    fig.update_traces(marker_color="#2e86c1")
+    fig = go.Figure(go.Bar(x=df["月份"].to_list(), y=df["工单量"].to_list(), marker_color=BLUE, name="工单量"))
     fig.update_yaxes(title="工单量（件）")
     fig.update_xaxes(title="", type="category")
     return _style(fig, "每月工单量（件）")
@@ -84,7 +87,17 @@ def monthly_volume(df: pl.DataFrame):
 
 def monthly_rates(df: pl.DataFrame, targets: dict[str, float]):
     """df: 月份, 指标, 百分比 (long). Dashed lines mark the targets."""
-    fig = px.line(df.to_pandas(), x="月份", y="百分比", color="指标", markers=True)
+    fig = go.Figure()
+    for k, (name, part) in enumerate(df.partition_by("指标", as_dict=True, maintain_order=True).items()):
+        fig.add_trace(
+            go.Scatter(
+                x=part["月份"].to_list(),
+                y=part["百分比"].to_list(),
+                name=name[0],
+                mode="lines+markers",
+                line_color=PALETTE[k % len(PALETTE)],
+            )
+        )
     for label, value in targets.items():
         fig.add_hline(
             y=value, line_dash="dash", line_color="#999", annotation_text=f"{label}目标 {value:g}%", annotation_position="bottom right"
@@ -96,8 +109,7 @@ def monthly_rates(df: pl.DataFrame, targets: dict[str, float]):
 
 def close_days(df: pl.DataFrame, category: str, standard: float | None, maximum: float | None):
     """df: workdays, tickets for one category; dotted line at the standard limit, dashed at the maximum."""
-    fig = px.bar(df.to_pandas(), x="workdays", y="tickets")
-    fig.update_traces(marker_color="#2e86c1")
+    fig = go.Figure(go.Bar(x=df["workdays"].to_list(), y=df["tickets"].to_list(), marker_color=BLUE, name="工单量"))
     if standard is not None and standard != maximum:
         fig.add_vline(x=standard + 0.5, line_dash="dot", line_color="#e67e22")
     if maximum is not None:

@@ -6,6 +6,7 @@ leading apostrophe. Numbers are left alone. One helper for every page.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -57,7 +58,8 @@ def download_buttons(df: pl.DataFrame, basename: str, key: str) -> None:
     )
     c2.download_button(
         "下载 Excel",
-        to_xlsx_bytes(df),
+        # built when clicked: an Excel file is written cell by cell, too slow to prepare on every rerun
+        functools.partial(to_xlsx_bytes, df),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
