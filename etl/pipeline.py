@@ -182,7 +182,7 @@ def _process(files, staging: Path, lake_dir: Path, sources: list[dict], run_id, 
     lake.append_run_log(lake_dir, run_id, current)
     total_s = time.perf_counter() - t0
     # one machine-readable line: python -m bench reads the stages from it
-    log.info("[timing] ingest %.3f s, publish %.3f s, total %.3f s", ingest_s, total_s - ingest_s, total_s)
+    log.info("[timing] ingest %.3f s, publish %.3f s, total %.3f s, peak RSS %d MB", ingest_s, total_s - ingest_s, total_s, peak_rss_mb())
     log.info("run %s: success in %.1f s", run_id, total_s)
 
 
@@ -254,6 +254,20 @@ def _file_reject(name: str, message: str) -> pl.DataFrame:
     return pl.DataFrame(
         [{"source_file": name, "row": None, "column": None, "reason": message, "value": None}], schema=tabular.REJECT_SCHEMA
     )
+
+
+def peak_rss_mb() -> int:
+    """This process's peak resident memory. VmHWM, not getrusage: ru_maxrss survives exec, so a process
+    started by a large parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def is_demo_file(path: Path) -> bool:

@@ -1,15 +1,24 @@
-"""A smoke run of the benchmark on a tiny size: every measure is produced and the report is written."""
+"""A smoke run of the benchmark on a tiny size: every measure is produced and the report is written into
+the measured section of the file, keeping the text around it."""
 
 import json
+
+from bench.__main__ import MARK_END, MARK_START
 
 
 def test_bench_smoke(tmp_path):
     from bench.__main__ import main
 
     out = tmp_path / "PERFORMANCE.md"
+    out.write_text(f"# Performance\n\nHand-written analysis.\n\n{MARK_START}\nold figures\n{MARK_END}\n\nTrailing notes.\n", encoding="utf-8")
     assert main(["--tickets", "2000", "--repeat", "2", "--out", str(out)]) == 0
     data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))[0]
     assert data["tickets"] == 2000 and data["ingest"]["utf8_rows_per_s"] > 0 and data["publish_s"] > 0
+    assert data["ingest"]["etl_peak_rss_mb"] > 0 and data["app_rss_mb"] > 0 and "gb18030_ratio" in data["ingest"]
     assert {"overview", "hotline"} == set(data["render_s"])
-    assert any(k.endswith("hotline_kpis:all") and "floor_ratio" in v for k, v in data["queries"].items())
-    assert "| ingest UTF-8 CSV" in out.read_text(encoding="utf-8")
+    # every query has its floor; the KPI queries also the count over the ticket table
+    assert all("floor_ratio" in v for v in data["queries"].values())
+    assert any(k.endswith("hotline_kpis:all") and "ticket_scan_median_ms" in v for k, v in data["queries"].items())
+    text = out.read_text(encoding="utf-8")
+    assert "| ingest UTF-8 CSV" in text and "Hand-written analysis." in text and "Trailing notes." in text
+    assert "old figures" not in text
