@@ -10,7 +10,9 @@ def test_bench_smoke(tmp_path):
     from bench.__main__ import main
 
     out = tmp_path / "PERFORMANCE.md"
-    out.write_text(f"# Performance\n\nHand-written analysis.\n\n{MARK_START}\nold figures\n{MARK_END}\n\nTrailing notes.\n", encoding="utf-8")
+    out.write_text(
+        f"# Performance\n\nHand-written analysis.\n\n{MARK_START}\nold figures\n{MARK_END}\n\nTrailing notes.\n", encoding="utf-8"
+    )
     assert main(["--tickets", "2000", "--repeat", "2", "--out", str(out)]) == 0
     data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))[0]
     assert data["tickets"] == 2000 and data["ingest"]["utf8_rows_per_s"] > 0 and data["publish_s"] > 0
