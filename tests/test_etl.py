@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from etl import lake as lake_mod
 from etl import publish
 from etl.__main__ import main
 from etl.pipeline import RunFailed, run
@@ -240,3 +241,17 @@ def test_two_files_for_one_issue_fail_the_run(tmp_path):
     with pytest.raises(RunFailed, match="more than one file for gazette issue\\(s\\) 2022-09"):
         run(inbox, db, lake)
     assert snapshot(db) == before
+
+
+def test_a_failed_run_stages_nothing_into_the_lake(tmp_path):
+    """Tabular files are staged as they are read; a run that fails later leaves the lake as it was."""
+    inbox, db, lake = build_warehouse(tmp_path, GAZETTE)
+    shutil.copy2(ROOT / "tests" / "fixtures" / "hotline_kpi.csv", inbox / "hotline_kpi.csv")
+    shutil.copy2(GAZETTE, inbox / "copy-of-2022-09.txt")
+    with pytest.raises(RunFailed):
+        run(inbox, db, lake)
+    assert not (lake / "hotline").exists()
+    assert not list(lake.glob(".staging-*"))
+    (inbox / "copy-of-2022-09.txt").unlink()
+    run(inbox, db, lake)
+    assert [p.name for p in (lake / "hotline").iterdir()] == [lake_mod.file_partition("hotline_kpi.csv")]

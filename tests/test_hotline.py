@@ -408,3 +408,14 @@ def test_county_profile(hotline_app):
     assert m["提及该县区的大事记"][0] == "6 条"  # August 2022 entries naming 宣威
     assert any(md.value.startswith("**当前筛选：** 宣威市") for md in at.markdown)
     assert at.session_state["scope"].counties == ("宣威市",)  # the choice is the global filter the links carry
+
+
+def test_time_columns_in_one_format_with_odd_cells():
+    """Most cells in the export's own format, a few written otherwise: all are read, the odd ones by the
+    slower every-format path (2,500 ISO cells, so the sample sees only ISO)."""
+    from etl.sources.hotline import parse_times
+
+    cells = ["2024-03-05 14:07:00"] * 2500 + ["2024/3/5 14:07", "45356.5", "2024-03-05", None, "昨天"]
+    got = parse_times(pl.DataFrame({"t": cells}), "t").to_list()
+    assert got[0] == got[2500] == dt.datetime(2024, 3, 5, 14, 7)
+    assert got[2501:] == [dt.datetime(2024, 3, 5, 12, 0), dt.datetime(2024, 3, 5), None, None]

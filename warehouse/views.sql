@@ -23,12 +23,12 @@ SELECT '公报文件', max(issued_on), count(*) FROM gazette_document
 UNION ALL
 SELECT '规划指标', NULL, count(*) FROM plan_indicator;
 
--- The rows of a hotline table (hotline_cube, hotline_close_days, hotline_overdue, hotline_ticket) in a
--- filter scope; an empty list means no filter on that field.
-CREATE MACRO hotline_scope(tbl, counties, departments, m_from, m_to, categories, channels) AS TABLE
-SELECT * FROM query_table(tbl)
-WHERE (len(counties) = 0 OR list_contains(counties, county))
-  AND (len(departments) = 0 OR list_contains(departments, department))
-  AND month BETWEEN m_from AND m_to
-  AND (len(categories) = 0 OR list_contains(categories, category))
-  AND (len(channels) = 0 OR list_contains(channels, channel));
+-- Whether a row of a hotline table (hotline_cube, hotline_close_days, hotline_overdue, hotline_ticket: any with
+-- county, department, month, category and channel) is in a filter scope; an empty list means no filter on that
+-- field. A predicate rather than a table macro: DuckDB pushes its conditions into the scan all the same.
+CREATE MACRO hotline_in_scope(counties, departments, m_from, m_to, categories, channels) AS
+    (len(counties) = 0 OR list_contains(counties, county))
+    AND (len(departments) = 0 OR list_contains(departments, department))
+    AND month BETWEEN m_from AND m_to
+    AND (len(categories) = 0 OR list_contains(categories, category))
+    AND (len(channels) = 0 OR list_contains(channels, channel));

@@ -17,6 +17,7 @@ SELECT
     sum(workdays_sum) / nullif(sum(workdays_n), 0) AS mean_workdays,
     100.0 * sum(repeat_callers) / nullif(sum(volume), 0) AS repeat_rate,
     bool_or(has_demo) AS has_demo
-FROM hotline_scope('hotline_cube', $counties, $departments, $m_from, $m_to, $categories, $channels)
+FROM hotline_cube
+WHERE hotline_in_scope($counties, $departments, $m_from, $m_to, $categories, $channels)
 GROUP BY ALL
 ORDER BY dim

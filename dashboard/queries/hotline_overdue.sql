@@ -1,4 +1,5 @@
 -- Tickets open past their deadline at the data cut-off (no personal data: content is masked at ingestion).
 SELECT ticket_id, received_at, category, topic, county, department, extensions, deadline_at, workdays_overdue, content
-FROM hotline_scope('hotline_overdue', $counties, $departments, $m_from, $m_to, $categories, $channels)
+FROM hotline_overdue
+WHERE hotline_in_scope($counties, $departments, $m_from, $m_to, $categories, $channels)
 ORDER BY workdays_overdue DESC, received_at

@@ -140,24 +140,21 @@ def parse_any_time(col: str) -> pl.Expr:
 
 
 def parse_times(df: pl.DataFrame, col: str) -> pl.Series:
-    """A trimmed text column as datetimes. An export writes its times one way, so the format that parses most of
-    a sample is applied to the whole column, and only the cells it misses go through every format:
-    a failed parse costs more than a good one, and trying eight formats on every cell was most of the
-    ingest time."""
-    text = df[col]  # already trimmed
-    sample = text.drop_nulls().filter(text.drop_nulls() != "").head(2000)
+    """A trimmed text column (blank cells null) as datetimes. An export writes its times one way, so the
+    format that parses most of a sample is applied to the whole column, and only the cells it misses go
+    through every format: a failed parse costs more than a good one, and trying eight formats on every
+    cell was most of the ingest time."""
+    sample = df[col].drop_nulls().head(2000)
     if sample.is_empty():
         return pl.Series(col, [None] * df.height, pl.Datetime("us"))
     best = max(TIME_FORMATS, key=lambda f: sample.str.to_datetime(f, strict=False, time_unit="us").is_not_null().sum())
-    parsed = text.str.to_datetime(best, strict=False, time_unit="us")
-    missed = (parsed.is_null() & text.is_not_null() & (text != "")).arg_true()
-    if missed.len():
-        parsed = parsed.scatter(missed, df[missed].select(parse_any_time(col)).to_series())
-    return parsed
+    df = df.with_columns(pl.col(col).str.to_datetime(best, strict=False, time_unit="us").alias("__t"))
+    return patch_rows(df, pl.col("__t").is_null() & pl.col(col).is_not_null(), "__t", parse_any_time(col)).alias(col)
 
 
-def where(df: pl.DataFrame, mask: pl.Expr, col: str, expr: pl.Expr) -> pl.Series:
-    """col with expr applied only to the rows where mask holds (an expensive expression, few rows)."""
+def patch_rows(df: pl.DataFrame, mask: pl.Expr, col: str, expr: pl.Expr) -> pl.Series:
+    """Column col, with expr computed and put in place only on the rows where mask holds: for an expensive
+    expression that few rows need."""
     rows = df.select(mask.fill_null(False)).to_series().arg_true()
     out = df[col]
     return out.scatter(rows, df[rows].select(expr).to_series()) if rows.len() else out
@@ -206,7 +203,7 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
     content = pl.concat_str([pl.col(c).fill_null("\x00") for c in HEADERS], separator="\x1f")
     df = df.with_columns(__dup=pl.lit(False))
     if repeated.any():
-        df = df.with_columns(__dup=where(df, pl.lit(repeated), "__dup", content.n_unique().over("ticket_id") > 1))
+        df = df.with_columns(__dup=patch_rows(df, pl.lit(repeated), "__dup", content.n_unique().over("ticket_id") > 1))
     checks.append(("ticket_id", pl.col("__dup"), "同一文件内同一工单编号出现多次且内容不同"))
 
     rejects = tabular.rejects_from_checks(df, path.name, [(col, HEADERS[col], cond, reason) for col, cond, reason in checks])
@@ -235,7 +232,7 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
         pl.col("extensions").cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int32).alias("extensions"),
         "satisfaction",
         # only text with a run of 7 digits can hold a phone or ID number
-        where(good, pl.col("content").str.contains("[0-9]{7}"), "content", pii.mask_text(pl.col("content"))).alias("content"),
+        patch_rows(good, pl.col("content").str.contains("[0-9]{7}"), "content", pii.mask_text(pl.col("content"))).alias("content"),
         pl.col("caller_phone").str.replace_all(r"[^0-9]", "").alias("phone_digits"),
         pl.lit(path.name).alias("source_file"),
         "source_row",
