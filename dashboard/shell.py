@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import audit, auth, db, queries
 from dashboard.auth import User
 from dashboard.filters import Scope, scope_bar
+from etl.config import WAREHOUSE_SCHEMA_VERSION
 
 APP_TITLE = "曲靖市运行监测"
 
@@ -31,6 +32,13 @@ def setup() -> Scope | None:
         db.connection()
     except db.WarehouseMissing as e:
         st.error(f"数据仓库尚未生成（{e}）。请先运行 `make run` 或 `python -m etl run` 导入数据。")
+        return None
+    version = queries.warehouse_info().get("schema_version")
+    if version != WAREHOUSE_SCHEMA_VERSION:
+        st.error(
+            f"数据仓库的结构版本（{version or '未知'}）与当前程序（{WAREHOUSE_SCHEMA_VERSION}）不一致，多半是程序升级后还没有重新运行 ETL。"
+            "请运行 `make run` 或 `python -m etl run` 重建数据仓库（数据湖中的数据会全部保留）。"
+        )
         return None
     user = login_gate()
     if user is False:

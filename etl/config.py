@@ -15,6 +15,11 @@ SHIPPED_SOURCES = DATA_DIR / "sources"
 CALENDAR_START = "2020-01-01"
 CALENDAR_END = "2027-12-31"
 
+# The warehouse's structure version, written into warehouse_info at publish. The app refuses a warehouse of
+# another version with a message to run the ETL (after an upgrade the old file lacks new tables and macros).
+# 2: caller_hash as UBIGINT, page aggregates (hotline_cube …), hotline_in_scope.
+WAREHOUSE_SCHEMA_VERSION = "2"
+
 # DuckDB's memory cap while the ETL builds a warehouse (it spills to a temporary folder beyond it);
 # with polars' share this keeps an ETL run under 4 GB (issue 7). DASHBOARD_ETL_MEMORY overrides it.
 ETL_MEMORY_LIMIT = os.environ.get("DASHBOARD_ETL_MEMORY", "2GB")

@@ -17,11 +17,10 @@ import duckdb
 import polars as pl
 
 from etl import lake, reference
-from etl.config import ETL_MEMORY_LIMIT, WAREHOUSE_DIR
+from etl.config import ETL_MEMORY_LIMIT, WAREHOUSE_DIR, WAREHOUSE_SCHEMA_VERSION
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
 
 log = logging.getLogger(__name__)
-SCHEMA_VERSION = "1"
 
 
 class CheckFailed(RuntimeError):
@@ -103,7 +102,7 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     _insert_lake(con, lake_dir, "indicator_file_reject", "rejects", "indicator_reject")
     con.execute(sql_file("indicator.sql"))
     con.executemany(
-        "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": SCHEMA_VERSION}.items()]
+        "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": WAREHOUSE_SCHEMA_VERSION}.items()]
     )
     con.execute(sql_file("views.sql"))
 

@@ -17,10 +17,13 @@ def test_bench_smoke(tmp_path):
     data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))[0]
     assert data["tickets"] == 2000 and data["ingest"]["utf8_rows_per_s"] > 0 and data["publish_s"] > 0
     assert data["ingest"]["etl_peak_rss_mb"] > 0 and data["app_rss_mb"] > 0 and "gb18030_ratio" in data["ingest"]
-    assert {"overview", "hotline"} == set(data["render_s"])
+    # both pages, for the whole city and for one county over 6 months
+    assert {k.split(" · ")[0] for k in data["render_s"]} == {"overview", "hotline"} and len(data["render_s"]) == 4
+    # the queries are the ones the renders issued: the hotline KPIs and the overview's headline counts among them
+    assert any("overview_counts" in k for k in data["queries"]) and any("hotline_overdue" in k for k in data["queries"])
     # every query has its floor; the KPI queries also the count over the ticket table
     assert all("floor_ratio" in v for v in data["queries"].values())
-    assert any(k.endswith("hotline_kpis:all") and "ticket_scan_median_ms" in v for k, v in data["queries"].items())
+    assert any("hotline_kpis (by all" in k and "ticket_scan_median_ms" in v for k, v in data["queries"].items())
     text = out.read_text(encoding="utf-8")
     assert "| ingest UTF-8 CSV" in text and "Hand-written analysis." in text and "Trailing notes." in text
     assert "old figures" not in text

@@ -137,6 +137,26 @@ def test_pages_explain_a_missing_warehouse(tmp_path, monkeypatch):
         assert "数据仓库尚未生成" in at.error[0].value
 
 
+def test_pages_refuse_a_warehouse_of_another_version(warehouse, tmp_path, monkeypatch):
+    """After an upgrade, the old warehouse file lacks the new tables: the pages say to run the ETL."""
+    import shutil
+
+    import duckdb
+
+    from tests.conftest import serving
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy2(warehouse, old)
+    con = duckdb.connect(str(old))
+    con.execute("UPDATE warehouse_info SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with serving(old, monkeypatch):
+        for name in ("overview", "hotline"):
+            at = page(name)
+            assert not at.exception
+            assert "结构版本（1）与当前程序（2）不一致" in at.error[0].value and "python -m etl run" in at.error[0].value
+
+
 @pytest.mark.parametrize("name", ["overview", "plan", "chronicle", "status"])
 def test_page_files_are_thin(name):
     body = (ROOT / "pages" / f"{name}.py").read_text(encoding="utf-8").strip().splitlines()

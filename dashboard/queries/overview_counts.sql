@@ -1,15 +1,22 @@
--- Headline figures from what the warehouse holds.
-SELECT
-  (SELECT count(*) FROM plan_indicator WHERE issue = (SELECT max(issue) FROM plan_indicator)) AS indicators,
-  (SELECT count(*) FILTER (WHERE binding = '约束性') FROM plan_indicator WHERE issue = (SELECT max(issue) FROM plan_indicator)) AS binding_indicators,
-  (SELECT max(amount_wan)::DOUBLE FROM plan_investment WHERE year IS NULL AND category = '合计' AND source = '合计'
-       AND issue = (SELECT max(issue) FROM plan_investment)) AS plan_total_wan,
-  (SELECT sum(amount_wan)::DOUBLE FROM v_plan_investment_detail WHERE year IS NULL
-       AND issue = (SELECT max(issue) FROM plan_investment)) AS plan_parts_wan,
-  (SELECT count(*) FROM hotline_line WHERE issue = (SELECT max(issue) FROM hotline_line)) AS hotlines,
-  (SELECT count(*) FILTER (WHERE merge_type = '整体并入') FROM hotline_line WHERE issue = (SELECT max(issue) FROM hotline_line)) AS hotlines_merged,
-  (SELECT count(*) FROM chronicle_event) AS events,
-  (SELECT count(DISTINCT leader) FROM chronicle_event_leader) AS leaders,
-  (SELECT count(*) FROM gazette_document) AS documents,
-  (SELECT count(*) FROM dq_finding WHERE severity = 'material') AS material_findings,
-  (SELECT count(*) FROM dq_finding) AS findings
+-- Headline figures from what the warehouse holds (the plan, hotline registry and findings of the newest issue).
+WITH plan AS (
+    SELECT count(*) AS indicators, count(*) FILTER (WHERE binding = '约束性') AS binding_indicators
+    FROM plan_indicator WHERE issue = (SELECT max(issue) FROM plan_indicator)
+),
+investment AS (
+    -- the printed 2021–2025 total, and the sum of its parts (they differ where the gazette's own sums do)
+    SELECT max(amount_wan) FILTER (WHERE category = '合计' AND source = '合计')::DOUBLE AS plan_total_wan,
+           sum(amount_wan) FILTER (WHERE category <> '合计' AND source <> '合计')::DOUBLE AS plan_parts_wan
+    FROM plan_investment WHERE year IS NULL AND issue = (SELECT max(issue) FROM plan_investment)
+),
+lines AS (
+    SELECT count(*) AS hotlines, count(*) FILTER (WHERE merge_type = '整体并入') AS hotlines_merged
+    FROM hotline_line WHERE issue = (SELECT max(issue) FROM hotline_line)
+),
+findings AS (SELECT count(*) FILTER (WHERE severity = 'material') AS material_findings, count(*) AS findings FROM dq_finding)
+SELECT plan.*, investment.*, lines.*,
+       (SELECT count(*) FROM chronicle_event) AS events,
+       (SELECT count(DISTINCT leader) FROM chronicle_event_leader) AS leaders,
+       (SELECT count(*) FROM gazette_document) AS documents,
+       findings.*
+FROM plan, investment, lines, findings
