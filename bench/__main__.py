@@ -148,11 +148,13 @@ def verdicts(r: dict) -> list[str]:
     ]
     if "gb18030_ratio" in i:
         checks.append(("GB18030 within 2× of UTF-8", i["gb18030_ratio"] <= t["gb18030_ratio"], f"{i['gb18030_ratio']}×"))
+    # the issue sets these at 10 million tickets; at smaller sizes they are shown for reference
+    at_10m = "" if r["tickets"] >= 10_000_000 else " [target set at 10 M; for reference]"
     checks += [
-        ("every query p95 ≤ 150 ms", worst_p95 <= t["query_p95_ms"], f"worst {worst_p95} ms"),
-        ("queries within 2× their floor", worst_ratio <= t["query_floor_ratio"], f"worst {worst_ratio}×"),
-        ("总览 and 12345热线 render ≤ 1.5 s", max(r["render_s"].values()) <= t["render_s"], f"{max(r['render_s'].values())} s"),
-        ("publish ≤ 60 s", r["publish_s"] <= t["publish_s"], f"{r['publish_s']} s"),
+        ("every query p95 ≤ 150 ms" + at_10m, worst_p95 <= t["query_p95_ms"], f"worst {worst_p95} ms"),
+        ("queries within 2× their floor" + at_10m, worst_ratio <= t["query_floor_ratio"], f"worst {worst_ratio}×"),
+        ("总览 and 12345热线 render ≤ 1.5 s" + at_10m, max(r["render_s"].values()) <= t["render_s"], f"{max(r['render_s'].values())} s"),
+        ("publish ≤ 60 s" + at_10m, r["publish_s"] <= t["publish_s"], f"{r['publish_s']} s"),
         ("ETL peak RSS ≤ 4 GB", max(i["etl_peak_rss_mb"], r["publish_rss_mb"]) <= t["etl_rss_mb"],
          f"{max(i['etl_peak_rss_mb'], r['publish_rss_mb'])} MB"),
         ("app RSS ≤ 1.5 GB", r["app_rss_mb"] <= t["app_rss_mb"], f"{r['app_rss_mb']} MB"),
