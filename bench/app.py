@@ -46,16 +46,13 @@ FLOORS = {
     f"WHERE {SCOPE} GROUP BY category, workdays",
     "hotline_overdue": "SELECT ticket_id, received_at, category, topic, county, department, extensions, deadline_at, workdays_overdue, "
     f"content FROM hotline_overdue WHERE {SCOPE} ORDER BY workdays_overdue DESC, received_at",
-    "hotline_options": "SELECT 'month', strftime(month, '%Y-%m'), sum(volume) FROM hotline_cube GROUP BY month UNION ALL "
-    "SELECT 'department', department, sum(volume) FROM hotline_cube GROUP BY department UNION ALL "
-    "SELECT 'category', category, sum(volume) FROM hotline_cube GROUP BY category UNION ALL "
-    "SELECT 'channel', channel, sum(volume) FROM hotline_cube GROUP BY channel",
+    "hotline_options": "SELECT kind, value, n FROM hotline_choice UNION ALL SELECT 'county', county_name, sort_order FROM county",
     "scope_options": "SELECT 'month', strftime(d, '%Y-%m'), 0 FROM (SELECT min(m) AS lo, max(m) AS hi FROM ("
-    "SELECT month AS m FROM hotline_cube UNION ALL SELECT date_start FROM chronicle_event UNION ALL SELECT date_end FROM chronicle_event "
-    "UNION ALL SELECT period_end FROM concession_result UNION ALL SELECT period_end FROM indicator_actual)), "
-    "generate_series(date_trunc('month', lo), hi, INTERVAL 1 MONTH) AS g(d) UNION ALL "
-    "SELECT 'county', county_name, sort_order FROM county UNION ALL "
-    "SELECT 'department', department, sum(volume) FROM hotline_cube GROUP BY department",
+    "SELECT strptime(value, '%Y-%m') AS m FROM hotline_choice WHERE kind = 'month' UNION ALL SELECT date_start FROM chronicle_event "
+    "UNION ALL SELECT date_end FROM chronicle_event UNION ALL SELECT period_end FROM concession_result "
+    "UNION ALL SELECT period_end FROM indicator_actual)), generate_series(date_trunc('month', lo), hi, INTERVAL 1 MONTH) AS g(d) "
+    "UNION ALL SELECT 'county', county_name, sort_order FROM county "
+    "UNION ALL SELECT 'department', value, n FROM hotline_choice WHERE kind = 'department'",
     # the small tables: the same rows, the plainest statement
     "warehouse_info": "SELECT key, value FROM warehouse_info",
     "county_aliases": "SELECT alias, county_name FROM county_alias JOIN county USING (county_key) WHERE NOT is_city_total",

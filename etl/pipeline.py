@@ -149,6 +149,8 @@ def _process(files, staging: Path, lake_dir: Path, sources: list[dict], run_id, 
     for dataset, partition in lake.promote(staging, lake_dir):
         if not dataset.endswith("_file_reject"):  # the file now loads: its earlier whole-file rejection goes
             lake.remove_partition(lake_dir, f"{dataset}_file_reject", partition)
+    for path in hotline.upgrade_lake(lake_dir):
+        log.info("[lake] upgraded %s to the 64-bit caller key", path.parent.name)
     ingest_s = time.perf_counter() - t0
     log.info("[lake] wrote %d gazette and %d table-file partition(s) to %s", len(parsed), staged, lake_dir)
     calendar, cal_warnings = cal.build_calendar()

@@ -419,3 +419,34 @@ def test_time_columns_in_one_format_with_odd_cells():
     got = parse_times(pl.DataFrame({"t": cells}), "t").to_list()
     assert got[0] == got[2500] == dt.datetime(2024, 3, 5, 14, 7)
     assert got[2501:] == [dt.datetime(2024, 3, 5, 12, 0), dt.datetime(2024, 3, 5), None, None]
+
+
+def test_caller_key_and_lake_written_before_it(tmp_path):
+    """caller_hash is the first 64 bits of sha256(salt ‖ digits), worked out here with hashlib. A lake
+    partition from before (the 64 hex digits as text) is upgraded in place and publishes alongside."""
+    import hashlib
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    db = load(tmp_path, FIXTURES / "hotline_kpi.csv")
+    salt = (tmp_path / "lake" / ".caller_salt").read_text().strip()
+    t1 = int(hashlib.sha256((salt + "13912345678").encode()).hexdigest()[:16], 16)
+    assert rows(db, "SELECT caller_hash FROM hotline_ticket WHERE ticket_id = 'T1'") == [(t1,)]
+
+    # an older partition of another export: same tickets renamed, the hash as 64 hex digits
+    new = next((tmp_path / "lake" / "hotline").glob("*/tickets.parquet"))
+    old_dir = new.parent.with_name("file=old-export")
+    old_dir.mkdir()
+    table = pq.read_table(new)
+    full = hashlib.sha256((salt + "13912345678").encode()).hexdigest()
+    legacy = table.set_column(
+        table.schema.get_field_index("ticket_id"), "ticket_id", pa.array([f"OLD-{t}" for t in table["ticket_id"].to_pylist()])
+    )
+    legacy = legacy.set_column(legacy.schema.get_field_index("caller_hash"), "caller_hash", pa.array([full] * legacy.num_rows))
+    pq.write_table(legacy, old_dir / "tickets.parquet")
+
+    run(tmp_path / "inbox", db, tmp_path / "lake", as_of=AS_OF)
+    assert pq.read_schema(old_dir / "tickets.parquet").field("caller_hash").type == pa.uint64()
+    assert rows(db, "SELECT DISTINCT caller_hash FROM hotline_ticket WHERE ticket_id LIKE 'OLD-%'") == [(t1,)]
+    assert rows(db, "SELECT count(*) FROM hotline_ticket") == [(14,)]

@@ -251,3 +251,29 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
     ).pl()["caller_hash"]
     tickets = tickets.with_columns(caller_hash=caller_hash).select(pl.col(c).cast(t) for c, t in TICKET_SCHEMA.items())
     return HotlineResult(path.name, tickets, rejects, rows_in, encoding)
+
+
+def upgrade_lake(lake_dir: Path) -> list[Path]:
+    """Rewrite ticket partitions written before caller_hash became a 64-bit number (warehouse schema 1 kept
+    the 64 hex digits). The first 16 hex digits are the new value, so old and new partitions agree and no
+    export needs loading again. Reads only Parquet footers when there is nothing to do."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    upgraded = []
+    for path in sorted((lake_dir / "hotline").glob("*/tickets.parquet")):
+        if pq.read_schema(path).field("caller_hash").type != pa.string():
+            continue
+        tmp = path.with_name(".tickets.parquet.upgrading")
+        con = duckdb.connect()
+        try:
+            rows = con.execute(
+                "SELECT * REPLACE (('0x' || left(caller_hash, 16))::UBIGINT AS caller_hash) FROM read_parquet(?, hive_partitioning = false)",
+                [str(path)],
+            ).to_arrow_table()
+        finally:
+            con.close()
+        pq.write_table(rows, tmp, compression="zstd")
+        tmp.replace(path)
+        upgraded.append(path)
+    return upgraded
