@@ -18,6 +18,7 @@ def render() -> None:
     leaders = opts.filter(pl.col("kind") == "leader")
     types = opts.filter(pl.col("kind") == "type")["value"].to_list()
     labels = {f"{r['value']}（{r['label']}）": r["value"] for r in leaders.iter_rows(named=True)}
+    header = st.container()  # the title goes above the page's own filters, but says what they chose
     c2, c3, c5 = st.columns([2, 2, 3])
     chosen_leaders = c2.multiselect("领导", list(labels), key="chr_leaders", placeholder="全部领导")
     chosen_types = c3.multiselect("事件类型", types, key="chr_types", placeholder="全部类型")
@@ -25,11 +26,12 @@ def render() -> None:
     start, end = scope.month_from, scope.date_to
     chosen_counties = list(scope.counties)
     extra = "、".join(labels[x] for x in chosen_leaders), "、".join(chosen_types), f"含“{keyword.strip()}”" if keyword.strip() else ""
-    shell.page_header(
-        "大事记",
-        "市政府领导活动、会议与县区调研，来源：曲靖市人民政府公报“大事记”栏目",
-        " · ".join([scope.describe(), *(x for x in extra if x)]),
-    )
+    with header:
+        shell.page_header(
+            "大事记",
+            "市政府领导活动、会议与县区调研，来源：曲靖市人民政府公报“大事记”栏目",
+            " · ".join([scope.describe(), *(x for x in extra if x)]),
+        )
     if not span["events"]:
         st.info("数据仓库中还没有大事记。")
         return

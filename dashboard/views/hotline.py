@@ -39,9 +39,13 @@ def render() -> None:
     if scope is None:
         return
     options = queries.hotline_options()
+    header = st.container()  # the title goes above the page's own filters, but says what they chose
     categories, channels = category_channel_bar(options) if options.height else ([], [])
     f = HotlineFilter.within(scope, categories, channels)
-    shell.page_header("12345热线", "工单量、时限与满意度；时限按国家法定工作日历计算（曲政办发〔2022〕68号 工作方案及附件3）", f.describe())
+    with header:
+        shell.page_header(
+            "12345热线", "工单量、时限与满意度；时限按国家法定工作日历计算（曲政办发〔2022〕68号 工作方案及附件3）", f.describe()
+        )
     if options.filter(pl.col("kind") == "month").is_empty():
         st.info("数据仓库中还没有 12345 工单。把工单导出文件放入收件箱并运行 ETL 后即可查看。")
         return

@@ -140,6 +140,11 @@ def _open(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("h1", timeout=30_000)  # Streamlit renders over a websocket after load
     page.wait_for_selector("[data-testid=stMetricValue], [data-testid=stDataFrame], [data-testid=stAlert]", timeout=30_000)
+    # the script has finished: no element still waiting for its first draw, no "running" indicator
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stSkeleton]') && !document.querySelector('[data-testid=stStatusWidget]')",
+        timeout=60_000,
+    )
     page.wait_for_timeout(1000)
 
 
