@@ -3,7 +3,8 @@ memory on demo data, and writes the measured part of docs/PERFORMANCE.md (betwee
 docs/PERFORMANCE.json.
 
 Each size runs in its own temporary folder. Demo tickets are written as CSV exports of at most 1 million
-tickets each (as a hotline system exports them month by month). At the first size — 1 million — a UTF-8 and
+tickets each (as a hotline system exports them month by month), beside the gazette and the demo concession
+sheets and indicator actuals. At the first size — 1 million — a UTF-8 and
 a GB18030 copy are ingested through the real pipeline (python -m etl run, in a child process whose own peak
 RSS is read), against the floor of bare DuckDB reading the same CSV into Parquet in the same run. At larger
 sizes the UTF-8 files are ingested to build the warehouse. Then a run with an empty inbox times the publish
@@ -45,7 +46,7 @@ TARGETS = {
 }
 FILE_TICKETS = 1_000_000  # tickets per export file
 MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
-TIMING = re.compile(r"\[timing\] ingest ([\d.]+) s, publish ([\d.]+) s, total ([\d.]+) s, peak RSS (\d+) MB")
+TIMING = re.compile(r"\[timing\] ingest ([\d.]+) s \(12345 exports ([\d.]+) s\), publish ([\d.]+) s, total ([\d.]+) s, peak RSS (\d+) MB")
 
 
 def write_exports(n: int, folder: Path, encoding: str = "utf-8") -> list[Path]:
@@ -61,9 +62,17 @@ def write_exports(n: int, folder: Path, encoding: str = "utf-8") -> list[Path]:
         path = folder / f"工单_bench_{k:02d}.csv"
         path.write_bytes(export.write_csv().encode(encoding))
         paths.append(path)
+    return paths
+
+
+def write_other_domains(folder: Path) -> None:
+    """The gazette, and concession score sheets and indicator actuals at their demo sizes."""
+    from etl.demo import write_concession_files, write_indicator_files
+
     for g in SHIPPED_SOURCES.glob("*.txt"):
         shutil.copy2(g, folder / g.name)
-    return paths
+    write_concession_files(folder)
+    write_indicator_files(folder)
 
 
 def run_etl(inbox: Path, db: Path) -> dict:
@@ -78,8 +87,14 @@ def run_etl(inbox: Path, db: Path) -> dict:
     m = TIMING.search(proc.stderr)
     if proc.returncode or not m:
         raise RuntimeError(f"etl run failed or printed no timing line: {proc.stderr[-800:]}")
-    ingest, publish, total, rss = m.groups()
-    return {"ingest_s": float(ingest), "publish_s": float(publish), "total_s": float(total), "rss_mb": int(rss)}
+    ingest, exports, publish, total, rss = m.groups()
+    return {
+        "ingest_s": float(ingest),
+        "exports_s": float(exports),
+        "publish_s": float(publish),
+        "total_s": float(total),
+        "rss_mb": int(rss),
+    }
 
 
 def floor_csv_to_parquet(files: list[Path], out: Path) -> float:
@@ -96,22 +111,25 @@ def floor_csv_to_parquet(files: list[Path], out: Path) -> float:
 def bench_size(n: int, work: Path, repeat: int, ingest_encodings: bool) -> dict:
     print(f"bench: {n:,} tickets: writing exports …", flush=True)
     utf8 = write_exports(n, work / "utf8")
+    write_other_domains(utf8[0].parent)
     result: dict = {"tickets": n, "files": len(utf8)}
     floor_s = floor_csv_to_parquet(utf8, work / "floor.parquet")
     print(f"bench: {n:,} tickets: ingest …", flush=True)
     u = run_etl(utf8[0].parent, work / "w.duckdb")
     ingest = {
-        "utf8_s": u["ingest_s"],
-        "utf8_rows_per_s": round(n / u["ingest_s"]),
+        "utf8_s": u["exports_s"],
+        "utf8_rows_per_s": round(n / u["exports_s"]),
+        "utf8_ingest_s": u["ingest_s"],
         "utf8_run_s": u["total_s"],
         "floor_s": round(floor_s, 2),
-        "floor_ratio": round(u["ingest_s"] / floor_s, 2),
+        "floor_ratio": round(u["exports_s"] / floor_s, 2),
         "etl_peak_rss_mb": u["rss_mb"],
     }
     if ingest_encodings:
         gb = write_exports(n, work / "gb", "gb18030")
+        write_other_domains(gb[0].parent)
         g = run_etl(gb[0].parent, work / "w_gb.duckdb")
-        ingest |= {"gb18030_s": g["ingest_s"], "gb18030_ratio": round(g["ingest_s"] / u["ingest_s"], 2)}
+        ingest |= {"gb18030_s": g["exports_s"], "gb18030_ratio": round(g["exports_s"] / u["exports_s"], 2)}
         ingest["etl_peak_rss_mb"] = max(u["rss_mb"], g["rss_mb"])
         shutil.rmtree(gb[0].parent)
     result["ingest"] = ingest
@@ -172,8 +190,9 @@ def report(results: list[dict]) -> str:
             f"\n### {r['tickets']:,} tickets ({r['files']} export file{'s' if r['files'] > 1 else ''})\n",
             "| measure | value | target |",
             "|---|---|---|",
-            f"| ingest UTF-8 CSV: read, check, write the lake | {i['utf8_s']} s = {i['utf8_rows_per_s']:,} tickets/s "
-            f"(whole `etl run` with publish: {i['utf8_run_s']} s) | ≥ 200,000/s |",
+            f"| ingest UTF-8 CSV: read, check and stage the 12345 exports | {i['utf8_s']} s = {i['utf8_rows_per_s']:,} tickets/s "
+            f"(whole ingest with gazette, concessions, indicators and the lake: {i['utf8_ingest_s']} s; whole `etl run` with publish: "
+            f"{i['utf8_run_s']} s) | ≥ 200,000/s |",
             f"| floor: bare DuckDB, CSV → Parquet | {i['floor_s']} s (ratio {i['floor_ratio']}×) | ≤ 4× |",
             f"| ingest GB18030 | {gb} | ≤ 2× |",
             f"| publish (empty inbox: rebuild the warehouse from the lake, check, swap) | {r['publish_s']} s | ≤ 60 s at 10 M |",

@@ -36,36 +36,41 @@ KPI_MEASURES = """
 KPI_DIMS = {"all": None, "month": "month", "county": "county", "department": "department", "category": "category",
             "channel": "channel", "topic": "topic"}  # fmt: skip
 SCOPE = "month BETWEEN $m_from AND $m_to {county}"
-FLOORS = {
+FLOORS = {  # each returns the same rows in the same order as the page's query
     **{
         f"hotline_kpis:{by}": f"SELECT {dim + ', ' if dim else ''}{KPI_MEASURES} FROM hotline_cube WHERE {SCOPE}"
-        + (f" GROUP BY {dim}" if dim else "")
+        + (f" GROUP BY {dim} ORDER BY {dim}" if dim else "")
         for by, dim in KPI_DIMS.items()
     },
     "hotline_close_days": f"SELECT category, workdays, sum(tickets), any_value(standard_days), max(max_days) FROM hotline_close_days "
-    f"WHERE {SCOPE} GROUP BY category, workdays",
+    f"WHERE {SCOPE} GROUP BY category, workdays ORDER BY category, workdays",
     "hotline_overdue": "SELECT ticket_id, received_at, category, topic, county, department, extensions, deadline_at, workdays_overdue, "
     f"content FROM hotline_overdue WHERE {SCOPE} ORDER BY workdays_overdue DESC, received_at",
-    "hotline_options": "SELECT kind, value, n FROM hotline_choice UNION ALL SELECT 'county', county_name, sort_order FROM county",
-    "scope_options": "SELECT 'month', strftime(d, '%Y-%m'), 0 FROM (SELECT min(m) AS lo, max(m) AS hi FROM ("
+    "hotline_options": "SELECT kind, value, n FROM hotline_choice UNION ALL SELECT 'county', county_name, -sort_order FROM county "
+    "ORDER BY kind, n DESC, value",
+    "scope_options": "SELECT 'month' AS kind, strftime(d, '%Y-%m') AS value, 0 AS n FROM (SELECT min(m) AS lo, max(m) AS hi FROM ("
     "SELECT strptime(value, '%Y-%m') AS m FROM hotline_choice WHERE kind = 'month' UNION ALL SELECT date_start FROM chronicle_event "
     "UNION ALL SELECT date_end FROM chronicle_event UNION ALL SELECT period_end FROM concession_result "
     "UNION ALL SELECT period_end FROM indicator_actual)), generate_series(date_trunc('month', lo), hi, INTERVAL 1 MONTH) AS g(d) "
     "UNION ALL SELECT 'county', county_name, sort_order FROM county "
-    "UNION ALL SELECT 'department', value, n FROM hotline_choice WHERE kind = 'department'",
+    "UNION ALL SELECT 'department', value, n FROM hotline_choice WHERE kind = 'department' ORDER BY kind, n, value",
     # the small tables: the same rows, the plainest statement
     "warehouse_info": "SELECT key, value FROM warehouse_info",
     "county_aliases": "SELECT alias, county_name FROM county_alias JOIN county USING (county_key) WHERE NOT is_city_total",
     "hotline_settings": "SELECT key, value FROM hotline_setting",
-    "hotline_rules": "SELECT category, standard_days, max_days, extension_days, max_extensions FROM hotline_rule",
+    "hotline_rules": "SELECT category, standard_days, max_days, extension_days, max_extensions FROM hotline_rule "
+    "ORDER BY standard_days NULLS LAST, category",
     "hotline_dept_score": "SELECT * FROM hotline_dept_score WHERE year = $year",
-    "hotline_lines": "SELECT * FROM hotline_line WHERE issue = (SELECT max(issue) FROM hotline_line)",
-    "indicator_periods": "SELECT period, period_type, period_end, count(actual) FROM indicator_progress GROUP BY ALL",
-    "concession_periods": "SELECT period, quarter IS NULL, count(*) FROM concession_result GROUP BY ALL",
+    "hotline_lines": "SELECT * FROM hotline_line WHERE issue = (SELECT max(issue) FROM hotline_line) ORDER BY merge_type DESC, group_seq",
+    "indicator_periods": "SELECT period, period_type, period_end, count(actual) FROM indicator_progress GROUP BY ALL ORDER BY period_end DESC",
+    "indicator_progress": "SELECT * FROM indicator_progress WHERE period = $period {county} ORDER BY seq, sort_order",
+    "concession_periods": "SELECT period, quarter IS NULL, count(*) FROM concession_result GROUP BY ALL ORDER BY period DESC",
+    "concession_results": "SELECT * FROM concession_result WHERE period = $period {enterprise} ORDER BY veto DESC, total_score DESC",
     "chronicle_span": "SELECT min(date_start), max(date_end), count(*) FROM chronicle_event",
-    "chronicle_events": "SELECT * FROM v_chronicle_event WHERE date_start <= $end AND date_end >= $start",
-    "documents": "SELECT issue, doc_no, title, issued_on FROM gazette_document",
-    "personnel": "SELECT p.doc_no, issued_on, name, action, post FROM personnel_change p LEFT JOIN gazette_document USING (issue, doc_no)",
+    "chronicle_events": "SELECT * FROM v_chronicle_event WHERE date_start <= $end AND date_end >= $start ORDER BY date_start, event_id",
+    "documents": "SELECT issue, doc_no, title, issued_on FROM gazette_document ORDER BY issue DESC, source_line",
+    "personnel": "SELECT p.doc_no, issued_on, name, action, post FROM personnel_change p LEFT JOIN gazette_document USING (issue, doc_no) "
+    "ORDER BY p.issue DESC, p.source_line",
     "overview_counts": "SELECT (SELECT count(*) FROM plan_indicator), (SELECT sum(amount_wan) FROM plan_investment WHERE year IS NULL), "
     "(SELECT count(*) FROM hotline_line), (SELECT count(*) FROM chronicle_event), "
     "(SELECT count(DISTINCT leader) FROM chronicle_event_leader), (SELECT count(*) FROM gazette_document), "
@@ -149,12 +154,17 @@ def floor_sql(name: str, params: dict) -> str | None:
     if key not in FLOORS:
         return None
     assert not any(params.get(k) for k in ("departments", "categories", "channels")), "floors are written for county and month filters"
-    return FLOORS[key].format(county=_county_clause(params))
+    return FLOORS[key].format(county=_county_clause(params), enterprise=_county_clause(params, enterprises=True))
 
 
-def _county_clause(params: dict) -> str:
+def _county_clause(params: dict, enterprises: bool = False) -> str:
     counties = params.get("counties") or []
-    return f"AND county IN ({', '.join(repr(c) for c in counties)})" if counties else ""
+    if not counties:
+        return ""
+    listed = ", ".join(repr(c) for c in counties)
+    if enterprises:  # gas enterprises serving the counties
+        return f"AND enterprise IN (SELECT enterprise FROM concession_enterprise_county WHERE county IN ({listed}))"
+    return f"AND county IN ({listed})"
 
 
 def measure_queries(repeat: int) -> dict:

@@ -99,11 +99,22 @@ def table_counts() -> pl.DataFrame:
 
 
 def run_log() -> pl.DataFrame:
-    """Every run, failed ones included (those never reach a warehouse, so the lake's log is read)."""
-    log = lake.read_run_log(lake_path(db_path()))
+    """Every run, failed ones included (those never reach a warehouse, so the lake's log is read). Every page's
+    status line needs it; the log is one file per run, so it is read again only when a run has added one."""
+    folder = lake_path(db_path()) / "etl_run"
+    try:
+        stamp = folder.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = 0
+    log = _lake_run_log(str(folder.parent), stamp)
     if log is None:
         log = db.query("SELECT * FROM etl_run")
     return log.sort("started_at", descending=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _lake_run_log(lake_dir: str, stamp: int) -> pl.DataFrame | None:
+    return lake.read_run_log(Path(lake_dir))
 
 
 def has_rows(table: str) -> bool:
