@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -49,9 +50,17 @@ def promote(staging: Path, lake: Path) -> list[tuple[str, str]]:
     return moved
 
 
-def clear_leftovers(lake: Path) -> None:
-    """Staging folders and replaced partitions a killed run left behind."""
+@contextmanager
+def staging(lake: Path, run_id: str):
+    """A staging folder for one run, removed afterwards whatever happens; promote() moves its partitions
+    into the lake. Staging folders and replaced partitions a killed run left behind are cleared first
+    (the caller holds the ETL lock, so no other run is writing)."""
     for folder in [*lake.glob(".staging-*"), *lake.glob("*/.*.replaced")]:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder = lake / f".staging-{run_id}"
+    try:
+        yield folder
+    finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
-import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -94,15 +93,68 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     log.info("run %s: %d file(s) in %s", run_id, len(files), inbox)
     # tabular files go to a staging folder as they are read, so only one file is in memory at a time;
     # the staging folder joins the lake only once every file has been read
-    lake.clear_leftovers(lake_dir)  # of a run that was killed: the lock is ours, no other run is writing
-    staging = lake_dir / f".staging-{run_id}"
-    try:
-        _process(files, staging, lake_dir, sources, run_id, as_of, db, started, t0)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with lake.staging(lake_dir, run_id) as staging:
+        parsed, staged, export_s = _extract_all(files, staging, lake_dir, sources)
+        issues = [r.issue for r in parsed]
+        dupes = {i for i in issues if issues.count(i) > 1}
+        if dupes:
+            raise RunFailed(f"the inbox holds more than one file for gazette issue(s) {', '.join(sorted(dupes))}")
+
+        for res in parsed:
+            lake.write_partition(lake_dir, "gazette", f"issue={res.issue}", res.tables)
+        for dataset, partition in lake.promote(staging, lake_dir):
+            if not dataset.endswith("_file_reject"):  # the file now loads: its earlier whole-file rejection goes
+                lake.remove_partition(lake_dir, f"{dataset}_file_reject", partition)
+        for path in hotline.upgrade_lake(lake_dir):
+            log.info("[lake] upgraded %s to the 64-bit caller key", path.parent.name)
+        ingest_s = time.perf_counter() - t0
+        log.info("[lake] wrote %d gazette and %d table-file partition(s) to %s", len(parsed), staged, lake_dir)
+        calendar, cal_warnings = cal.build_calendar()
+        log.info("[calendar] %d days, %d working days", calendar.height, calendar["is_workday"].sum())
+        finished = dt.datetime.now()
+        current = pl.DataFrame(
+            [{**s, "run_id": run_id, "started_at": started, "finished_at": finished} for s in sources]
+            + [
+                {
+                    "run_id": run_id,
+                    "started_at": started,
+                    "finished_at": finished,
+                    "status": "success",
+                    "source": "publish",
+                    "rows_in": sum(s["rows_in"] for s in sources),
+                    "rows_loaded": sum(s["rows_loaded"] for s in sources),
+                    "rows_rejected": sum(s["rows_rejected"] for s in sources),
+                    "message": f"warehouse {db.name} published",
+                }
+            ],
+            schema=RUN_SCHEMA,
+        )
+        previous = lake.read_run_log(lake_dir)
+        runs = current if previous is None else pl.concat([previous.cast(RUN_SCHEMA), current])
+        extra = pl.DataFrame(cal_warnings, schema=FINDING_SCHEMA).with_columns(issue=pl.lit(None, pl.Utf8))
+        tmp = publish.build(
+            db, lake_dir, calendar, extra, runs, {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")}, as_of=as_of
+        )
+        log.info("[publish] built and checked %s", tmp.name)
+        publish.swap(tmp, db)
+        lake.append_run_log(lake_dir, run_id, current)
+        total_s = time.perf_counter() - t0
+        # one machine-readable line: python -m bench reads the stages from it
+        log.info(
+            "[timing] ingest %.3f s (12345 exports %.3f s), publish %.3f s, total %.3f s, peak RSS %d MB",
+            ingest_s,
+            export_s,
+            total_s - ingest_s,
+            total_s,
+            peak_rss_mb(),
+        )
+        log.info("run %s: success in %.1f s", run_id, total_s)
 
 
-def _process(files, staging: Path, lake_dir: Path, sources: list[dict], run_id, as_of, db: Path, started, t0) -> None:
+def _extract_all(files: list[Path], staging: Path, lake_dir: Path, sources: list[dict]) -> tuple[list[GazetteResult], int, float]:
+    """Read every inbox file: gazettes are kept in memory (they are small, and later files need their plan),
+    tabular exports are staged one by one. Returns the gazettes, the number of staged files and the seconds
+    spent on 12345 exports; appends one run-log row per file to sources."""
     parsed: list[GazetteResult] = []
     staged = 0
     export_s = 0.0  # reading, checking and staging the 12345 exports
@@ -143,60 +195,7 @@ def _process(files, staging: Path, lake_dir: Path, sources: list[dict], run_id, 
         else:
             sources.append(_source_row(path.name, "skipped", 0, 0, 0, "没有适用于此文件类型的提取器，已跳过"))
             log.warning("[extract %d/%d] %s: no extractor for this file, skipped", k, len(files), path.name)
-    issues = [r.issue for r in parsed]
-    dupes = {i for i in issues if issues.count(i) > 1}
-    if dupes:
-        raise RunFailed(f"the inbox holds more than one file for gazette issue(s) {', '.join(sorted(dupes))}")
-
-    for res in parsed:
-        lake.write_partition(lake_dir, "gazette", f"issue={res.issue}", res.tables)
-    for dataset, partition in lake.promote(staging, lake_dir):
-        if not dataset.endswith("_file_reject"):  # the file now loads: its earlier whole-file rejection goes
-            lake.remove_partition(lake_dir, f"{dataset}_file_reject", partition)
-    for path in hotline.upgrade_lake(lake_dir):
-        log.info("[lake] upgraded %s to the 64-bit caller key", path.parent.name)
-    ingest_s = time.perf_counter() - t0
-    log.info("[lake] wrote %d gazette and %d table-file partition(s) to %s", len(parsed), staged, lake_dir)
-    calendar, cal_warnings = cal.build_calendar()
-    log.info("[calendar] %d days, %d working days", calendar.height, calendar["is_workday"].sum())
-    finished = dt.datetime.now()
-    current = pl.DataFrame(
-        [{**s, "run_id": run_id, "started_at": started, "finished_at": finished} for s in sources]
-        + [
-            {
-                "run_id": run_id,
-                "started_at": started,
-                "finished_at": finished,
-                "status": "success",
-                "source": "publish",
-                "rows_in": sum(s["rows_in"] for s in sources),
-                "rows_loaded": sum(s["rows_loaded"] for s in sources),
-                "rows_rejected": sum(s["rows_rejected"] for s in sources),
-                "message": f"warehouse {db.name} published",
-            }
-        ],
-        schema=RUN_SCHEMA,
-    )
-    previous = lake.read_run_log(lake_dir)
-    runs = current if previous is None else pl.concat([previous.cast(RUN_SCHEMA), current])
-    extra = pl.DataFrame(cal_warnings, schema=FINDING_SCHEMA).with_columns(issue=pl.lit(None, pl.Utf8))
-    tmp = publish.build(
-        db, lake_dir, calendar, extra, runs, {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")}, as_of=as_of
-    )
-    log.info("[publish] built and checked %s", tmp.name)
-    publish.swap(tmp, db)
-    lake.append_run_log(lake_dir, run_id, current)
-    total_s = time.perf_counter() - t0
-    # one machine-readable line: python -m bench reads the stages from it
-    log.info(
-        "[timing] ingest %.3f s (12345 exports %.3f s), publish %.3f s, total %.3f s, peak RSS %d MB",
-        ingest_s,
-        export_s,
-        total_s - ingest_s,
-        total_s,
-        peak_rss_mb(),
-    )
-    log.info("run %s: success in %.1f s", run_id, total_s)
+    return parsed, staged, export_s
 
 
 @dataclass(frozen=True)
