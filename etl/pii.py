@@ -31,6 +31,14 @@ def salt(lake_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def caller_key_sql(hex_digest: str) -> str:
+    """DuckDB expression for the stored caller key from a hex SHA-256: its first 64 bits, as a UBIGINT.
+    Enough to tell callers apart (a collision among 10 million callers has odds of about 1 in 300,000) and
+    a tenth of the cost of the 64 hex characters to store and to group by. The one definition of the key:
+    extraction and the upgrade of older lake partitions both use it."""
+    return f"('0x' || left({hex_digest}, 16))::UBIGINT"
+
+
 def mask_text(col: pl.Expr) -> pl.Expr:
     """ID numbers and phone numbers inside free text replaced by a marker (applied twice so that two
     numbers separated by one character are both caught)."""

@@ -160,7 +160,8 @@ def patch_rows(df: pl.DataFrame, mask: pl.Expr, col: str, expr: pl.Expr) -> pl.S
     return out.scatter(rows, df[rows].select(expr).to_series()) if rows.len() else out
 
 
-def _blank(col: str) -> pl.Expr:
+def _missing(col: str) -> pl.Expr:
+    """A cell with no value (extract() trims every cell and turns blank ones into nulls first)."""
     return pl.col(col).is_null()
 
 
@@ -180,9 +181,9 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
     lo, hi = dt.datetime.fromisoformat(CALENDAR_START), dt.datetime.fromisoformat(CALENDAR_END) + dt.timedelta(days=1)
     ext = pl.col("extensions").cast(pl.Float64, strict=False)
     checks: list[tuple[str, pl.Expr, str]] = [
-        ("ticket_id", _blank("ticket_id"), "缺少工单编号"),
-        ("received_at", _blank("received_at"), "缺少受理时间"),
-        *((c, ~_blank(c) & pl.col(f"{c}__t").is_null(), "时间无法解析") for c in TIME_COLUMNS),
+        ("ticket_id", _missing("ticket_id"), "缺少工单编号"),
+        ("received_at", _missing("received_at"), "缺少受理时间"),
+        *((c, ~_missing(c) & pl.col(f"{c}__t").is_null(), "时间无法解析") for c in TIME_COLUMNS),
         (
             "received_at",
             pl.col("received_at__t").is_not_null() & ~pl.col("received_at__t").is_between(lo, hi, closed="left"),
@@ -190,16 +191,16 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
         ),
         ("closed_at", pl.col("closed_at__t") < pl.col("received_at__t"), "办结时间早于受理时间"),
         *((c, pl.col(f"{c}__t") > pl.lit(dt.datetime.now() + dt.timedelta(days=1)), "时间晚于当前时间（未来日期）") for c in TIME_COLUMNS),
-        ("extensions", ~_blank("extensions") & ~(ext.is_in([0.0, 1.0, 2.0]).fill_null(False)), "延期次数应为 0、1 或 2"),
+        ("extensions", ~_missing("extensions") & ~(ext.is_in([0.0, 1.0, 2.0]).fill_null(False)), "延期次数应为 0、1 或 2"),
         ("category", ~pl.col("category").is_in(rules["category"].to_list()).fill_null(False), "未知诉求类型"),
-        ("county", ~_blank("county") & ~pl.col("county").is_in(aliases["alias"].to_list()), "未知区县"),
-        ("handling", ~_blank("handling") & ~pl.col("handling").is_in(list(HANDLING)), "办理方式应为 当场答复 或 派单"),
-        ("satisfaction", ~_blank("satisfaction") & ~pl.col("satisfaction").is_in(list(SATISFACTION)), "未知回访结果"),
-        ("channel", ~_blank("channel") & ~pl.col("channel").is_in(list(CHANNELS)), "未知受理渠道"),
+        ("county", ~_missing("county") & ~pl.col("county").is_in(aliases["alias"].to_list()), "未知区县"),
+        ("handling", ~_missing("handling") & ~pl.col("handling").is_in(list(HANDLING)), "办理方式应为 当场答复 或 派单"),
+        ("satisfaction", ~_missing("satisfaction") & ~pl.col("satisfaction").is_in(list(SATISFACTION)), "未知回访结果"),
+        ("channel", ~_missing("channel") & ~pl.col("channel").is_in(list(CHANNELS)), "未知受理渠道"),
     ]
     # the same ticket twice in one file: identical rows collapse to one, rows that differ are rejected;
     # the row content is only compared for the (few) ticket numbers that repeat
-    repeated = df.select(pl.col("ticket_id").is_duplicated() & ~_blank("ticket_id")).to_series()
+    repeated = df.select(pl.col("ticket_id").is_duplicated() & ~_missing("ticket_id")).to_series()
     content = pl.concat_str([pl.col(c).fill_null("\x00") for c in HEADERS], separator="\x1f")
     df = df.with_columns(__dup=pl.lit(False))
     if repeated.any():
@@ -213,7 +214,7 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
 
     if good["handling"].null_count():
         # only when the export has no 办理方式: no department and no dispatch means 当场答复
-        implied = pl.when(_blank("department") & pl.col("dispatched_at__t").is_null()).then(pl.lit("当场答复")).otherwise(pl.lit("派单"))
+        implied = pl.when(_missing("department") & pl.col("dispatched_at__t").is_null()).then(pl.lit("当场答复")).otherwise(pl.lit("派单"))
         good = good.with_columns(handling=pl.col("handling").fill_null(implied))
     tickets = good.select(
         "ticket_id",
@@ -242,11 +243,8 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
     tickets = tickets.join(counties, on="county_key", how="left")
     phones = tickets.select("phone_digits")  # noqa: F841 (read by DuckDB below)
     caller_hash = duckdb.sql(
-        # the first 64 bits of the salted SHA-256, as a number: enough to tell callers apart (a collision
-        # among 10 million callers has odds of about 1 in 300,000), and a tenth of the cost of the hex text
-        # to store and to group by
         "SELECT CASE WHEN coalesce(phone_digits, '') = '' THEN NULL "
-        "ELSE ('0x' || left(sha256($salt || phone_digits), 16))::UBIGINT END AS caller_hash FROM phones",
+        f"ELSE {pii.caller_key_sql('sha256($salt || phone_digits)')} END AS caller_hash FROM phones",
         params={"salt": pii.salt(lake_dir)},
     ).pl()["caller_hash"]
     tickets = tickets.with_columns(caller_hash=caller_hash).select(pl.col(c).cast(t) for c, t in TICKET_SCHEMA.items())
@@ -268,7 +266,7 @@ def upgrade_lake(lake_dir: Path) -> list[Path]:
         con = duckdb.connect()
         try:
             rows = con.execute(
-                "SELECT * REPLACE (('0x' || left(caller_hash, 16))::UBIGINT AS caller_hash) FROM read_parquet(?, hive_partitioning = false)",
+                f"SELECT * REPLACE ({pii.caller_key_sql('caller_hash')} AS caller_hash) FROM read_parquet(?, hive_partitioning = false)",
                 [str(path)],
             ).to_arrow_table()
         finally:
