@@ -7,6 +7,8 @@ same file twice leaves the lake as it was, and a second gazette issue never touc
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import re
 import shutil
@@ -14,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
+
+log = logging.getLogger(__name__)
 
 
 def write_partition(lake: Path, dataset: str, partition: str, tables: dict[str, pl.DataFrame]) -> Path:
@@ -32,36 +36,100 @@ def file_partition(file_name: str) -> str:
     return f"file={readable}-{hashlib.sha1(file_name.encode()).hexdigest()[:8]}"
 
 
+JOURNAL = ".promote-journal.json"
+
+
+def _step(label: str) -> None:
+    """Called between the steps of a promotion; tests replace it to kill the process at each step."""
+
+
 def promote(staging: Path, lake: Path) -> list[tuple[str, str]]:
-    """Move every partition folder of a staging lake into the lake, each replacing its namesake;
-    returns (dataset, partition) moved."""
-    moved = []
-    for folder in sorted(staging.glob("*/*")) if staging.is_dir() else []:
-        dataset, partition = folder.parent.name, folder.name
+    """Move every partition folder of a staging lake into the lake, each replacing its namesake; returns
+    (dataset, partition) moved.
+
+    Recoverable at every instant: a journal naming the staging folder and its partitions is written first
+    (the commit point: from then on the run's data is in the lake, even if the process dies), and each
+    partition then moves in two renames (the old one aside, the staged one in). A run killed anywhere in
+    between is rolled forward by the next run (recover()), which never deletes the only copy of a partition."""
+    moves = [(f.parent.name, f.name) for f in sorted(staging.glob("*/*"))] if staging.is_dir() else []
+    if not moves:
+        return []
+    journal = lake / JOURNAL
+    tmp = journal.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump({"staging": staging.name, "moves": moves}, fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, journal)
+    _step("journal written")
+    _roll_forward(lake, staging, moves)
+    journal.unlink()
+    _step("journal removed")
+    return moves
+
+
+def _roll_forward(lake: Path, staging: Path, moves: list) -> None:
+    for dataset, partition in moves:
         target = lake / dataset / partition
-        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = staging / dataset / partition
         old = target.with_name(f".{partition}.replaced")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if staged.exists():
+            if target.exists():
+                if old.exists():  # an older leftover: the partition being replaced is target, not old
+                    shutil.rmtree(old)
+                os.replace(target, old)
+                _step(f"old partition set aside: {dataset}/{partition}")
+            os.replace(staged, target)
+            _step(f"staged partition moved in: {dataset}/{partition}")
+        elif not target.exists() and old.exists():  # never leave a partition with no copy
+            os.replace(old, target)
         shutil.rmtree(old, ignore_errors=True)
+        if not dataset.endswith("_file_reject"):  # the file now loads: its earlier whole-file rejection goes
+            shutil.rmtree(lake / f"{dataset}_file_reject" / partition, ignore_errors=True)
+        _step(f"done: {dataset}/{partition}")
+    shutil.rmtree(staging, ignore_errors=True)
+    _step("staging removed")
+
+
+def recover(lake: Path) -> list[str]:
+    """Finish or undo what a killed run left in the lake; the caller holds the ETL lock. A journal means the
+    run had committed: its promotion is rolled forward. Staging folders without a journal are runs that never
+    committed (their files are still in the inbox): they are removed. Returns what was done, for the log."""
+    done = []
+    journal = lake / JOURNAL
+    if journal.exists():
+        spec = json.loads(journal.read_text(encoding="utf-8"))
+        _roll_forward(lake, lake / spec["staging"], [tuple(m) for m in spec["moves"]])
+        journal.unlink()
+        done.append(f"completed the promotion of {len(spec['moves'])} partition(s) that a killed run had committed")
+    journal.with_suffix(".tmp").unlink(missing_ok=True)
+    for folder in lake.glob(".staging-*"):
+        shutil.rmtree(folder, ignore_errors=True)
+        done.append(f"removed {folder.name}, left by a run killed before it committed")
+    for old in lake.glob("*/.*.replaced"):
+        target = old.with_name(old.name[1 : -len(".replaced")])
         if target.exists():
-            os.replace(target, old)
-        os.replace(folder, target)
-        shutil.rmtree(old, ignore_errors=True)
-        moved.append((dataset, partition))
-    return moved
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(old, target)
+            done.append(f"restored {target.parent.name}/{target.name}")
+    return done
 
 
 @contextmanager
 def staging(lake: Path, run_id: str):
-    """A staging folder for one run, removed afterwards whatever happens; promote() moves its partitions
-    into the lake. Staging folders and replaced partitions a killed run left behind are cleared first
-    (the caller holds the ETL lock, so no other run is writing)."""
-    for folder in [*lake.glob(".staging-*"), *lake.glob("*/.*.replaced")]:
-        shutil.rmtree(folder, ignore_errors=True)
+    """A staging folder for one run; promote() moves its partitions into the lake. What a killed run left
+    behind is recovered first (the caller holds the ETL lock, so no other run is writing). On failure the
+    folder is removed; once promote() has committed, it is promote's to finish."""
+    for message in recover(lake):
+        log.warning("[lake] %s", message)
     folder = lake / f".staging-{run_id}"
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if not (lake / JOURNAL).exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_partition(lake: Path, dataset: str, partition: str) -> None:

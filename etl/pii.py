@@ -12,11 +12,19 @@ from pathlib import Path
 
 import polars as pl
 
-# An 18-character ID number (17 digits + digit/X), then any 11-digit number starting with 1 (mobiles),
-# then landlines such as 0874-3121219; only where not part of a longer run of digits.
-_ID = r"(^|[^0-9])[0-9]{17}[0-9Xx]([^0-9]|$)"
-_MOBILE = r"(^|[^0-9])1[0-9]{10}([^0-9]|$)"
-_LANDLINE = r"(^|[^0-9])0[0-9]{2,3}-?[0-9]{7,8}([^0-9]|$)"
+# Numbers are matched in every form a caller or a clerk types them (the forms NFKC folds together), without
+# rewriting the rest of the text: half- and full-width digits, groups split by spaces or dashes, +86.
+# Only where not part of a longer run of digits: an 18-character ID number (17 digits + digit/X), any
+# 11-digit number starting with 1 (mobiles), landlines such as 0874-3121219 or (0874)3121219.
+_D = "[0-9０-９]"
+_SEP = "[ \u3000\\-－‐–—]"
+_START = "(^|[^0-9０-９])"
+_END = "([^0-9０-９]|$)"
+_ID = f"{_START}{_D}(?:{_SEP}?{_D}){{16}}{_SEP}?[0-9０-９XxＸｘ]{_END}"
+_MOBILE = f"{_START}(?:[+＋]?(?:86|８６){_SEP}?)?[1１](?:{_SEP}?{_D}){{10}}{_END}"
+_LANDLINE = f"{_START}(?:[(（][0０]{_D}{{2,3}}[)）]|[0０]{_D}{{2,3}}){_SEP}?{_D}{{7,8}}{_END}"
+# text that may hold such a number: seven digits, possibly split by separators (a cheap filter before masking)
+MAY_HOLD_NUMBER = f"{_D}(?:{_SEP}?{_D}){{6}}"
 
 
 def salt(lake_dir: Path) -> str:

@@ -16,12 +16,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from etl import calendar as cal
 from etl import lake, publish
+from etl.inbox import printable
+from etl.inbox import scan as inbox_scan
 from etl.sources import concession, hotline, indicator, tabular
-from etl.sources.gazette import GazetteFormatError, GazetteResult, is_gazette, parse_gazette
+from etl.sources.gazette import GAZETTE_SECTIONS, GazetteFormatError, GazetteResult, is_gazette, parse_gazette
 from etl.sources.gazette.checks import FINDING_SCHEMA
 from etl.sources.tabular import FileRejected
 
@@ -44,6 +47,10 @@ class RunFailed(RuntimeError):
     """The run did not publish; the message is one line naming the file and the reason."""
 
 
+class RunSkipped(RuntimeError):
+    """Another run holds the lock: this one did nothing, which is not a failure (the other run publishes)."""
+
+
 @dataclass
 class RunResult:
     run_id: str
@@ -63,7 +70,7 @@ def _exclusive(lake_dir: Path):
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as e:
-            raise RunFailed("another ETL run is in progress (lock held on lake/.etl.lock)") from e
+            raise RunSkipped("another ETL run is in progress (lock held on lake/.etl.lock); this run was skipped") from e
         yield
 
 
@@ -73,7 +80,16 @@ def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None)
     sources: list[dict] = []
     try:
         with _exclusive(lake_dir):
+            # logged as running first, so a run killed at any point still shows in the log (the next run names it)
+            _write_run_row(lake_dir, run_id, started, None, "running", "运行中")
+            for message in close_interrupted_runs(lake_dir, db, run_id):
+                log.warning("[log] %s", message)
+            remove_stale_builds(db)
             _run(run_id, started, inbox, db, lake_dir, sources, as_of)
+    except RunSkipped as e:
+        _write_run_row(lake_dir, run_id, started, dt.datetime.now(), "skipped", str(e))
+        log.info("run %s: %s", run_id, e)
+        raise
     except RunFailed as e:
         _log_failure(lake_dir, run_id, started, sources, str(e))
         raise
@@ -88,8 +104,13 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     t0 = time.perf_counter()
     if not inbox.is_dir():
         raise RunFailed(f"inbox folder {inbox} does not exist (set --inbox or DASHBOARD_INBOX)")
+    entries = inbox_scan(inbox)
+    for e in entries:
+        if e.status != "file":
+            sources.append(_source_row(printable(e.path.name), e.status, 0, 0, 0, e.message))
+            log.warning("[inbox] %s", e.message)
     # gazette issues first (indicator actuals are checked against the plan they carry), then by name
-    files = sorted((p for p in inbox.glob("*") if p.is_file() and not p.name.startswith(".")), key=lambda p: (not is_gazette(p), p.name))
+    files = sorted((e.path for e in entries if e.status == "file"), key=lambda p: (not is_gazette(p), p.name))
     log.info("run %s: %d file(s) in %s", run_id, len(files), inbox)
     # tabular files go to a staging folder as they are read, so only one file is in memory at a time;
     # the staging folder joins the lake only once every file has been read
@@ -101,10 +122,8 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
             raise RunFailed(f"the inbox holds more than one file for gazette issue(s) {', '.join(sorted(dupes))}")
 
         for res in parsed:
-            lake.write_partition(lake_dir, "gazette", f"issue={res.issue}", res.tables)
-        for dataset, partition in lake.promote(staging, lake_dir):
-            if not dataset.endswith("_file_reject"):  # the file now loads: its earlier whole-file rejection goes
-                lake.remove_partition(lake_dir, f"{dataset}_file_reject", partition)
+            lake.write_partition(staging, "gazette", f"issue={res.issue}", res.tables)
+        lake.promote(staging, lake_dir)
         for path in hotline.upgrade_lake(lake_dir):
             log.info("[lake] upgraded %s to the 64-bit caller key", path.parent.name)
         ingest_s = time.perf_counter() - t0
@@ -130,7 +149,9 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
             schema=RUN_SCHEMA,
         )
         previous = lake.read_run_log(lake_dir)
-        runs = current if previous is None else pl.concat([previous.cast(RUN_SCHEMA), current])
+        if previous is not None:
+            previous = previous.filter(pl.col("run_id") != run_id)  # this run's own 'running' row
+        runs = current if previous is None or previous.is_empty() else pl.concat([previous.cast(RUN_SCHEMA), current])
         extra = pl.DataFrame(cal_warnings, schema=FINDING_SCHEMA).with_columns(issue=pl.lit(None, pl.Utf8))
         tmp = publish.build(
             db, lake_dir, calendar, extra, runs, {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")}, as_of=as_of
@@ -165,12 +186,22 @@ def _extract_all(files: list[Path], staging: Path, lake_dir: Path, sources: list
                 res = parse_gazette(path)
             except GazetteFormatError as e:
                 sources.append(_source_row(path.name, "failed", 0, 0, 0, str(e)))
-                raise RunFailed(str(e)) from e
+                raise RunFailed(printable(str(e))) from e
+            lost = lost_sections(res, lake_dir)
+            if lost:
+                message = (
+                    f"{path.name}: issue {res.issue} is already loaded, and this delivery lacks {'; '.join(lost)}; "
+                    "the file is rejected and the loaded issue kept. To withdraw the sections on purpose, delete "
+                    f"lake/gazette/issue={res.issue} and run again with the new file."
+                )
+                sources.append(_source_row(path.name, "rejected", res.lines_read, 0, 0, message))
+                log.error("[extract %d/%d] %s", k, len(files), printable(message))
+                continue
             parsed.append(res)
             sources.append(
                 _source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected, f"公报 {res.issue}：{_summary(res)}")
             )
-            log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), path.name, res.issue, _summary(res))
+            log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), printable(path.name), res.issue, _summary(res))
         elif (kind := next((t for t in TABULAR if t.claims(path)), None)) is not None:
             try:
                 tables, rows_in, loaded, rejected, summary = kind.extract(path, parsed, lake_dir)
@@ -179,7 +210,7 @@ def _extract_all(files: list[Path], staging: Path, lake_dir: Path, sources: list
                 sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
                 reject = {"rejects": _file_reject(path.name, str(e))}
                 lake.write_partition(staging, f"{kind.dataset}_file_reject", lake.file_partition(path.name), reject)
-                log.error("[extract %d/%d] %s", k, len(files), e)
+                log.error("[extract %d/%d] %s", k, len(files), printable(str(e)))
                 continue
             lake.write_partition(staging, kind.dataset, lake.file_partition(path.name), tables)
             del tables
@@ -187,14 +218,14 @@ def _extract_all(files: list[Path], staging: Path, lake_dir: Path, sources: list
             if kind.dataset == "hotline":
                 export_s += time.perf_counter() - t_file
             sources.append(_source_row(path.name, "success", rows_in, loaded, rejected, summary))
-            log.info("[extract %d/%d] %s: %s (%.2f s)", k, len(files), path.name, summary, time.perf_counter() - t_file)
+            log.info("[extract %d/%d] %s: %s (%.2f s)", k, len(files), printable(path.name), summary, time.perf_counter() - t_file)
         elif path.suffix.lower() in (".csv", ".xlsx"):
             message = tabular.problem(path)
             sources.append(_source_row(path.name, "rejected", 0, 0, 0, message))
-            log.error("[extract %d/%d] %s", k, len(files), message)
+            log.error("[extract %d/%d] %s", k, len(files), printable(message))
         else:
             sources.append(_source_row(path.name, "skipped", 0, 0, 0, "没有适用于此文件类型的提取器，已跳过"))
-            log.warning("[extract %d/%d] %s: no extractor for this file, skipped", k, len(files), path.name)
+            log.warning("[extract %d/%d] %s: no extractor for this file, skipped", k, len(files), printable(path.name))
     return parsed, staged, export_s
 
 
@@ -296,12 +327,86 @@ def _summary(res: GazetteResult) -> str:
 
 
 def _source_row(source, status, rows_in, loaded, rejected, message) -> dict:
-    return {"source": source, "status": status, "rows_in": rows_in, "rows_loaded": loaded, "rows_rejected": rejected, "message": message}
+    """One run-log row for one inbox file; names and messages escaped (a file name can hold a newline)."""
+    return {
+        "source": printable(source),
+        "status": status,
+        "rows_in": rows_in,
+        "rows_loaded": loaded,
+        "rows_rejected": rejected,
+        "message": printable(message),
+    }
+
+
+def _write_run_row(lake_dir: Path, run_id: str, started, finished, status: str, message: str) -> None:
+    row = {"run_id": run_id, "started_at": started, "finished_at": finished, "source": "publish", "status": status, "message": message}
+    lake.append_run_log(lake_dir, run_id, pl.DataFrame([row], schema=RUN_SCHEMA))
+
+
+def close_interrupted_runs(lake_dir: Path, db: Path, current: str) -> list[str]:
+    """Runs still logged as running were killed (this run holds the lock, so none is alive). One that had
+    already swapped in its warehouse is completed as a success; the others are marked killed."""
+    runs = lake.read_run_log(lake_dir)
+    if runs is None:
+        return []
+    stuck = runs.filter((pl.col("status") == "running") & (pl.col("run_id") != current))
+    if stuck.is_empty():
+        return []
+    served = served_run_id(db)
+    out = []
+    for run_id, started in stuck.select("run_id", "started_at").iter_rows():
+        if run_id == served:
+            status, message = "success", f"warehouse {db.name} published; the run was interrupted after the swap (completed by run {current})"
+        else:
+            status, message = "killed", f"interrupted (process killed or machine stopped); found by run {current}; the served warehouse was not changed"
+        _write_run_row(lake_dir, run_id, started, None, status, message)
+        out.append(f"run {run_id}: {message}")
+    return out
+
+
+def served_run_id(db: Path) -> str | None:
+    """The run that built the warehouse now served (None when there is none or it cannot be read)."""
+    if not db.exists():
+        return None
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        row = con.execute("SELECT value FROM warehouse_info WHERE key = 'run_id'").fetchone()
+    except duckdb.Error:
+        row = None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def remove_stale_builds(db: Path) -> list[Path]:
+    """Build files a killed publish left beside the warehouse (they can be hundreds of MB); the caller holds the lock."""
+    stale = sorted(db.parent.glob(f".{db.name}.building-*")) if db.parent.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+        log.warning("[publish] removed %s, left by a killed run", path.name)
+    return stale
+
+
+def lost_sections(res: GazetteResult, lake_dir: Path) -> list[str]:
+    """Sections a re-delivered issue no longer yields although the loaded copy of that issue has them."""
+    folder = lake_dir / "gazette" / f"issue={res.issue}"
+    out = []
+    for table, label in GAZETTE_SECTIONS.items():
+        path = folder / f"{table}.parquet"
+        if res.tables[table].is_empty() and path.exists():
+            before = pl.scan_parquet(path).select(pl.len()).collect().item()
+            if before:
+                out.append(f"{label} ({table}: {before} rows loaded, 0 in this file)")
+    return out
 
 
 def _log_failure(lake_dir: Path, run_id: str, started, sources: list[dict], message: str) -> None:
     finished = dt.datetime.now()
     rows = [{**s, "run_id": run_id, "started_at": started, "finished_at": finished} for s in sources]
+    message = printable(message)
     rows.append(
         {
             "run_id": run_id,

@@ -154,7 +154,7 @@ def _sheet_frame(df: pl.DataFrame, veto_col: str | None, note_col: str | None, f
 
 def extract(path: Path, is_demo: bool = False) -> ConcessionResult:
     shape = sniff(path)
-    df, _ = tabular.read_text_frame(path)
+    df, encoding = tabular.read_text_frame(path)
     rows_in = df.height
     rubric = reference.load("concession_rubric").with_columns(pl.col("max_points").cast(pl.Float64))
     maxima = dict(rubric.select("item_code", "max_points").iter_rows())
@@ -166,10 +166,9 @@ def extract(path: Path, is_demo: bool = False) -> ConcessionResult:
         raise FileRejected(f"{path.name}: missing required column(s) {', '.join(missing)}; columns found: {', '.join(df.columns)}")
     label = {canon: header for header, canon in rename.items()}
     label.update({k: v for k, v in BASE.items() if k not in label})
-    if shape == "long":
-        result = _long(df.rename(rename), label, maxima, path.name, is_demo)
-    else:
-        result = _wide(df.rename(rename), label, maxima, path.name, is_demo)
+    damaged = tabular.damaged_checks([(rename.get(c, c), c) for c in df.columns if c != "source_row"], encoding)
+    extract_shape = _long if shape == "long" else _wide
+    result = extract_shape(df.rename(rename), label, maxima, path.name, is_demo, damaged)
     return ConcessionResult(path.name, shape, *result, rows_in)
 
 
@@ -178,11 +177,11 @@ def _score_problem(value: pl.Expr, maximum: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return num, (num.is_null() | (num < 0) | (num > maximum))
 
 
-def _wide(df: pl.DataFrame, label, maxima, file_name, is_demo):
+def _wide(df: pl.DataFrame, label, maxima, file_name, is_demo, damaged=()):
     if "county" not in df.columns:
         df = df.with_columns(county=pl.lit(None, pl.Utf8))
     item_cols = {c: ITEM_HEADER.match(c).group(1) for c in df.columns if ITEM_HEADER.match(c)}
-    checks = _common_checks(label)
+    checks = _common_checks(label) + list(damaged)
     for col, code in item_cols.items():
         if code not in maxima:
             checks.append((col, col, ~blank(col), f"未知指标编号 {code}"))
@@ -219,7 +218,7 @@ def _wide(df: pl.DataFrame, label, maxima, file_name, is_demo):
     return sheets, scores.cast(SCORE_SCHEMA), rejects
 
 
-def _long(df: pl.DataFrame, label, maxima, file_name, is_demo):
+def _long(df: pl.DataFrame, label, maxima, file_name, is_demo, damaged=()):
     for c in ("county", "remark", "score"):
         if c not in df.columns:
             df = df.with_columns(pl.lit(None, pl.Utf8).alias(c))
@@ -227,7 +226,7 @@ def _long(df: pl.DataFrame, label, maxima, file_name, is_demo):
     is_veto = code.is_in(list(VETO_LABELS))
     maximum = code.replace_strict(maxima, default=None, return_dtype=pl.Float64)
     num = pl.col("score").str.strip_chars().cast(pl.Float64, strict=False)
-    checks = _common_checks(label) + [
+    checks = _common_checks(label) + list(damaged) + [
         ("item_code", label.get("item_code", "指标编号"), ~is_veto & maximum.is_null(), "未知指标编号"),
         ("score", label.get("score", "得分"), ~is_veto & maximum.is_not_null() & num.is_null(), "得分不是数字"),
         (

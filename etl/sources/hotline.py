@@ -55,6 +55,9 @@ TIME_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
 )
+# ISO 8601 with an offset or Z (an export in UTC): converted to the local time the rules count in
+OFFSET_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z")
+LOCAL_TZ = "Asia/Shanghai"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 TICKET_SCHEMA = {
@@ -119,7 +122,10 @@ def read_export(path: Path) -> tuple[pl.DataFrame, str]:
     for c in df.columns:
         found.append(c)
         canon = aliases.get(c.lower() if c.isascii() else c)
-        if canon and canon not in rename.values():
+        if canon and canon in rename.values():
+            first = next(k for k, v in rename.items() if v == canon)
+            raise FileRejected(f"{path.name}: row 1: columns {first} and {c} both mean {HEADERS[canon]}; keep one of them")
+        if canon:
             rename[c] = canon
     missing = [HEADERS[c] for c in REQUIRED if c not in rename.values()]
     if missing:
@@ -133,8 +139,11 @@ def parse_any_time(col: str) -> pl.Expr:
     s = pl.col(col).str.strip_chars()
     serial = s.cast(pl.Float64, strict=False)
     from_serial = pl.lit(EXCEL_EPOCH) + pl.duration(milliseconds=(serial * 86_400_000).round(0).cast(pl.Int64))
+    zoned = s.str.replace(r"[Zz]$", "+00:00")
+    with_offset = pl.coalesce(*(zoned.str.to_datetime(f, strict=False, time_unit="us") for f in OFFSET_FORMATS))
     return pl.coalesce(
         *(s.str.to_datetime(f, strict=False, time_unit="us") for f in TIME_FORMATS),
+        with_offset.dt.convert_time_zone(LOCAL_TZ).dt.replace_time_zone(None),
         pl.when(serial.is_between(1, 2958465)).then(from_serial).cast(pl.Datetime("us")),
     )
 
@@ -167,6 +176,7 @@ def _missing(col: str) -> pl.Expr:
 
 def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
     raw, encoding = read_export(path)
+    damaged = tabular.damaged_checks([(c, HEADERS[c]) for c in HEADERS], encoding)
     rows_in = raw.height
     df = raw.with_row_index("source_row", offset=2).with_columns(pl.col("source_row").cast(pl.Int64))
     # trimmed once here, and a blank cell is a missing one (polars reads an empty field as null already),
@@ -180,8 +190,17 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
     aliases = reference.county_aliases()
     lo, hi = dt.datetime.fromisoformat(CALENDAR_START), dt.datetime.fromisoformat(CALENDAR_END) + dt.timedelta(days=1)
     ext = pl.col("extensions").cast(pl.Float64, strict=False)
+    answered_directly = (pl.col("handling") == "当场答复").fill_null(False) | (
+        _missing("handling") & _missing("department") & pl.col("dispatched_at__t").is_null()
+    )
     checks: list[tuple[str, pl.Expr, str]] = [
         ("ticket_id", _missing("ticket_id"), "缺少工单编号"),
+        ("ticket_id", pl.col("ticket_id").str.contains("[\x00-\x1f]"), "工单编号含有控制字符（如 NUL）"),
+        (
+            "satisfaction",
+            ~_missing("satisfaction") & (pl.col("satisfaction") != "未回访") & pl.col("closed_at__t").is_null() & ~answered_directly,
+            "工单未办结，不应有回访结果",
+        ),
         ("received_at", _missing("received_at"), "缺少受理时间"),
         *((c, ~_missing(c) & pl.col(f"{c}__t").is_null(), "时间无法解析") for c in TIME_COLUMNS),
         (
@@ -207,7 +226,7 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
         df = df.with_columns(__dup=patch_rows(df, pl.lit(repeated), "__dup", content.n_unique().over("ticket_id") > 1))
     checks.append(("ticket_id", pl.col("__dup"), "同一文件内同一工单编号出现多次且内容不同"))
 
-    rejects = tabular.rejects_from_checks(df, path.name, [(col, HEADERS[col], cond, reason) for col, cond, reason in checks])
+    rejects = tabular.rejects_from_checks(df, path.name, damaged + [(col, HEADERS[col], cond, reason) for col, cond, reason in checks])
     good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode())) if rejects.height else df
     if repeated.any():
         good = good.unique("ticket_id", keep="first", maintain_order=True)
@@ -232,8 +251,8 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False) -> HotlineResult:
         pl.col("closed_at__t").alias("closed_at"),
         pl.col("extensions").cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int32).alias("extensions"),
         "satisfaction",
-        # only text with a run of 7 digits can hold a phone or ID number
-        patch_rows(good, pl.col("content").str.contains("[0-9]{7}"), "content", pii.mask_text(pl.col("content"))).alias("content"),
+        # only text with seven digits (perhaps split by separators) can hold a phone or ID number
+        patch_rows(good, pl.col("content").str.contains(pii.MAY_HOLD_NUMBER), "content", pii.mask_text(pl.col("content"))).alias("content"),
         pl.col("caller_phone").str.replace_all(r"[^0-9]", "").alias("phone_digits"),
         pl.lit(path.name).alias("source_file"),
         "source_row",

@@ -67,7 +67,7 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
     """catalog: the plan's indicators (seq, name, unit, baseline_value, target_value, target_text)."""
     if catalog.is_empty():
         raise FileRejected(f"{path.name}: no plan indicators are loaded yet (load the gazette issue with 专栏1 first)")
-    df, _ = tabular.read_text_frame(path)
+    df, encoding = tabular.read_text_frame(path)
     rows_in = df.height
     rename = _rename(df.columns)
     label = {canon: header for header, canon in rename.items()}
@@ -116,6 +116,7 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
         ("value", label.get("value", "数值"), ~pl.col("qualitative").fill_null(True) & num.is_null(), "数值不是数字"),
         ("value", label.get("value", "数值"), (pl.col("unit") == "%") & ~num.is_between(0, 100).fill_null(True), "百分比应在 0–100 之间"),
     ]
+    checks += tabular.damaged_checks([(c, label.get(c, c)) for c in NAMES], encoding)
     rejects = tabular.rejects_from_checks(df, path.name, checks)
     good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode()))
     year = pl.col("period").str.extract(PERIOD, 1).cast(pl.Int32)

@@ -8,30 +8,71 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.inbox import read_head
+from etl.pii import mask_text
+
 
 class FileRejected(ValueError):
     """The whole file is rejected; the message names the file and why."""
 
 
+# a row holding a byte that could not be decoded carries this character in the cell (and is rejected)
+UNDECODABLE = "\ufffd"
+DAMAGED = "undecodable bytes"
+
+
+def where(raw: bytes, offset: int) -> str:
+    """A byte offset as an operator finds it in an editor: line, byte within the line, and the offset."""
+    newline = b"\n"
+    line_start = raw.rfind(newline, 0, offset) + 1
+    return f"line {raw.count(newline, 0, offset) + 1}, byte {offset - line_start + 1} of the line (offset {offset})"
+
+
 def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) or GB18030/GBK. A file that is neither but damaged in a few places only
+    (a byte broken in transfer) is decoded with those bytes marked, so that only the rows holding them are
+    rejected; the encoding returned then says where the first one is. A file damaged throughout is rejected."""
     try:
         return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as e:
+        first_bad = e.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+    try:
+        return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        try:
-            return raw.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError as e2:
-            raise FileRejected(f"{name}: neither UTF-8 nor GB18030 (undecodable byte at offset {e2.start})") from e2
+        pass
+    candidates = [(raw.decode(enc, errors="replace"), enc) for enc in ("utf-8-sig", "gb18030")]
+    text, enc = min(candidates, key=lambda c: c[0].count(UNDECODABLE))
+    lines = pl.Series(text.split("\n"))
+    bad = int(lines.str.contains(UNDECODABLE, literal=True).sum())
+    if bad > max(1, lines.len() // 100):  # damage on more than 1% of the lines: the wrong encoding, not a broken byte
+        raise FileRejected(f"{name}: neither UTF-8 nor GB18030 (first undecodable byte at {where(raw, first_bad)})")
+    if enc == "gb18030":
+        first_bad = len(text[: text.index(UNDECODABLE)].encode("gb18030", errors="replace"))
+    label = enc.removesuffix("-sig")
+    return text, f"{label}, {DAMAGED} on {bad} line(s) (first at {where(raw, first_bad)}; those rows are rejected)"
+
+
+def damaged_checks(columns: list[tuple[str, str]], encoding: str) -> list[tuple[str, str, pl.Expr, str]]:
+    """Row checks for a file decoded with damaged bytes: (column, label) -> a check per column."""
+    if DAMAGED not in encoding:
+        return []
+    return [(c, label, pl.col(c).str.contains(UNDECODABLE, literal=True), "含有无法解码的字节（文件在此行损坏）") for c, label in columns]
+
+
+def duplicate_headers(columns: list[str]) -> list[str]:
+    """Header names that occur more than once (polars renames the repeats 'x_duplicated_0')."""
+    return sorted({c.split("_duplicated_")[0] for c in columns if "_duplicated_" in c})
 
 
 def problem(path: Path) -> str:
     """Why a .csv/.xlsx file is not one of the known exports: a message naming the file, for the run log."""
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = read_head(path)  # the first bytes tell; the file may be huge
     except OSError as e:
         return f"{name}: cannot be read ({e.strerror})"
     if not raw.strip():
-        return f"{name}: the file is empty"
+        return f"{name}: the file is empty" if path.stat().st_size <= len(raw) else f"{name}: the first {len(raw)} bytes are blank"
     if path.suffix.lower() == ".xlsx":
         if not raw.startswith(b"PK"):
             return f"{name}: not an Excel workbook (XLSX files are ZIP archives; this one is not)"
@@ -43,10 +84,14 @@ def problem(path: Path) -> str:
     head = raw[:2048].lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")):
         return f"{name}: this is a web page (HTML/XML), not a CSV export; save the data from the system as CSV or Excel"
+    first = raw.split(b"\n", 1)[0]
     try:
-        text, _ = decode(raw.split(b"\n", 1)[0], name)
-    except FileRejected as e:
-        return str(e)
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = first.decode("gb18030")
+        except UnicodeDecodeError as e:
+            return f"{name}: neither UTF-8 nor GB18030 (undecodable byte at {where(raw, e.start)})"
     if "\t" in text or ";" in text and "," not in text:
         return f"{name}: row 1: columns are separated by tabs or semicolons; save as comma-separated CSV (CSV UTF-8) or Excel"
     return f"{name}: row 1: the header ({text[:120]}) is not a 12345 work-order export, a concession score sheet or indicator actuals"
@@ -59,7 +104,9 @@ def header(path: Path) -> list[str] | None:
         if suffix == ".csv":
             with open(path, "rb") as fh:
                 first_line = fh.readline(65536)
-            text, _ = decode(first_line.rstrip(b"\r\n"), path.name)
+            text, encoding = decode(first_line.rstrip(b"\r\n"), path.name)
+            if DAMAGED in encoding:
+                return None
             return [c.strip().strip('"').lstrip("\ufeff") for c in text.split(",")]
         if suffix == ".xlsx":
             # header only: no rows, so no type guessing (and no warnings about it)
@@ -86,6 +133,11 @@ def _read_csv(source, name: str) -> pl.DataFrame:
 def read_text_frame(path: Path) -> tuple[pl.DataFrame, str]:
     """Every column as text; Excel date cells as 'YYYY-MM-DD HH:MM:SS'. Returns (frame, encoding)."""
     if path.suffix.lower() == ".xlsx":
+        raw_header = pl.read_excel(path, engine="calamine", has_header=False, infer_schema_length=0, read_options={"n_rows": 1})
+        names = [str(v).strip() for v in raw_header.row(0) if v is not None] if raw_header.height else []
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise FileRejected(f"{path.name}: row 1: column name(s) {', '.join(repeated)} appear more than once; keep one of each")
         df = pl.read_excel(path, engine="calamine", infer_schema_length=0)
         df = df.with_columns(
             pl.col(c).dt.strftime("%Y-%m-%d %H:%M:%S") if isinstance(df.schema[c], pl.Datetime | pl.Date) else pl.col(c).cast(pl.Utf8)
@@ -97,11 +149,11 @@ def read_text_frame(path: Path) -> tuple[pl.DataFrame, str]:
     try:
         df, encoding = _read_csv(path, path.name), "utf-8"
     except _NotUtf8:
-        try:
-            text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("gb18030")
-        except UnicodeDecodeError as e:
-            raise FileRejected(f"{path.name}: neither UTF-8 nor GB18030 (undecodable byte at offset {e.start})") from e
-        df, encoding = _read_csv(io.BytesIO(text.encode("utf-8")), path.name), "gb18030"
+        text, encoding = decode(path.read_bytes(), path.name)
+        df = _read_csv(io.BytesIO(text.encode("utf-8")), path.name)
+    repeated = duplicate_headers(df.columns)
+    if repeated:
+        raise FileRejected(f"{path.name}: row 1: column name(s) {', '.join(repeated)} appear more than once; keep one of each")
     return df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns}), encoding
 
 
@@ -125,7 +177,8 @@ def rejects_from_checks(df: pl.DataFrame, file_name: str, checks: list[tuple[str
             pl.col("source_row").alias("row"),
             pl.lit(label).alias("column"),
             pl.lit(reason).alias("reason"),
-            pl.col(col).cast(pl.Utf8).alias("value"),
+            # a rejected value can be a phone or ID number typed into the wrong column: masked like 诉求内容
+            mask_text(pl.col(col).cast(pl.Utf8)).alias("value"),
         )
         for col, label, cond, reason in checks
     ]

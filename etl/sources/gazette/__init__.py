@@ -16,7 +16,19 @@ from etl.sources.gazette import checks, chronicle, hotline_registry, personnel, 
 from etl.sources.gazette.documents import document_at, find_documents
 from etl.sources.gazette.text import GazetteFormatError, compact, find_issue, read_lines
 
-__all__ = ["GazetteFormatError", "GazetteResult", "is_gazette", "parse_gazette"]
+__all__ = ["GAZETTE_SECTIONS", "GazetteFormatError", "GazetteResult", "is_gazette", "parse_gazette"]
+
+# The sections of an issue and the table each fills: a re-delivered issue that no longer yields one of them is
+# refused rather than allowed to empty the table (etl.pipeline.lost_sections).
+GAZETTE_SECTIONS = {
+    "gazette_document": "公报文件",
+    "plan_indicator": "规划专栏1 主要指标",
+    "plan_project": "规划专栏2–10 项目",
+    "plan_investment": "规划专栏11–16 投资",
+    "hotline_line": "热线归并清单（附件1）",
+    "personnel_change": "人事任免",
+    "chronicle_event": "大事记",
+}
 
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "gazette_document": {
@@ -139,7 +151,8 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 def is_gazette(path: Path) -> bool:
     if path.suffix.lower() != ".txt":
         return False
-    head = path.read_bytes()[:4000]
+    with open(path, "rb") as fh:  # the first bytes only: an inbox file can be huge or hostile
+        head = fh.read(4000)
     return any("公报" in compact(head.decode(enc, errors="ignore")) for enc in ENCODINGS)
 
 
@@ -221,6 +234,7 @@ def parse_gazette(path: Path) -> GazetteResult:
     if chron_at is not None:
         events, bad = chronicle.parse_events(lines, chron_at, issue, year, month)
         unread("chronicle", [(no, text) for no, text in bad], "大事记中不属于任何日期条目的行")
+        events, repeats = chronicle.drop_repeats(events, source)
         roster = chronicle.derive_roster(events["text"].to_list())
         events, leaders, counties, roster = chronicle.event_links(events, roster)
         frames["chronicle_event"] = _frame("chronicle_event", events, issue)
@@ -228,6 +242,7 @@ def parse_gazette(path: Path) -> GazetteResult:
         frames["chronicle_event_county"] = _frame("chronicle_event_county", counties, issue)
         frames["chronicle_leader"] = _frame("chronicle_leader", roster, issue)
     else:
+        repeats = pl.DataFrame(schema=checks.FINDING_SCHEMA)
         for k in ("chronicle_event", "chronicle_event_leader", "chronicle_event_county", "chronicle_leader"):
             frames[k] = _frame(k, [], issue)
 
@@ -237,6 +252,7 @@ def parse_gazette(path: Path) -> GazetteResult:
         checks.text_figure_findings(text_figures, inv, source),
         pl.DataFrame(findings, schema=checks.FINDING_SCHEMA),
         checks.yearly_target_findings(frames["plan_project"], source),
+        repeats,
     ]
     frames["dq_finding"] = _frame("dq_finding", pl.concat(finding_frames, how="vertical_relaxed"), issue)
     res.tables = frames

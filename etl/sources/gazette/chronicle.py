@@ -75,6 +75,26 @@ def parse_events(lines: list[Line], start: int, issue: str, year: int, issue_mon
     return events, unread.rows()
 
 
+def drop_repeats(events: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """An event printed twice (same dates, same text: a chronicle set twice in one issue) is kept once; each
+    repeat becomes a warning finding naming its line and the line it repeats."""
+    key = ["date_start", "date_end", "text"]
+    events = events.with_columns(__first=pl.col("source_line").min().over(key))
+    repeats = events.filter(pl.col("source_line") != pl.col("__first"))
+    findings = repeats.select(
+        domain=pl.lit("chronicle"),
+        source=pl.lit(source),
+        location=pl.format("line {}", "source_line"),
+        printed=pl.lit(None, pl.Float64),
+        computed=pl.lit(None, pl.Float64),
+        difference=pl.lit(None, pl.Float64),
+        severity=pl.lit("warning"),
+        check_name=pl.lit("chronicle_repeat"),
+        message=pl.format("大事记条目重复（与第 {} 行相同），只保留一条：{}", "__first", pl.col("text").str.slice(0, 60)),
+    )
+    return events.filter(pl.col("source_line") == pl.col("__first")).drop("__first"), findings
+
+
 def derive_roster(texts: list[str]) -> pl.DataFrame:
     """City leaders named with a city title: '副市长吴静', '市委副书记、市长李先祥', '刘本芳副市长',
     '副市长刘本芳、普利锋'. Returns leader, title (the one printed most often), mentions."""
