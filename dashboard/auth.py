@@ -8,6 +8,8 @@ no filter, link or download can widen it. With no users configured the app runs 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -21,16 +23,49 @@ ROLES = ("管理员", "市级领导", "县级", "部门")
 
 
 @dataclass(frozen=True)
+class LoginPolicy:
+    """Lockout and session expiry; each number from its environment variable (docs/OPERATIONS.md)."""
+
+    max_failures: int  # failed logins in the window that lock a user name or a client address
+    lock_minutes: int  # the window, and how long a lock lasts
+    idle_minutes: int  # a session with no request for this long ends
+
+    @classmethod
+    def from_env(cls) -> LoginPolicy:
+        def number(name: str, default: int) -> int:
+            return int(os.environ.get(name) or default)
+
+        return cls(
+            number("DASHBOARD_LOGIN_MAX_FAILURES", 5),
+            number("DASHBOARD_LOGIN_LOCK_MINUTES", 15),
+            number("DASHBOARD_SESSION_IDLE_MINUTES", 30),
+        )
+
+
+def locked_out(username: str, client: str | None, now: dt.datetime, policy: LoginPolicy) -> bool:
+    """Too many failed logins in the window for this user name, or from this client address."""
+    from dashboard import audit
+
+    since = now - dt.timedelta(minutes=policy.lock_minutes)
+    if audit.failures_since(since, username=username) >= policy.max_failures:
+        return True
+    return client is not None and audit.failures_since(since, client=client) >= policy.max_failures * 2
+
+
+def record_stamp(username: str, path: Path | None = None) -> str | None:
+    """A fingerprint of the user's stored record (role, scope, password hash): it changes when the users CLI
+    changes the user, and is None once the user is removed, so open sessions end at their next request."""
+    record = load_users(path).get(username)
+    return hashlib.sha256(json.dumps(record, sort_keys=True, ensure_ascii=False).encode()).hexdigest() if record else None
+
+
+@dataclass(frozen=True)
 class User:
     username: str
     name: str
     role: str
     county: str | None = None
     department: str | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "管理员"
 
     def describe(self) -> str:
         scope = {"县级": self.county, "部门": self.department}.get(self.role)
@@ -72,11 +107,34 @@ def authenticate(username: str, password: str, path: Path | None = None) -> User
     return User(username.strip(), record.get("name") or username, record["role"], record.get("county"), record.get("department"))
 
 
-def restrict(params: dict, user: User | None) -> dict:
+# what a query's rows are (its '-- scope:' line): published or reference data, rows of a county, rows of a
+# 承办单位, operations data
+SCOPE_KINDS = frozenset({"public", "county", "department", "admin"})
+# the kind of rows each restricted role is confined to
+ROLE_KIND = {"县级": "county", "部门": "department"}
+
+
+class ScopeDenied(PermissionError):
+    """A page asked for a query its user's role may not run."""
+
+
+def may_run(kinds: frozenset[str], user: User | None) -> bool:
+    """管理员 (and the open demo mode) run everything; 市级领导 everything but operations data; a county or
+    department account runs public queries and those whose rows are of its own kind."""
+    if user is None or user.role == "管理员":
+        return True
+    if "admin" in kinds:
+        return False
+    if user.role == "市级领导":
+        return True
+    return "public" in kinds or ROLE_KIND[user.role] in kinds
+
+
+def restrict(params: dict, user: User | None, kinds: frozenset[str] = SCOPE_KINDS) -> dict:
     """Query parameters narrowed to what the user may see. Lists of counties/departments are intersected
     with the user's own (an empty list, meaning 'all', becomes the user's one); a single county that is
-    not the user's becomes one that matches nothing."""
-    if user is None or user.role in ("管理员", "市级领导"):
+    not the user's becomes one that matches nothing. Only the dimensions the query declares are narrowed."""
+    if user is None or user.role in ("管理员", "市级领导") or ROLE_KIND[user.role] not in kinds:
         return params
     out = dict(params)
     own = {"县级": ("counties", "county", user.county), "部门": ("departments", "department", user.department)}[user.role]
@@ -87,6 +145,14 @@ def restrict(params: dict, user: User | None) -> dict:
     if one in out and out[one] != value:
         out[one] = "\x00none"
     return out
+
+
+def client_address() -> str | None:
+    """The browser's address as the server sees it; None on localhost (and outside a real session)."""
+    import streamlit as st
+
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) else None
 
 
 def current_user() -> User | None:

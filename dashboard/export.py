@@ -13,7 +13,6 @@ import re
 import polars as pl
 import streamlit as st
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE = re.compile(r"^[=+\-@\t\r]")
 
 
@@ -71,8 +70,12 @@ def download_buttons(df: pl.DataFrame, basename: str, key: str) -> None:
 
 def _log_download(file_name: str, rows: int) -> None:
     from dashboard import audit
-    from dashboard.auth import current_user
+    from dashboard.auth import client_address, current_user
+    from dashboard.filters import page_filter_summary
 
     user = current_user()
     scope = st.session_state.get("scope")
-    audit.record(user.username if user else None, "download", f"{file_name} · 筛选：{scope.describe() if scope else '—'}", rows)
+    detail = f"{file_name} · 筛选：{scope.describe() if scope else '—'}"
+    if page := page_filter_summary(st.session_state):
+        detail += f" · 页面筛选：{page}"
+    audit.record(user.username if user else None, "download", detail, rows, client=client_address())

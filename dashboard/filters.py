@@ -10,6 +10,42 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 import streamlit as st
 
+# the pages' own filters: widget key -> label (the widgets take their label from here, and a download's
+# audit record names every one that is set)
+PAGE_FILTERS = {
+    "hl_categories": "诉求类型",
+    "hl_channels": "受理渠道",
+    "chr_leaders": "领导",
+    "chr_types": "事件类型",
+    "chr_keyword": "关键词",
+    "gas_period": "考核期间",
+    "gas_types": "考核类型",
+    "gas_enterprise": "企业",
+    "plan_binding": "指标属性",
+    "plan_section": "类别",
+    "plan_period": "查看年度",
+    "plan_columns": "专栏",
+    "mon_period": "期间",
+    "mon_indicator": "指标",
+    "mon_county": "区县",
+    "hl_map_metric": "地图与排名指标",
+    "status_severity": "级别",
+    "status_domains": "领域",
+}
+
+
+def page_filter_summary(state) -> str:
+    """The page filters set in this session, e.g. '诉求类型=投诉、举报；关键词=招商' (for the audit)."""
+    parts = []
+    for key, label in PAGE_FILTERS.items():
+        value = state.get(key)
+        if isinstance(value, list | tuple):
+            value = "、".join(map(str, value))
+        if value not in (None, ""):
+            parts.append(f"{label}={value}")
+    return "；".join(parts)
+
+
 STATE = "scope"
 NOTES = "scope_notes"
 WIDGET = {"counties": "g_counties", "departments": "g_departments", "months": "g_months"}
@@ -177,6 +213,6 @@ def category_channel_bar(options: pl.DataFrame) -> tuple[list[str], list[str]]:
         return options.filter(pl.col("kind") == kind)["value"].to_list()
 
     c1, c2, _ = st.columns([2, 2, 3])
-    categories = c1.multiselect("诉求类型", values("category"), key="hl_categories", placeholder="全部类型")
-    channels = c2.multiselect("受理渠道", values("channel"), key="hl_channels", placeholder="全部渠道")
+    categories = c1.multiselect(PAGE_FILTERS["hl_categories"], values("category"), key="hl_categories", placeholder="全部类型")
+    channels = c2.multiselect(PAGE_FILTERS["hl_channels"], values("channel"), key="hl_channels", placeholder="全部渠道")
     return categories, channels

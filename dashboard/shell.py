@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 import streamlit as st
 
 from dashboard import audit, auth, db, queries
@@ -54,48 +57,70 @@ def setup() -> Scope | None:
         else:
             st.caption(f"当前用户：{user.describe()}")
             if st.button("退出登录", key="logout"):
-                audit.record(user.username, "logout")
-                st.session_state.pop("user", None)
+                _end_session(user, "logout", "已退出登录。")
                 st.rerun()
     return scope
 
 
-def login_gate() -> User | None | bool:
-    """The logged-in user; None in the open demo mode (no users configured); False while the login form is shown."""
+def _end_session(user: User, event: str, message: str) -> None:
+    audit.record(user.username, event, client=auth.client_address())
+    for key in ("user", "user_stamp", "last_seen"):
+        st.session_state.pop(key, None)
+    st.session_state["login_notice"] = message
+
+
+def login_gate(now: float | None = None) -> User | None | bool:
+    """The logged-in user; None in the open demo mode (no users configured); False while the login form is shown.
+    A session ends after the idle time, and at the first request after the users CLI changed or removed its user."""
+    now = time.time() if now is None else now
+    policy = auth.LoginPolicy.from_env()
     user = auth.current_user()
-    if user is not None:
+    configured = auth.users_configured()
+    if user is not None and configured:
+        if now - st.session_state.get("last_seen", now) > policy.idle_minutes * 60:
+            _end_session(user, "session_expired", f"超过 {policy.idle_minutes} 分钟未操作，已自动退出，请重新登录。")
+        elif st.session_state.get("user_stamp") != auth.record_stamp(user.username):
+            _end_session(user, "session_revoked", "账户已被管理员修改或删除，请重新登录。")
+        else:
+            st.session_state["last_seen"] = now
+            return user
+    elif user is not None:
         return user
-    if not auth.users_configured():
+    if not configured:
         return None
     st.title(APP_TITLE)
+    if notice := st.session_state.pop("login_notice", None):
+        st.info(notice)
     with st.form("login"):
         st.subheader("登录")
         username = st.text_input("用户名", key="login_user")
         password = st.text_input("密码", type="password", key="login_password")
         submitted = st.form_submit_button("登录")
     if submitted:
-        user = auth.authenticate(username, password)
+        name, client = username.strip(), auth.client_address()
+        if auth.locked_out(name, client, dt.datetime.fromtimestamp(now), policy):
+            audit.record(name or None, "login_locked", client=client)
+            st.error(f"登录失败次数过多，已暂时锁定，请 {policy.lock_minutes} 分钟后再试，或联系管理员。")
+            return False
+        user = auth.authenticate(name, password)
         if user is None:
-            audit.record(username.strip() or None, "login_failed")
+            audit.record(name or None, "login_failed", client=client)
             st.error("用户名或密码不正确。")
         else:
-            audit.record(user.username, "login", user.describe())
-            st.session_state["user"] = user
+            audit.record(user.username, "login", user.describe(), client=client)
+            st.session_state.update(user=user, user_stamp=auth.record_stamp(user.username), last_seen=now)
             st.rerun()
     return False
 
 
 def status_line() -> str:
     info = queries.warehouse_info()
-    runs = queries.run_log()
-    last = runs.filter(runs["source"] == "publish").head(1)
+    r = queries.last_run(queries.run_log())
     built = info.get("built_at", "—").replace("T", " ")
     text = f"数据仓库生成于 {built}"
-    if last.height:
-        r = last.row(0, named=True)
-        outcome = "成功" if r["status"] == "success" else "失败"
-        text += f" · 最近一次 ETL {r['started_at']:%Y-%m-%d %H:%M} {outcome}"
-        if r["status"] != "success":
+    if r is not None:
+        text += f" · 最近一次 ETL {r['started_at']:%Y-%m-%d %H:%M} {queries.RUN_STATUS_ZH.get(r['status'], r['status'])}"
+        if r["status"] in ("failed", "killed"):
             text += "（仍在使用上一版数据）"
     return text
 

@@ -9,7 +9,7 @@ import shutil
 import sys
 
 from etl import config
-from etl.pipeline import RunFailed, run
+from etl.pipeline import RunFailed, RunSkipped, run
 
 
 def _timestamp(text: str) -> dt.datetime:
@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.cmd == "run":
         try:
             result = run(config.inbox_path(args.inbox), db, lake_dir, as_of=args.as_of)
+        except RunSkipped as e:  # not a failure: the run in progress publishes
+            print(f"ETL skipped: {e}", file=sys.stderr)
+            return 0
         except RunFailed as e:
             print(f"ETL failed: {e}", file=sys.stderr)
             return 1

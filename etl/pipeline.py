@@ -356,9 +356,15 @@ def close_interrupted_runs(lake_dir: Path, db: Path, current: str) -> list[str]:
     out = []
     for run_id, started in stuck.select("run_id", "started_at").iter_rows():
         if run_id == served:
-            status, message = "success", f"warehouse {db.name} published; the run was interrupted after the swap (completed by run {current})"
+            status, message = (
+                "success",
+                f"warehouse {db.name} published; the run was interrupted after the swap (completed by run {current})",
+            )
         else:
-            status, message = "killed", f"interrupted (process killed or machine stopped); found by run {current}; the served warehouse was not changed"
+            status, message = (
+                "killed",
+                f"interrupted (process killed or machine stopped); found by run {current}; the served warehouse was not changed",
+            )
         _write_run_row(lake_dir, run_id, started, None, status, message)
         out.append(f"run {run_id}: {message}")
     return out

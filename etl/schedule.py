@@ -1,9 +1,10 @@
 """`python -m etl schedule`: the ETL on a cron expression, plus a run whenever the inbox changes.
 
-Only one run at a time: the pipeline's lock (an flock on lake/.etl.lock, released by the kernel when a
-process dies, so a killed run never leaves it stuck) makes an overlapping start exit with a message, and
-the scheduler itself never starts a job while one is running. A failed run is logged with its reason and
-the next tick tries again; the last good warehouse keeps serving.
+Only one run at a time: the cron job and the inbox poll share one worker thread, so one waits for the other
+(one queue, one job at a time), and the pipeline's lock (an flock on lake/.etl.lock, released by the kernel
+when a process dies) makes a run that meets a manual run skip. A skipped run is not an attempt: the next poll
+tries again. A failed run is logged with its reason and the next cron tick tries again; the last good
+warehouse keeps serving. A poll that finds nothing new logs nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -95,12 +98,17 @@ class Runner:
         tmp.write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(tmp, self.state_file)
 
-    def run(self, reason: str) -> bool:
-        """One ETL run; True on success. Failures are logged and left for the next tick."""
+    def run(self, reason: str) -> bool | None:
+        """One ETL run; True on success, False on failure (logged, left for the next tick), None when another
+        run held the lock (not an attempt: the next poll tries again)."""
         fingerprint = inbox_fingerprint(self.inbox)
         log.info("scheduled run (%s)", reason)
         try:
             result = pipeline.run(self.inbox, self.db, self.lake_dir)
+        except pipeline.RunSkipped as e:
+            log.info("scheduled run (%s) skipped: %s; the next poll tries again", reason, e)
+            self._save(next_run=_iso(self.config.next_run()))
+            return None
         except pipeline.RunFailed as e:
             log.error("scheduled run failed (%s): %s; the previous warehouse keeps serving, retrying on the next tick", reason, e)
             self._save(next_run=_iso(self.config.next_run()), last_attempt_fingerprint=fingerprint)
@@ -111,7 +119,8 @@ class Runner:
 
     def poll(self) -> bool | None:
         """Run when the inbox differs from what the last successful run saw (a failed run is retried at each poll
-        only when the inbox changed again, and at the next cron tick in any case). None when nothing changed."""
+        only when the inbox changed again, and at the next cron tick in any case). None when nothing changed
+        or the run was skipped."""
         fingerprint = inbox_fingerprint(self.inbox)
         state = self.state()
         if fingerprint in (state.get("inbox_fingerprint"), state.get("last_attempt_fingerprint")):
@@ -119,16 +128,27 @@ class Runner:
         return self.run("inbox changed")
 
 
-def serve(inbox: Path, db: Path, lake_dir: Path, config: ScheduleConfig) -> None:
-    runner = Runner(inbox, db, lake_dir, config)
-    sched = BlockingScheduler(
-        timezone=ZoneInfo(config.timezone), job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
+def build_scheduler(runner: Runner, config: ScheduleConfig, cls: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
+    """The cron and poll jobs on one single-thread executor: a job that comes due while another runs waits."""
+    sched = cls(
+        timezone=ZoneInfo(config.timezone),
+        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600},
     )
     sched.add_job(runner.run, config.trigger(), args=["cron"], id="cron")
     if config.poll_seconds > 0:
         sched.add_job(
             runner.poll, "interval", seconds=config.poll_seconds, id="inbox", next_run_time=dt.datetime.now(ZoneInfo(config.timezone))
         )
+    # APScheduler logs two INFO lines for every job it runs; a poll that finds nothing must stay silent
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.WARNING)
+    return sched
+
+
+def serve(inbox: Path, db: Path, lake_dir: Path, config: ScheduleConfig) -> None:
+    runner = Runner(inbox, db, lake_dir, config)
+    sched = build_scheduler(runner, config)
     runner._save(next_run=_iso(config.next_run()))
     log.info(
         "schedule: cron %r (%s), inbox polled every %ss; next cron run %s",
@@ -147,6 +167,14 @@ def _iso(t: dt.datetime | None) -> str | None:
     return t.isoformat(timespec="seconds") if t else None
 
 
+def config_in_use(lake_dir: Path) -> ScheduleConfig:
+    """The schedule the running (or last) scheduler uses, as it recorded it; the default file otherwise."""
+    recorded = Runner(Path("."), Path("."), lake_dir, ScheduleConfig()).state().get("config")
+    if recorded and Path(recorded).is_file():
+        return load_config(recorded)
+    return load_config()
+
+
 def schedule_summary(config: ScheduleConfig, lake_dir: Path, runs=None) -> dict[str, str]:
     """What `etl status` and 数据状态 show: the schedule, the next run, the last success and the last failure."""
     import polars as pl
@@ -162,7 +190,7 @@ def schedule_summary(config: ScheduleConfig, lake_dir: Path, runs=None) -> dict[
     if runs is not None and runs.height:
         pub = runs.filter(pl.col("source") == "publish").sort("started_at", descending=True)
         ok = pub.filter(pl.col("status") == "success").head(1)
-        bad = pub.filter(pl.col("status") == "failed").head(1)
+        bad = pub.filter(pl.col("status").is_in(["failed", "killed"])).head(1)
         out["最近成功"] = f"{ok['started_at'][0]:%Y-%m-%d %H:%M}（{ok['run_id'][0]}）" if ok.height else "—"
         out["最近失败"] = f"{bad['started_at'][0]:%Y-%m-%d %H:%M}：{bad['message'][0]}" if bad.height else "—"
     return out

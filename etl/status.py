@@ -8,12 +8,21 @@ import duckdb
 import polars as pl
 
 from etl import lake
+from etl.pipeline import served_run_id
 from etl.publish import table_counts
 
 
 def print_status(db: Path, lake_dir: Path) -> int:
     runs = lake.read_run_log(lake_dir)
-    print("== 最近运行 (last runs) ==")
+    print("== 当前服务的数据仓库 (served warehouse) ==")
+    served = served_run_id(db)
+    if served is None:
+        print(f"  none at {db}")
+    else:
+        mine = runs.filter((pl.col("run_id") == served) & (pl.col("source") == "publish")) if runs is not None else None
+        logged = f"{mine['status'][0]}: {mine['message'][0]}" if mine is not None and mine.height else "not in the run log"
+        print(f"  {db} built by run {served} ({logged})")
+    print("\n== 最近运行 (last runs) ==")
     if runs is None:
         print("  (no runs yet)")
     else:
@@ -40,11 +49,13 @@ def print_status(db: Path, lake_dir: Path) -> int:
 
 
 def _print_schedule(lake_dir: Path, runs: pl.DataFrame | None) -> None:
-    from etl.schedule import load_config, schedule_summary
+    from etl.schedule import config_in_use, schedule_summary
 
     print("\n== 计划任务 (schedule) ==")
     try:
-        s = schedule_summary(load_config(), lake_dir, runs)
+        cfg = config_in_use(lake_dir)
+        print(f"  {'配置文件':<12} {cfg.source}")
+        s = schedule_summary(cfg, lake_dir, runs)
     except ValueError as e:
         print(f"  {e}")
         return

@@ -139,7 +139,12 @@ def _zip_cut() -> bytes:
 
 # (file name, content, expected run-log status, text the run log or the reject table must contain)
 CATALOGUE = [
-    ("01-wrong-encoding.csv", "工单编号,受理时间,诉求类型\nW1,2024-03-05 10:00:00,咨询\n".encode("utf-16"), "rejected", "neither UTF-8 nor GB18030"),
+    (
+        "01-wrong-encoding.csv",
+        "工单编号,受理时间,诉求类型\nW1,2024-03-05 10:00:00,咨询\n".encode("utf-16"),
+        "rejected",
+        "neither UTF-8 nor GB18030",
+    ),
     ("02-empty.csv", b"", "rejected", "the file is empty"),
     ("03-header-only.csv", _csv(), "success", "载入 0 行"),
     ("04-truncated.xlsx", _zip_cut(), "rejected", "not a readable Excel workbook"),

@@ -5,6 +5,7 @@ few polars reshapes the pages share."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
 
@@ -23,15 +24,35 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+@cache
+def declared_scope(name: str) -> frozenset[str]:
+    """The '-- scope: …' line that opens every query file: which of public / county / department / admin its
+    rows are (dashboard.auth.may_run and restrict act on it). A file without one is refused."""
+    m = re.match(r"--\s*scope:\s*([a-z, ]+)", sql(name))
+    kinds = frozenset(k.strip() for k in m.group(1).split(",") if k.strip()) if m else frozenset()
+    if not kinds or not kinds <= auth.SCOPE_KINDS:
+        raise ValueError(f"dashboard/queries/{name}.sql declares no valid scope (first line '-- scope: county, department' …)")
+    return kinds
+
+
+def allowed(name: str) -> bool:
+    """Whether the logged-in user may run this query: pages ask before drawing a section."""
+    return auth.may_run(declared_scope(name), auth.current_user())
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached(name: str, version_key: str, params: tuple) -> pl.DataFrame:
     return db.query(sql(name), {k: list(v) if isinstance(v, tuple) else v for k, v in params} if params else None)
 
 
 def run(name: str, **params) -> pl.DataFrame:
-    """Run dashboard/queries/<name>.sql with named parameters ($name in the SQL). The logged-in user's
-    county or department narrows the county/department parameters here, whatever the page asked for."""
-    params = auth.restrict(params, auth.current_user())
+    """Run dashboard/queries/<name>.sql with named parameters ($name in the SQL). The query's declared scope
+    decides who may run it, and the logged-in user's county or department narrows its county/department
+    parameters here, whatever the page asked for."""
+    kinds, user = declared_scope(name), auth.current_user()
+    if not auth.may_run(kinds, user):
+        raise auth.ScopeDenied(f"{user.describe() if user else '—'} may not run {name} (scope: {', '.join(sorted(kinds))})")
+    params = auth.restrict(params, user, kinds)
     version = db.current_version()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached(name, version.key, frozen)
@@ -112,6 +133,16 @@ def run_log() -> pl.DataFrame:
     return log.sort("started_at", descending=True)
 
 
+# how a run ended, as the run log records it (etl.pipeline) and as the pages say it
+RUN_STATUS_ZH = {"success": "成功", "failed": "失败", "killed": "中断", "running": "运行中", "skipped": "跳过", "rejected": "拒收"}
+
+
+def last_run(runs: pl.DataFrame) -> dict | None:
+    """The newest run that did something: a run skipped because another held the lock says nothing about the data."""
+    done = runs.filter((pl.col("source") == "publish") & (pl.col("status") != "skipped"))
+    return done.row(0, named=True) if done.height else None
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _lake_run_log(lake_dir: str, stamp: int) -> pl.DataFrame | None:
     return lake.read_run_log(Path(lake_dir))
@@ -172,7 +203,7 @@ def hotline_overdue(f) -> pl.DataFrame:
 
 
 def hotline_dept_score(year: int) -> pl.DataFrame:
-    return run("hotline_dept_score", year=year)
+    return run("hotline_dept_score", year=year, departments=[])
 
 
 def rejects() -> pl.DataFrame:
@@ -192,8 +223,8 @@ def concession_results(period: str, types=(), counties=()) -> pl.DataFrame:
     return run("concession_results", period=period, types=list(types), counties=list(counties))
 
 
-def concession_periods() -> pl.DataFrame:
-    return run("concession_periods")
+def concession_periods(counties=()) -> pl.DataFrame:
+    return run("concession_periods", counties=list(counties))
 
 
 def concession_item_scores(period: str, types=(), counties=()) -> pl.DataFrame:
@@ -216,8 +247,8 @@ def concession_veto_rules() -> pl.DataFrame:
     return run("concession_veto_rules")
 
 
-def indicator_periods() -> pl.DataFrame:
-    return run("indicator_periods")
+def indicator_periods(counties=()) -> pl.DataFrame:
+    return run("indicator_periods", counties=list(counties))
 
 
 def indicator_progress(period: str, counties=()) -> pl.DataFrame:

@@ -1,3 +1,4 @@
+-- scope: public, county (the gazette's record, open to every role; a county account sees the entries naming its county)
 -- Chronicle events overlapping [$start, $end], filtered; an empty list means no filter on that field.
 SELECT event_id, date_start, date_end, event_type, leaders, counties, text, issue
 FROM v_chronicle_event

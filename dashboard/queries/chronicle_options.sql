@@ -1,3 +1,4 @@
+-- scope: public (published or reference data, the same for every role)
 -- Choices for the chronicle filters: leaders by number of events, then the date span.
 SELECT 'leader' AS kind, leader AS value, max(title) AS label, sum(events) AS n FROM chronicle_leader GROUP BY leader
 UNION ALL

@@ -1,3 +1,4 @@
+-- scope: county (rows belong to counties: a county account sees its own; a department account none)
 -- 自评 (mean of the year's quarters) against 年度考评, per enterprise and item, for one year and optionally some counties.
 SELECT g.enterprise, g.item_code, g.item_name, g.max_points, g.self_score, g.official_score, g.gap
 FROM v_concession_self_vs_official g

@@ -1,3 +1,4 @@
+-- scope: county (rows belong to counties: a county account sees its own; a department account none)
 -- Item scores as a share of the item maximum, for the heatmap.
 SELECT s.enterprise, s.assessment_type, s.item_code, s.item_name, s.score, s.max_points, s.pct_of_max
 FROM concession_score s

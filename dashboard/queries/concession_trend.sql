@@ -1,3 +1,4 @@
+-- scope: county (rows belong to counties: a county account sees its own; a department account none)
 SELECT r.period, r.period_end, r.assessment_type, r.total_score, r.verdict
 FROM concession_result r
 WHERE r.enterprise = $enterprise

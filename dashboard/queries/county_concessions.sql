@@ -1,3 +1,4 @@
+-- scope: county (rows belong to counties: a county account sees its own; a department account none)
 -- The latest result of each assessment type for every enterprise serving a county.
 SELECT r.enterprise, r.county, r.period, r.assessment_type, r.total_score, r.verdict, r.rectify_by, r.is_demo
 FROM concession_result r

@@ -1,3 +1,4 @@
+-- scope: public (published or reference data, the same for every role)
 -- Data-quality findings; $domains empty means all domains.
 SELECT domain, severity, location, printed, computed, difference, message, check_name, source, issue
 FROM dq_finding

@@ -1,3 +1,4 @@
+-- scope: county, department (12345 tickets: narrowed to a county account's county and a department account's department)
 -- How long closing takes: dispatched, closed tickets per category and working days to close (capped at 40).
 SELECT category, workdays, sum(tickets)::BIGINT AS tickets,
        any_value(standard_days) AS standard_days, max(max_days) AS max_days

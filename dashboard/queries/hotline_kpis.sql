@@ -1,3 +1,4 @@
+-- scope: county, department (12345 tickets: narrowed to a county account's county and a department account's department)
 -- Hotline KPIs in the filter scope, grouped by $by (all | month | county | department | category | channel | topic),
 -- summed from the page aggregate hotline_cube (warehouse/hotline.sql) rather than counted over the tickets.
 -- Definitions (DESIGN.md, 附件3): 办结率 = closed / received; 按期办结率 = closed within the maximum / closed;

@@ -1,3 +1,4 @@
+-- scope: county, department (12345 tickets: narrowed to a county account's county and a department account's department)
 -- Tickets open past their deadline at the data cut-off (no personal data: content is masked at ingestion).
 SELECT ticket_id, received_at, category, topic, county, department, extensions, deadline_at, workdays_overdue, content
 FROM hotline_overdue

@@ -1,2 +1,5 @@
+-- scope: county (rows belong to counties: a county account sees its own; a department account none)
 SELECT period, period_type, period_end, count(*) FILTER (WHERE actual IS NOT NULL) AS reported
-FROM indicator_progress GROUP BY ALL ORDER BY period_end DESC
+FROM indicator_progress
+WHERE len($counties) = 0 OR list_contains($counties, county)
+GROUP BY ALL ORDER BY period_end DESC

@@ -1,3 +1,4 @@
+-- scope: county (rows belong to counties: a county account sees its own; a department account none)
 -- Indicator status per county for one period.
 SELECT seq, name, unit, county, sort_order, period, actual, actual_text, expected, target_value, target_text, status
 FROM indicator_progress

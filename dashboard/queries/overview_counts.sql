@@ -1,3 +1,4 @@
+-- scope: public (published or reference data, the same for every role)
 -- Headline figures from what the warehouse holds (the plan, hotline registry and findings of the newest issue).
 WITH plan AS (
     SELECT count(*) AS indicators, count(*) FILTER (WHERE binding = '约束性') AS binding_indicators

@@ -1,3 +1,4 @@
+-- scope: public (published or reference data, the same for every role)
 -- Every printed investment figure (专栏11–16), totals included, from the newest issue that carries them.
 SELECT column_no, year, period_start, period_end, category_no, category, source, amount_wan::DOUBLE AS amount_wan, issue, source_line
 FROM plan_investment

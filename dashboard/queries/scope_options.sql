@@ -1,3 +1,4 @@
+-- scope: public (published or reference data, the same for every role)
 -- Choices of the global filter bar: counties, departments, and every month from the earliest to the latest data.
 WITH span AS (
     SELECT min(m) AS first, max(m) AS last FROM (

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import charts, fmt, queries, shell
 from dashboard.export import download_buttons, safe_filename
+from dashboard.filters import PAGE_FILTERS
 from dashboard.templates import concession_template_xlsx
 
 VERDICT_COLORS = {"合格": "#2e7d32", "不合格": "#e67e22", "否决(收回特许经营权)": "#c0392b", "不完整": "#9e9e9e"}
@@ -33,8 +34,8 @@ def render() -> None:
     period_list = periods["period"].to_list()
     in_scope = [p for p in period_list if scope.month_from.year <= int(p[:4]) <= scope.month_to.year] or period_list
     annual = [p for p in in_scope if "Q" not in p]
-    period = c1.selectbox("考核期间", in_scope, index=in_scope.index(annual[0]) if annual else 0, key="gas_period")
-    types = c2.multiselect("考核类型", ["年度考评", "自评", "第三方评估", "复核"], key="gas_types", placeholder="全部类型")
+    period = c1.selectbox(PAGE_FILTERS["gas_period"], in_scope, index=in_scope.index(annual[0]) if annual else 0, key="gas_period")
+    types = c2.multiselect(PAGE_FILTERS["gas_types"], ["年度考评", "自评", "第三方评估", "复核"], key="gas_types", placeholder="全部类型")
     st.caption(f"考核期间按左侧月份范围的年份列出（{scope.month_from.year}–{scope.month_to.year}）。")
     results = queries.concession_results(period, types, counties)
     if results.is_empty():
@@ -141,7 +142,7 @@ def heatmap(period: str, types, counties) -> None:
 
 
 def trend(results: pl.DataFrame, counties: list[str]) -> None:
-    enterprise = st.selectbox("企业", sorted(results["enterprise"].unique().to_list()), key="gas_enterprise")
+    enterprise = st.selectbox(PAGE_FILTERS["gas_enterprise"], sorted(results["enterprise"].unique().to_list()), key="gas_enterprise")
     t = queries.concession_trend(enterprise, counties)
     fig = px.line(
         t.to_pandas(),

@@ -18,16 +18,22 @@ def render() -> None:
     if scope is None:
         return
     counties = queries.scope_options().filter(pl.col("kind") == "county")["value"].to_list()
-    current = scope.counties[0] if scope.counties else counties[0]
+    user = auth.current_user()
+    if user is not None and user.role == "县级":  # offer only what the account may see
+        counties = [user.county]
+    current = scope.counties[0] if scope.counties and scope.counties[0] in counties else counties[0]
     shell.page_header(
         "区县画像",
         "一个县（市、区）的 12345 热线、规划指标、燃气特许经营与大事记；在左侧或下方选择县区，或点击地图。",
         f"{current} · {scope.month_from:%Y-%m} 至 {scope.month_to:%Y-%m}",
     )
     chosen = st.selectbox("县（市、区）", counties, index=counties.index(current), key=f"county_pick_{current}")
+    if chosen not in counties:  # a value the account may not choose (a forged widget state): ignore it, never loop
+        chosen = current
     if chosen != current or scope.counties != (current,):
         set_county(chosen)
-        st.rerun()
+        if scope.counties != (chosen,):
+            st.rerun()
     county = chosen
     county_scope = Scope(scope.month_from, scope.month_to, (county,), scope.departments)
     city_scope = Scope(scope.month_from, scope.month_to, (), scope.departments)

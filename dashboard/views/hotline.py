@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, fmt, maps, queries, shell
 from dashboard.export import download_buttons, safe_filename
-from dashboard.filters import HotlineFilter, category_channel_bar
+from dashboard.filters import PAGE_FILTERS, HotlineFilter, category_channel_bar
 
 RATE_LABELS = {"close_rate": "办结率", "on_time_rate": "按期办结率", "satisfaction_rate": "满意率"}
 TARGET_KEYS = {"close_rate": "target_close_rate", "on_time_rate": "target_on_time_rate", "satisfaction_rate": "target_satisfaction_rate"}
@@ -124,7 +124,7 @@ def trend(f, settings) -> None:
 
 def by_county(f) -> None:
     df = queries.hotline_kpis(f, "county").filter(pl.col("dim").is_not_null())
-    label = st.selectbox("地图与排名指标", list(MAP_METRICS), key="hl_map_metric")
+    label = st.selectbox(PAGE_FILTERS["hl_map_metric"], list(MAP_METRICS), key="hl_map_metric")
     col, fmt_s, higher_better = MAP_METRICS[label]
     values = df.select(pl.col("dim").alias("county"), pl.col(col).alias("value"))
     left, right = st.columns([3, 2])
@@ -159,14 +159,18 @@ def by_county(f) -> None:
 def by_department(f) -> None:
     year = f.month_to.year
     df = queries.hotline_kpis(f, "department").filter(pl.col("dim").is_not_null())
-    score = queries.hotline_dept_score(year).select(
-        pl.col("department").alias("dim"), pl.col("score").alias("考核得分"), pl.col("full_quarters").alias("全部如期办结季度数")
-    )
-    table = _kpi_table(df, "承办单位").join(score.rename({"dim": "承办单位"}), on="承办单位", how="left").sort("考核得分", nulls_last=True)
-    st.caption(
-        f"考核得分为 {year} 年全年数据派生部分（附件3）：100 − 0.5×逾期办结 − 1×逾期未办结 + 5×全部如期办结的季度数，最低 0 分；"
-        "按受理时间计入年度和季度，不受月份筛选影响。点击列名可排序。"
-    )
+    table = _kpi_table(df, "承办单位")
+    if queries.allowed("hotline_dept_score"):
+        score = queries.hotline_dept_score(year).select(
+            pl.col("department").alias("承办单位"), pl.col("score").alias("考核得分"), pl.col("full_quarters").alias("全部如期办结季度数")
+        )
+        table = table.join(score, on="承办单位", how="left").sort("考核得分", nulls_last=True)
+        st.caption(
+            f"考核得分为 {year} 年全年数据派生部分（附件3）：100 − 0.5×逾期办结 − 1×逾期未办结 + 5×全部如期办结的季度数，最低 0 分；"
+            "按受理时间计入年度和季度，不受月份筛选影响。点击列名可排序。"
+        )
+    else:
+        st.caption("承办单位的办理情况仅含本县（市、区）工单。附件3 考核得分按全市工单计算，县级账号不显示。")
     st.dataframe(table, hide_index=True, width="stretch", height=520)
     download_buttons(table, safe_filename("12345热线_承办单位", *f.file_tag()), key="dl-hl-dept")
 

@@ -78,7 +78,9 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
 
 
 def monitoring_summary(scope: Scope) -> None:
-    periods = queries.indicator_periods()
+    if not queries.allowed("indicator_progress"):  # county data: not a department account's
+        return
+    periods = queries.indicator_periods(scope.counties)
     if periods.is_empty():
         return
     within = periods.filter(pl.col("period_end") <= scope.date_to)
@@ -107,7 +109,9 @@ def monitoring_summary(scope: Scope) -> None:
 
 
 def concession_summary(scope: Scope) -> None:
-    periods = queries.concession_periods().filter(pl.col("annual"))
+    if not queries.allowed("concession_results"):  # county data: not a department account's
+        return
+    periods = queries.concession_periods(scope.counties).filter(pl.col("annual"))
     years = [p for p in periods["period"].to_list() if int(p) <= scope.month_to.year]
     if not years:
         return

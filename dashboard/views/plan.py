@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, dq, fmt, queries, shell
 from dashboard.export import download_buttons, safe_filename
+from dashboard.filters import PAGE_FILTERS
 
 INDICATOR_COLUMNS = {
     "seq": "序号",
@@ -31,7 +32,8 @@ def render() -> None:
         "规划指标",
         f"曲靖市巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划（2021—2025年）· 来源：{doc}（公报 {ind['issue'][0] if ind.height else ''}）",
     )
-    periods = queries.indicator_periods()
+    # monitoring actuals are county data: a department account sees the published plan only
+    periods = queries.indicator_periods() if queries.allowed("indicator_periods") else pl.DataFrame()
     names = ["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"] + (
         ["监测进度（各县区实际值）"] if periods.height else []
     )
@@ -53,8 +55,10 @@ def indicators(ind: pl.DataFrame) -> None:
     c2.metric("约束性指标", fmt.count(ind.filter(pl.col("binding") == "约束性").height, " 项"))
     c3.metric("预期性指标", fmt.count(ind.filter(pl.col("binding") == "预期性").height, " 项"))
     f1, f2 = st.columns(2)
-    binding = f1.multiselect("指标属性", ["约束性", "预期性"], key="plan_binding", placeholder="全部")
-    sections = f2.multiselect("类别", ind["section"].unique(maintain_order=True).to_list(), key="plan_section", placeholder="全部")
+    binding = f1.multiselect(PAGE_FILTERS["plan_binding"], ["约束性", "预期性"], key="plan_binding", placeholder="全部")
+    sections = f2.multiselect(
+        PAGE_FILTERS["plan_section"], ind["section"].unique(maintain_order=True).to_list(), key="plan_section", placeholder="全部"
+    )
     shown = ind.filter(
         (pl.col("binding").is_in(binding) if binding else pl.lit(True)) & (pl.col("section").is_in(sections) if sections else pl.lit(True))
     )
@@ -90,7 +94,7 @@ def investment(inv: pl.DataFrame) -> None:
     st.plotly_chart(charts.investment_by_year(yearly), width="stretch", key="inv-year")
 
     periods = [ALL_YEARS] + [str(y) for y in sorted(inv["year"].drop_nulls().unique().to_list())]
-    period = st.selectbox("查看年度", periods, key="plan_period")
+    period = st.selectbox(PAGE_FILTERS["plan_period"], periods, key="plan_period")
     sel = inv.filter(pl.col("year").is_null()) if period == ALL_YEARS else inv.filter(pl.col("year") == int(period))
     sel_parts = sel.filter((pl.col("category") != "合计") & (pl.col("source") != "合计"))
     st.plotly_chart(
@@ -134,7 +138,7 @@ def projects(proj: pl.DataFrame) -> None:
         return
     groups = proj.select("column_no", "group_name").unique(maintain_order=True)
     labels = {f"专栏{r['column_no']} {r['group_name']}": r["column_no"] for r in groups.iter_rows(named=True)}
-    chosen = st.multiselect("专栏", list(labels), key="plan_columns", placeholder="全部专栏")
+    chosen = st.multiselect(PAGE_FILTERS["plan_columns"], list(labels), key="plan_columns", placeholder="全部专栏")
     shown = proj.filter(pl.col("column_no").is_in([labels[c] for c in chosen])) if chosen else proj
     table = shown.select(
         pl.format("专栏{}", "column_no").alias("专栏"),
@@ -181,7 +185,7 @@ def monitoring(periods: pl.DataFrame, scope) -> None:
     within = periods.filter(pl.col("period_end").is_between(scope.month_from, scope.date_to))
     period_list = (within if within.height else periods)["period"].to_list()
     c1, _ = st.columns([1, 3])
-    period = c1.selectbox("期间", period_list, key="mon_period")
+    period = c1.selectbox(PAGE_FILTERS["mon_period"], period_list, key="mon_period")
     counties = list(scope.counties) + (["全市"] if scope.counties else [])
     p = queries.indicator_progress(period, counties)
     st.caption(
@@ -219,8 +223,8 @@ def monitoring(periods: pl.DataFrame, scope) -> None:
     ind = queries.plan_indicators().filter(pl.col("target_value").is_not_null())
     labels = {f"{r['seq']} {r['name']}": r["seq"] for r in ind.iter_rows(named=True)}
     d1, d2 = st.columns([3, 1])
-    chosen = d1.selectbox("指标", list(labels), key="mon_indicator")
-    county = d2.selectbox("区县", order, key="mon_county", index=order.index("全市") if "全市" in order else 0)
+    chosen = d1.selectbox(PAGE_FILTERS["mon_indicator"], list(labels), key="mon_indicator")
+    county = d2.selectbox(PAGE_FILTERS["mon_county"], order, key="mon_county", index=order.index("全市") if "全市" in order else 0)
     t = queries.indicator_trajectory(labels[chosen], county)
     if t.filter(pl.col("actual").is_not_null()).is_empty():
         st.info("该县区未报送此指标。")

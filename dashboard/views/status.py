@@ -7,10 +7,9 @@ import streamlit as st
 
 from dashboard import dq, queries, shell
 from dashboard.export import download_buttons
+from dashboard.filters import PAGE_FILTERS
 from etl.config import db_path, lake_path
-from etl.schedule import load_config, schedule_summary
-
-STATUS_ZH = {"success": "成功", "failed": "失败", "skipped": "跳过"}
+from etl.schedule import config_in_use, schedule_summary
 
 
 def render() -> None:
@@ -22,22 +21,23 @@ def render() -> None:
     publishes = runs.filter(pl.col("source") == "publish")
     c1, c2, c3 = st.columns(3)
     c1.metric("当前数据仓库生成时间", info.get("built_at", "—").replace("T", " "))
-    if publishes.height:
-        last = publishes.row(0, named=True)
+    last = queries.last_run(runs)
+    if last is not None:
         c2.metric(
             "最近一次 ETL",
-            STATUS_ZH.get(last["status"], last["status"]),
+            queries.RUN_STATUS_ZH.get(last["status"], last["status"]),
             f"{last['started_at']:%Y-%m-%d %H:%M}",
             delta_color="off",
             delta_arrow="off",
         )
-        if last["status"] != "success":
-            st.error(f"最近一次 ETL 失败：{last['message']}。应用仍在使用上一版数据仓库（{info.get('built_at', '—')}）。")
+        if last["status"] in ("failed", "killed"):
+            what = "失败" if last["status"] == "failed" else "被中断"
+            st.error(f"最近一次 ETL {what}：{last['message']}。应用仍在使用上一版数据仓库（{info.get('built_at', '—')}）。")
     c3.metric("运行次数", f"{publishes.height} 次")
 
     st.subheader("计划任务")
     try:
-        summary = schedule_summary(load_config(), lake_path(db_path()), runs)
+        summary = schedule_summary(config_in_use(lake_path(db_path())), lake_path(db_path()), runs)
         st.dataframe(pl.DataFrame({"项目": list(summary), "内容": list(summary.values())}), hide_index=True, width="stretch")
     except ValueError as e:
         st.error(f"计划任务配置有误：{e}")
@@ -47,7 +47,7 @@ def render() -> None:
         pl.col("run_id").alias("运行编号"),
         pl.col("started_at").alias("开始"),
         pl.col("finished_at").alias("结束"),
-        pl.col("status").replace(STATUS_ZH).alias("状态"),
+        pl.col("status").replace(queries.RUN_STATUS_ZH).alias("状态"),
         pl.col("source").replace({"publish": "（整次运行）"}).alias("来源"),
         pl.col("rows_in").alias("读入行数"),
         pl.col("rows_loaded").alias("载入行数"),
@@ -69,9 +69,11 @@ def render() -> None:
 
     st.subheader("数据质量发现")
     findings = dq.labelled(queries.findings())
-    severities = st.multiselect("级别", list(dq.SEVERITY_ZH.values()), key="status_severity", placeholder="全部级别")
+    severities = st.multiselect(
+        PAGE_FILTERS["status_severity"], list(dq.SEVERITY_ZH.values()), key="status_severity", placeholder="全部级别"
+    )
     domains = sorted(findings["domain"].unique().to_list())
-    chosen_domains = st.multiselect("领域", domains, key="status_domains", placeholder="全部领域")
+    chosen_domains = st.multiselect(PAGE_FILTERS["status_domains"], domains, key="status_domains", placeholder="全部领域")
     shown = findings.filter(
         (pl.col("severity").is_in(severities) if severities else pl.lit(True))
         & (pl.col("domain").is_in(chosen_domains) if chosen_domains else pl.lit(True))
@@ -100,13 +102,13 @@ def render() -> None:
 def audit_section() -> None:
     from dashboard import audit
 
-    st.subheader("审计记录（登录、登录失败、下载）")
+    st.subheader("审计记录（登录、登录失败与锁定、退出、下载）")
     log = audit.recent()
     if log.is_empty():
         st.caption("还没有审计记录。")
         return
-    table = log.rename({"at": "时间", "username": "用户", "event": "事件", "detail": "内容", "row_count": "行数"}).with_columns(
-        pl.col("事件").replace({"login": "登录", "login_failed": "登录失败", "logout": "退出", "download": "下载"})
-    )
+    table = log.rename(
+        {"at": "时间", "username": "用户", "event": "事件", "detail": "内容", "row_count": "行数", "client": "客户端地址"}
+    ).with_columns(pl.col("事件").replace(audit.EVENT_ZH))
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "审计记录", key="dl-audit")

@@ -226,17 +226,21 @@ def _long(df: pl.DataFrame, label, maxima, file_name, is_demo, damaged=()):
     is_veto = code.is_in(list(VETO_LABELS))
     maximum = code.replace_strict(maxima, default=None, return_dtype=pl.Float64)
     num = pl.col("score").str.strip_chars().cast(pl.Float64, strict=False)
-    checks = _common_checks(label) + list(damaged) + [
-        ("item_code", label.get("item_code", "指标编号"), ~is_veto & maximum.is_null(), "未知指标编号"),
-        ("score", label.get("score", "得分"), ~is_veto & maximum.is_not_null() & num.is_null(), "得分不是数字"),
-        (
-            "score",
-            label.get("score", "得分"),
-            ~is_veto & num.is_not_null() & ((num < 0) | (num > maximum)),
-            "得分超出该项分值范围（0 到该项满分）",
-        ),
-        ("score", label.get("score", "得分"), is_veto & ~blank("score") & _veto_check("score"), "未知一票否决项编号（应为 1–12）"),
-    ]
+    checks = (
+        _common_checks(label)
+        + list(damaged)
+        + [
+            ("item_code", label.get("item_code", "指标编号"), ~is_veto & maximum.is_null(), "未知指标编号"),
+            ("score", label.get("score", "得分"), ~is_veto & maximum.is_not_null() & num.is_null(), "得分不是数字"),
+            (
+                "score",
+                label.get("score", "得分"),
+                ~is_veto & num.is_not_null() & ((num < 0) | (num > maximum)),
+                "得分超出该项分值范围（0 到该项满分）",
+            ),
+            ("score", label.get("score", "得分"), is_veto & ~blank("score") & _veto_check("score"), "未知一票否决项编号（应为 1–12）"),
+        ]
+    )
     rejects = tabular.rejects_from_checks(df, file_name, checks)
     good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode()))
     keys = ["enterprise", "period", "assessment_type"]
