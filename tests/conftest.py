@@ -29,13 +29,13 @@ def gazette():
     return parse_gazette(GAZETTE)
 
 
-def fetch(db_file: Path, sql: str) -> list[tuple]:
+def fetch(db_file: Path, sql: str, params: list | None = None) -> list[tuple]:
     """All rows of one query against a built warehouse, through a short-lived read-only connection."""
     import duckdb
 
     con = duckdb.connect(str(db_file), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
 

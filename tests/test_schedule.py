@@ -58,7 +58,9 @@ def test_runs_when_the_inbox_changes_and_retries_after_a_failure(tmp_path, monke
     assert summary["下次运行"].endswith("02:00:00+08:00")
 
 
-def test_overlapping_run_exits_with_a_message(tmp_path):
+def test_overlapping_run_is_skipped_not_failed(tmp_path):
+    """Issue 11 #4: a run that meets another run is logged as skipped, and the last ETL still reads as the
+    other run's outcome."""
     import fcntl
 
     lake = tmp_path / "lake"
@@ -66,7 +68,12 @@ def test_overlapping_run_exits_with_a_message(tmp_path):
     (tmp_path / "inbox").mkdir()
     with open(lake / ".etl.lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another run holds the lock
-        with pytest.raises(pipeline.RunFailed, match="another ETL run is in progress"):
+        with pytest.raises(pipeline.RunSkipped, match="another ETL run is in progress"):
             pipeline.run(tmp_path / "inbox", tmp_path / "w.duckdb", lake)
+    log = pipeline.lake.read_run_log(lake)
+    assert log["status"].to_list() == ["skipped"] and not issubclass(pipeline.RunSkipped, pipeline.RunFailed)
     # released (as the kernel does for a killed process): the next run goes ahead
     pipeline.run(tmp_path / "inbox", tmp_path / "w.duckdb", lake)
+    from dashboard.queries import last_run
+
+    assert last_run(pipeline.lake.read_run_log(lake).sort("started_at", descending=True))["status"] == "success"
