@@ -14,6 +14,7 @@ from etl.sources.gazette import parse_gazette
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTE = ROOT / "data" / "sources" / "qujing-gazette-2022-09.txt"
 MINI_GAZETTE = Path(__file__).parent / "fixtures" / "qujing-gazette-2022-10-mini.txt"
+KPI = Path(__file__).parent / "fixtures" / "hotline_kpi.csv"  # 7 hand-made tickets (tests/test_hotline.py)
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +49,12 @@ def build_warehouse(root: Path, *sources: Path) -> tuple[Path, Path, Path]:
         shutil.copy2(s, inbox / s.name)
     run(inbox, db, lake)
     return inbox, db, lake
+
+
+@pytest.fixture
+def loaded(tmp_path) -> tuple[Path, Path, Path]:
+    """(inbox, db, lake) after a run over the gazette and the 7 hand-made tickets; for the fault tests."""
+    return build_warehouse(tmp_path, GAZETTE, KPI)
 
 
 @pytest.fixture(scope="session")

@@ -19,11 +19,7 @@ import pytest
 
 from etl.inbox import printable
 from etl.pipeline import run
-from tests.conftest import GAZETTE, MINI_GAZETTE, ROOT, fetch
-
-FIXTURES = Path(__file__).parent / "fixtures"
-KPI = FIXTURES / "hotline_kpi.csv"
-
+from tests.conftest import GAZETTE, KPI, MINI_GAZETTE, ROOT, fetch
 
 q = fetch
 
@@ -35,17 +31,6 @@ def published(db: Path) -> dict:
         "versions": q(db, "SELECT count(*) FROM hotline_ticket_version")[0],
         "indicators": q(db, "SELECT count(*) FROM plan_indicator")[0],
     }
-
-
-@pytest.fixture
-def loaded(tmp_path):
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    for f in (GAZETTE, KPI):
-        shutil.copy2(f, inbox / f.name)
-    db, lake = tmp_path / "w.duckdb", tmp_path / "lake"
-    run(inbox, db, lake)
-    return inbox, db, lake
 
 
 KILL_POINTS = {

@@ -22,8 +22,8 @@ import pytest
 from etl import lake as lake_mod
 from etl import pipeline
 from etl.pipeline import run
-from tests.conftest import GAZETTE, MINI_GAZETTE, ROOT, fetch
-from tests.test_faults import KPI, loaded, published  # noqa: F401 (fixture)
+from tests.conftest import GAZETTE, KPI, MINI_GAZETTE, ROOT, fetch
+from tests.test_faults import published
 
 q = fetch
 
