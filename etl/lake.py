@@ -1,7 +1,8 @@
 """The lake: Parquet datasets, one folder per domain, partitioned by issue (gazette) or by run (run log).
 
-Writing a partition replaces it whole (write to a temporary name, then os.replace), so loading the
-same file twice leaves the lake as it was, and a second gazette issue never touches the first.
+A run writes its partitions to a staging folder; promote() moves them into the lake under a journal, each
+replacing its namesake whole, so loading the same file twice leaves the lake as it was, a second gazette issue
+never touches the first, and a run killed at any point is completed or undone by the next (recover()).
 """
 
 from __future__ import annotations
@@ -130,10 +131,6 @@ def staging(lake: Path, run_id: str):
     finally:
         if not (lake / JOURNAL).exists():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def remove_partition(lake: Path, dataset: str, partition: str) -> None:
-    shutil.rmtree(lake / dataset / partition, ignore_errors=True)
 
 
 def table_glob(lake: Path, dataset: str, table: str) -> str | None:

@@ -387,3 +387,13 @@ def test_catalogue_figures(loaded, monkeypatch):
     assert "line 201, byte 2 of the line" in message
     assert q(db, "SELECT count(*) FROM chronicle_event") == [(186,)]
     assert q(db, "SELECT count(*) FROM dq_finding WHERE check_name = 'chronicle_repeat'") == [(186,)]
+
+
+def test_catalogue_is_documented():
+    """docs/FAULTS.md lists every case of the catalogue with its expected outcome."""
+    doc = (ROOT / "docs" / "FAULTS.md").read_text(encoding="utf-8")
+    outcome = {"success": "loads", "rejected": "file rejected", "skipped": "skipped"}
+    for name, _, status, text, *_ in CATALOGUE:
+        line = next((ln for ln in doc.splitlines() if f"`{printable(name)}`" in ln), "")
+        assert outcome[status] in line and text in line, name
+    assert len(CATALOGUE) >= 60

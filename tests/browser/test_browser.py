@@ -208,3 +208,23 @@ def test_csv_download_has_bom_and_the_rows_on_screen(app_url, page, tmp_path):
     assert shown == f"{len(rows)} 条" == "6 条"
     assert all("罗平县" in r["县区"] for r in rows)
     assert "罗平县" in d.value.suggested_filename
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=["desk", "phone"])
+def test_table_toolbar_offers_no_download(app_url, browser, viewport):
+    """Issue 11 #15: the dataframe toolbar's own CSV download would skip the audit and the formula
+    neutralisation; only the page's 下载 buttons are offered."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        _open(page, f"{app_url}/chronicle?from=2022-08&to=2022-08")
+        table = page.locator("[data-testid=stDataFrame]").first
+        table.scroll_into_view_if_needed()
+        table.hover()
+        page.wait_for_timeout(800)
+        toolbar = page.locator("[data-testid=stElementToolbar]").first
+        assert toolbar.count() == 1 and toolbar.locator("button").count() >= 1  # the toolbar is there (search, fullscreen)
+        assert page.get_by_role("button", name="Download as CSV").count() == 0
+        assert page.locator("button:visible", has_text="下载 CSV").count() >= 1
+    finally:
+        context.close()
