@@ -181,6 +181,7 @@ def schedule_summary(config: ScheduleConfig, lake_dir: Path, runs=None) -> dict[
 
     state = Runner(Path("."), Path("."), lake_dir, config).state()
     out = {
+        "配置文件": config.source,
         "计划": f"cron {config.cron}（{config.timezone}）；收件箱每 {config.poll_seconds} 秒检查一次"
         if config.poll_seconds
         else f"cron {config.cron}（{config.timezone}）",

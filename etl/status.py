@@ -53,9 +53,7 @@ def _print_schedule(lake_dir: Path, runs: pl.DataFrame | None) -> None:
 
     print("\n== 计划任务 (schedule) ==")
     try:
-        cfg = config_in_use(lake_dir)
-        print(f"  {'配置文件':<12} {cfg.source}")
-        s = schedule_summary(cfg, lake_dir, runs)
+        s = schedule_summary(config_in_use(lake_dir), lake_dir, runs)
     except ValueError as e:
         print(f"  {e}")
         return
