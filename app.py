@@ -11,4 +11,5 @@ try:
     pages = nav.pages()
 except db.WarehouseMissing:
     pages = [st.Page(nav.PAGES["status"][0], title=nav.PAGES["status"][1], default=True)]
-st.navigation(pages).run()
+# before login the pages are registered but not listed: each shows the login form
+st.navigation(pages, position="hidden" if nav.awaiting_login() else "sidebar").run()

@@ -15,7 +15,8 @@ import polars as pl
 from etl.config import DATA_DIR
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS audit (
-    at TEXT NOT NULL, username TEXT, event TEXT NOT NULL, detail TEXT, row_count INTEGER, client TEXT)"""
+    at TEXT NOT NULL, username TEXT, event TEXT NOT NULL, detail TEXT, row_count INTEGER, client TEXT);
+CREATE TABLE IF NOT EXISTS sso_activity (identity TEXT PRIMARY KEY, last_seen REAL NOT NULL)"""
 
 
 # what each event means, as the audit page shows it
@@ -23,6 +24,7 @@ EVENT_ZH = {
     "login": "登录",
     "login_failed": "登录失败",
     "login_locked": "登录被锁定",
+    "login_refused": "未授权身份被拒",
     "logout": "退出",
     "session_expired": "超时退出",
     "session_revoked": "账户变更退出",
@@ -41,7 +43,7 @@ def _connect() -> sqlite3.Connection:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     con = sqlite3.connect(path, timeout=10)
-    con.execute(SCHEMA)
+    con.executescript(SCHEMA)
     if "client" not in {r[1] for r in con.execute("PRAGMA table_info(audit)")}:  # a file from before the client column
         con.execute("ALTER TABLE audit ADD COLUMN client TEXT")
     return con
@@ -83,3 +85,23 @@ def recent(limit: int = 500) -> pl.DataFrame:
             "SELECT at, username, event, detail, row_count, client FROM audit ORDER BY at DESC, rowid DESC LIMIT ?", (limit,)
         ).fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+# Single sign-on sessions live in the provider's signed cookie and survive a refresh, so their idle time is kept
+# here, per identity, rather than in one browser session's state.
+def sso_last_seen(identity: str) -> float | None:
+    if not audit_file().exists():
+        return None
+    with _connect() as con:
+        row = con.execute("SELECT last_seen FROM sso_activity WHERE identity = ?", (identity,)).fetchone()
+    return row[0] if row else None
+
+
+def sso_touch(identity: str, now: float) -> None:
+    with _connect() as con:
+        con.execute("INSERT OR REPLACE INTO sso_activity VALUES (?, ?)", (identity, now))
+
+
+def sso_forget(identity: str) -> None:
+    with _connect() as con:
+        con.execute("DELETE FROM sso_activity WHERE identity = ?", (identity,))

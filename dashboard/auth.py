@@ -147,6 +147,90 @@ def restrict(params: dict, user: User | None, kinds: frozenset[str] = SCOPE_KIND
     return out
 
 
+# ---------------------------------------------------------------- single sign-on (OIDC, st.login)
+# How users log in: "password" (the users file, the default) or "sso" (the city's identity provider, configured in
+# .streamlit/secrets.toml). Role, scope, audit and session expiry are the same on both paths.
+LOGIN_MODES = ("password", "sso")
+IDENTITY_MATCHES = ("email", "sub", "claim")
+
+
+def login_mode() -> str:
+    mode = (os.environ.get("DASHBOARD_LOGIN") or "password").strip().lower()
+    if mode not in LOGIN_MODES:
+        raise ValueError(f"DASHBOARD_LOGIN={mode!r}: expected one of {', '.join(LOGIN_MODES)}")
+    return mode
+
+
+def login_required() -> bool:
+    """Whether pages need a login: always with single sign-on, and once the users file has a user."""
+    return login_mode() == "sso" or users_configured()
+
+
+def identity_map_file() -> Path:
+    return Path(os.environ.get("DASHBOARD_IDENTITY_MAP") or DATA_DIR / "identity_map.csv")
+
+
+def load_identity_map(path: Path | None = None) -> list[dict]:
+    """The administrator's mapping from identities to roles: one rule a row, the first that matches wins.
+    Columns: match (email | sub | claim), claim (the claim's name, for match=claim), value, role, county,
+    department, name. A row that cannot be used raises ValueError naming the file, row and column."""
+    import csv
+
+    path = path or identity_map_file()
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rules = []
+    for n, row in enumerate(rows, start=2):
+        rule = {k: (v or "").strip() for k, v in row.items() if k}
+        if problem := _rule_problem(rule):
+            raise ValueError(f"{path.name}: row {n}, column {problem[0]}: {problem[1]}")
+        rules.append(rule)
+    return rules
+
+
+def _rule_problem(rule: dict) -> tuple[str, str] | None:
+    """(column, why) when an identity-map row cannot be used."""
+    if rule.get("match") not in IDENTITY_MATCHES:
+        return "match", f"expected one of {', '.join(IDENTITY_MATCHES)}, got {rule.get('match')!r}"
+    if rule["match"] == "claim" and not rule.get("claim"):
+        return "claim", "a claim rule needs the claim's name (e.g. groups)"
+    if not rule.get("value"):
+        return "value", "empty"
+    if rule.get("role") not in ROLES:
+        return "role", f"expected one of {', '.join(ROLES)}, got {rule.get('role')!r}"
+    if rule["role"] == "县级" and not rule.get("county"):
+        return "county", "a 县级 rule needs the county"
+    if rule["role"] == "部门" and not rule.get("department"):
+        return "department", "a 部门 rule needs the department"
+    return None
+
+
+def map_identity(claims: dict, rules: list[dict] | None = None) -> User | None:
+    """The user an identity provider's claims map to, or None when no rule matches (the app then refuses)."""
+    rules = load_identity_map() if rules is None else rules
+    email = str(claims.get("email") or "").strip().lower()
+    sub = str(claims.get("sub") or "")
+    for rule in rules:
+        if rule["match"] == "email":
+            hit = bool(email) and email == rule["value"].lower()
+        elif rule["match"] == "sub":
+            hit = sub == rule["value"]
+        else:
+            got = claims.get(rule["claim"])
+            hit = rule["value"] in [str(v) for v in got] if isinstance(got, list | tuple) else str(got) == rule["value"]
+        if hit:
+            return User(
+                email or sub,
+                rule.get("name") or str(claims.get("name") or email or sub),
+                rule["role"],
+                rule.get("county") or None,
+                rule.get("department") or None,
+            )
+    return None
+
+
 def client_address() -> str | None:
     """The browser's address as the server sees it; None on localhost (and outside a real session)."""
     import streamlit as st

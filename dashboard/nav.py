@@ -22,11 +22,33 @@ PAGES = {
 HIDDEN = {"市级领导": {"status"}, "县级": {"status"}, "部门": {"status", "county", "concession"}}
 
 
-def available() -> list[str]:
-    from dashboard.auth import current_user, users_configured
+def signed_in_user():
+    """The session's user; with single sign-on, before the page's gate has run, the one the provider's
+    identity maps to (so the navigation is the role's from the first run of a session)."""
+    from dashboard import auth
 
-    user = current_user()
-    hidden = HIDDEN.get(user.role, set()) if user else (set() if not users_configured() else set(PAGES) - {"overview"})
+    user = auth.current_user()
+    if user is None and auth.login_mode() == "sso" and st.user.is_logged_in:
+        try:
+            user = auth.map_identity(st.user.to_dict())
+        except ValueError:
+            user = None
+    return user
+
+
+def awaiting_login() -> bool:
+    """A login is needed and nobody is signed in: every page is registered (so a forwarded link keeps its page
+    and filters through the login) and each shows the login form."""
+    from dashboard import auth
+
+    return signed_in_user() is None and auth.login_required()
+
+
+def available() -> list[str]:
+    user = signed_in_user()
+    if user is None and awaiting_login():
+        return list(PAGES)
+    hidden = HIDDEN.get(user.role, set()) if user else set()
     out = []
     for key, (_, _, _, table) in PAGES.items():
         if key in hidden:

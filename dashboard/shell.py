@@ -57,8 +57,7 @@ def setup() -> Scope | None:
         else:
             st.caption(f"当前用户：{user.describe()}")
             if st.button("退出登录", key="logout"):
-                _end_session(user, "logout", "已退出登录。")
-                st.rerun()
+                logout(user)
     return scope
 
 
@@ -69,11 +68,23 @@ def _end_session(user: User, event: str, message: str) -> None:
     st.session_state["login_notice"] = message
 
 
+# The identity provider sends the browser back to the app's home page after login. The page and filters a
+# forwarded link asked for are kept in the tab's sessionStorage meanwhile, and the first page after login
+# goes back to them.
+_REMEMBER_TARGET = "<script>sessionStorage.setItem('qj_after_login', location.pathname + location.search)</script>"
+_RETURN_TO_TARGET = (
+    "<script>const t = sessionStorage.getItem('qj_after_login'); sessionStorage.removeItem('qj_after_login');"
+    " if (t && t !== location.pathname + location.search) { location.replace(t); }</script>"
+)
+
+
 def login_gate(now: float | None = None) -> User | None | bool:
     """The logged-in user; None in the open demo mode (no users configured); False while the login form is shown.
     A session ends after the idle time, and at the first request after the users CLI changed or removed its user."""
     now = time.time() if now is None else now
     policy = auth.LoginPolicy.from_env()
+    if auth.login_mode() == "sso":
+        return _sso_gate(now, policy)
     user = auth.current_user()
     configured = auth.users_configured()
     if user is not None and configured:
@@ -111,6 +122,64 @@ def login_gate(now: float | None = None) -> User | None | bool:
             st.session_state.update(user=user, user_stamp=auth.record_stamp(user.username), last_seen=now)
             st.rerun()
     return False
+
+
+def _sso_gate(now: float, policy: auth.LoginPolicy) -> User | bool:
+    """Single sign-on: the identity comes from the provider (st.login), the role and scope from the
+    administrator's identity map, re-read at every request (a changed or removed rule applies at once)."""
+    if not st.user.is_logged_in:
+        st.title(APP_TITLE)
+        st.subheader("登录")
+        st.caption("请使用曲靖市统一身份认证平台的账号登录。")
+        st.html(_REMEMBER_TARGET, unsafe_allow_javascript=True)
+        if st.button("使用统一身份认证登录", key="sso_login", type="primary"):
+            st.login()
+        return False
+    claims = st.user.to_dict()
+    identity = str(claims.get("email") or claims.get("sub") or "")
+    try:
+        user = auth.map_identity(claims)
+    except ValueError as e:
+        st.error(f"身份映射文件有误，请联系系统管理员：{e}")
+        return False
+    if user is None:
+        if st.session_state.get("refused") != identity:
+            audit.record(identity or None, "login_refused", "统一身份认证：身份映射中没有此账号", client=auth.client_address())
+            st.session_state["refused"] = identity
+        st.title(APP_TITLE)
+        st.error(
+            f"您的统一身份认证账号（{identity}）尚未开通本系统的查看权限。"
+            "请联系市人民政府办公室信息化科（本系统管理员），说明单位、职务和需要查看的县（市、区）或部门，开通后即可登录。"
+        )
+        if st.button("退出登录", key="sso_refused_logout"):
+            st.logout()
+        return False
+    last = audit.sso_last_seen(identity)
+    if last is not None and now - last > policy.idle_minutes * 60:
+        audit.sso_forget(identity)
+        audit.record(identity, "session_expired", "统一身份认证", client=auth.client_address())
+        st.logout()  # the provider's cookie goes too: the next visit logs in again
+        return False
+    audit.sso_touch(identity, now)
+    if last is None:
+        audit.record(identity, "login", f"{user.describe()} · 统一身份认证", client=auth.client_address())
+    if not st.session_state.get("sso_started"):  # the first page of this browser session
+        st.session_state["sso_started"] = True
+        st.html(_RETURN_TO_TARGET, unsafe_allow_javascript=True)
+    st.session_state.update(user=user, last_seen=now)
+    return user
+
+
+def logout(user: User) -> None:
+    """Ends the session on the app side, and with single sign-on at the provider (where it supports it)."""
+    if auth.login_mode() == "sso":
+        audit.sso_forget(user.username)
+        audit.record(user.username, "logout", "统一身份认证", client=auth.client_address())
+        st.session_state.pop("user", None)
+        st.logout()
+    else:
+        _end_session(user, "logout", "已退出登录。")
+        st.rerun()
 
 
 def status_line() -> str:
