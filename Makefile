@@ -33,7 +33,7 @@ test: venv  ## the whole suite
 	$(BIN)/python -m pytest -q
 
 screenshots: venv  ## refresh docs/screenshots from the browser tests (needs Debian chromium)
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser -k every_page
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser -k "every_page or sso"
 
 bench: venv  ## the performance benchmark (1 M and 10 M tickets); writes docs/PERFORMANCE.md
 	$(BIN)/python -m bench

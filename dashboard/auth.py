@@ -4,6 +4,8 @@ $DASHBOARD_USERS) with bcrypt password hashes; `python -m dashboard.users` adds 
 Roles: 管理员 (everything, and 数据状态), 市级领导 (all data), 县级 (one county), 部门 (one department's
 12345 tickets). The restriction is applied to the parameters of every query (dashboard.queries.run), so
 no filter, link or download can widen it. With no users configured the app runs in an open demo mode.
+With DASHBOARD_LOGIN=sso the identity comes from the city's OpenID Connect provider (st.login) instead, and
+data/identity_map.csv (or $DASHBOARD_IDENTITY_MAP) maps it to a role and scope.
 """
 
 from __future__ import annotations

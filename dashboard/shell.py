@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import polars as pl
 import streamlit as st
 
 from dashboard import audit, auth, db, queries
@@ -153,6 +154,12 @@ def _sso_gate(now: float, policy: auth.LoginPolicy) -> User | bool:
         )
         if st.button("退出登录", key="sso_refused_logout"):
             st.logout()
+        return False
+    counties = queries.scope_options().filter(pl.col("kind") == "county")["value"].to_list()
+    if user.county is not None and user.county not in counties:
+        st.error(
+            f"身份映射文件有误，请联系系统管理员：{auth.identity_map_file().name} 中 {identity} 的县区“{user.county}”不是本系统的县（市、区）。"
+        )
         return False
     last = audit.sso_last_seen(identity)
     if last is not None and now - last > policy.idle_minutes * 60:

@@ -98,6 +98,12 @@ def test_unmapped_identity_sees_whom_to_ask(sso):
     assert audit.recent()["event"][0] == "login_refused"
 
 
+def test_a_mapped_county_that_does_not_exist_lets_nobody_in(sso, identity_map):
+    identity_map.write_text("match,claim,value,role,county,department,name\nemail,,a@b.cn,县级,宣威,,\n", encoding="utf-8")
+    at = _as({"sub": "s3", "email": "a@b.cn"})
+    assert not at.metric and "“宣威”不是本系统的县（市、区）" in at.error[0].value
+
+
 def test_sso_session_expires_when_idle(sso):
     identity = "xw.leader@qujing.gov.cn"
     audit.sso_touch(identity, time.time() - 31 * 60)  # last request 31 minutes ago, in another browser tab

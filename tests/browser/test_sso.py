@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.test_browser import ARGS, CHROMIUM, _free_port, _open, missing
+from tests.browser.test_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port, _open, missing
 from tests.conftest import GAZETTE, KPI, ROOT
 
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
@@ -129,6 +129,9 @@ def test_county_user_follows_a_link_through_the_provider(sso_app, browser, viewp
         page.wait_for_selector("text=使用统一身份认证登录", timeout=30_000)
         assert page.locator("[data-testid=stMetricValue]").count() == 0  # nothing before login
         assert "Page not found" not in page.content()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / f"sso-login{'' if viewport[0] > 1000 else '-phone'}.png"))
         _login_at_provider(page, COUNTY_USER)
         page.wait_for_url(lambda u: "/hotline" in u, timeout=30_000)  # back on the linked page
         _open(page, page.url)
@@ -151,8 +154,6 @@ def test_county_user_follows_a_link_through_the_provider(sso_app, browser, viewp
         page.goto(f"{url}/hotline")
         page.wait_for_selector("text=使用统一身份认证登录", timeout=30_000)
         assert page.locator("[data-testid=stMetricValue]").count() == 0
-        if viewport[0] > 1000:
-            page.screenshot(path=str(ROOT / "tests" / "artifacts" / "sso-login.png"))
     finally:
         context.close()
     from dashboard import audit
@@ -178,5 +179,7 @@ def test_unmapped_identity_is_refused(sso_app, browser):
         assert STRANGER in text and "联系" in text
         assert page.locator("[data-testid=stMetricValue]").count() == 0
         assert page.locator("[data-testid=stSidebarNav]").count() == 0  # no page is listed
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "sso-refused.png"))
     finally:
         context.close()
