@@ -130,6 +130,11 @@ def _sso_gate(now: float, policy: auth.LoginPolicy) -> User | bool:
     administrator's identity map, re-read at every request (a changed or removed rule applies at once)."""
     if not st.user.is_logged_in:
         st.title(APP_TITLE)
+        if not _sso_configured():
+            st.error(
+                "已设置统一身份认证登录（DASHBOARD_LOGIN=sso），但 .streamlit/secrets.toml 中没有 [auth] 配置。请系统管理员按 docs/OPERATIONS.md 配置。"
+            )
+            return False
         st.subheader("登录")
         st.caption("请使用曲靖市统一身份认证平台的账号登录。")
         st.html(_REMEMBER_TARGET, unsafe_allow_javascript=True)
@@ -175,6 +180,13 @@ def _sso_gate(now: float, policy: auth.LoginPolicy) -> User | bool:
         st.html(_RETURN_TO_TARGET, unsafe_allow_javascript=True)
     st.session_state.update(user=user, last_seen=now)
     return user
+
+
+def _sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        return False
 
 
 def logout(user: User) -> None:

@@ -75,7 +75,10 @@ def _as(identity: dict | None, page: str = "hotline", params: dict | None = None
     return at.run()
 
 
-def test_logged_out_sees_only_the_login_button(sso):
+def test_logged_out_sees_only_the_login_button(sso, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setattr(type(st.secrets), "__contains__", lambda self, key: key == "auth")  # [auth] configured
     at = _as(None)
     assert not at.exception and not at.metric and not at.dataframe
     assert [b.label for b in at.button] == ["使用统一身份认证登录"]
@@ -110,6 +113,11 @@ def test_sso_session_expires_when_idle(sso):
     at = _as({"sub": "s1", "email": identity})
     assert not at.metric
     assert audit.recent()["event"][0] == "session_expired" and audit.sso_last_seen(identity) is None
+
+
+def test_sso_without_its_configuration_says_so(sso):
+    at = _as(None)
+    assert not at.button and "没有 [auth] 配置" in at.error[0].value
 
 
 def test_login_mode_is_one_setting(monkeypatch):
