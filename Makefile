@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test venv data etl app lint clean screenshots bench
+.PHONY: run test test-future venv data etl app lint clean screenshots bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,9 @@ run: etl app  ## venv + install + demo data + ETL + app on http://127.0.0.1:8501
 test: venv  ## the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+test-future: venv  ## the suite (browser tests aside: they run in other processes) with the clock moved to the end of 2028
+	TEST_CLOCK="2028-12-31 23:00:00" $(BIN)/python -m pytest -q --ignore=tests/browser
 
 screenshots: venv  ## refresh docs/screenshots from the browser tests (needs Debian chromium)
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser -k "every_page or sso"

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 from chinese_calendar import constants
 
-from etl.config import CALENDAR_END, CALENDAR_START, REFERENCE_DIR
+from etl.config import CALENDAR_START, REFERENCE_DIR
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,15 @@ HOLIDAY_NAMES_ZH = {
     "National Day": "国庆节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
+
+
+# what the run log, 数据状态 and the 12345 page say about a year without an official schedule
+PROVISIONAL_NOTE = (
+    "{year} 年的法定节假日与调休安排尚未录入（chinesecalendar 已知 {known} 年），该年工单的办理时限暂按“仅周末休息”计算，"
+    "标记为临时。请在国务院办公厅公布该年安排后，在 warehouse/reference/holidays_override.csv 中逐日录入："
+    "date（YYYY-MM-DD）、kind（放假为 holiday，调休上班为 workday）、name（节日名），然后重新运行 ETL，"
+    "该年的办理时限、按期与否和考核得分会全部重算"
+)
 
 
 def _package_days() -> pl.DataFrame:
@@ -57,10 +66,9 @@ def load_overrides(path: Path | None = None) -> pl.DataFrame:
     return parsed.select(pl.col("d").alias("date"), "kind", "name")
 
 
-def build_calendar(
-    start: str = CALENDAR_START, end: str = CALENDAR_END, overrides: pl.DataFrame | None = None
-) -> tuple[pl.DataFrame, list[dict]]:
-    """Returns (calendar, warning findings)."""
+def build_calendar(end: dt.date, start: str = CALENDAR_START, overrides: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list[dict]]:
+    """Returns (calendar, warning findings). A year that neither chinesecalendar nor the override file knows is
+    provisional: weekends only, is_provisional true, one finding that says what to do."""
     overrides = load_overrides() if overrides is None else overrides
     package = _package_days()
     package_years = set(package["date"].dt.year().unique().to_list())
@@ -70,7 +78,7 @@ def build_calendar(
     days = days.sort("src", descending=True).unique("date", keep="first")
 
     cal = (
-        pl.DataFrame({"date": pl.date_range(dt.date.fromisoformat(start), dt.date.fromisoformat(end), "1d", eager=True)})
+        pl.DataFrame({"date": pl.date_range(dt.date.fromisoformat(start), end, "1d", eager=True)})
         .join(days, on="date", how="left")
         .with_columns(
             year=pl.col("date").dt.year(),
@@ -104,6 +112,7 @@ def build_calendar(
             holiday_name=pl.col("name"),
             workday_no=pl.col("is_workday").cast(pl.Int32).cum_sum(),
             month_start=pl.col("date").dt.truncate("1mo"),
+            is_provisional=pl.col("calendar_source") == "weekends_only",
         )
         .select(
             "date",
@@ -118,15 +127,13 @@ def build_calendar(
             "holiday_name",
             "workday_no",
             "calendar_source",
+            "is_provisional",
         )
     )
     warnings = []
-    for year in cal.filter(pl.col("calendar_source") == "weekends_only")["year"].unique().sort().to_list():
-        msg = (
-            f"{year} 年不在 chinesecalendar 的覆盖范围内（已知 {min(package_years)}–{max(package_years)} 年），"
-            f"按仅周末休息计算工作日；请在 warehouse/reference/holidays_override.csv 中补充该年节假日与调休"
-        )
-        log.warning("calendar: %s", msg)
+    for year in cal.filter(pl.col("is_provisional"))["year"].unique().sort().to_list():
+        msg = PROVISIONAL_NOTE.format(year=year, known=f"{min(package_years)}–{max(package_years)}")
+        log.warning("calendar: %s", msg)  # once per run and year; the run goes on
         warnings.append(
             {
                 "domain": "calendar",

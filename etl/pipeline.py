@@ -21,6 +21,7 @@ import polars as pl
 
 from etl import calendar as cal
 from etl import lake, publish
+from etl.config import calendar_end
 from etl.inbox import printable
 from etl.inbox import scan as inbox_scan
 from etl.sources import concession, hotline, indicator, tabular
@@ -75,6 +76,8 @@ def _exclusive(lake_dir: Path):
 
 
 def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None) -> RunResult:
+    """as_of: the run's time and the hotline cut-off (--as-of); without it, the clock when the run starts.
+    Every rule that needs 'now' (future dates, the calendar's end, overdue) takes it from here."""
     run_id = new_run_id()
     started = dt.datetime.now()
     sources: list[dict] = []
@@ -102,6 +105,7 @@ def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None)
 
 def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[dict], as_of: dt.datetime | None) -> None:
     t0 = time.perf_counter()
+    run_time = as_of or started
     if not inbox.is_dir():
         raise RunFailed(f"inbox folder {inbox} does not exist (set --inbox or DASHBOARD_INBOX)")
     entries = inbox_scan(inbox)
@@ -115,7 +119,7 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     # tabular files go to a staging folder as they are read, so only one file is in memory at a time;
     # the staging folder joins the lake only once every file has been read
     with lake.staging(lake_dir, run_id) as staging:
-        parsed, staged, export_s = _extract_all(files, staging, lake_dir, sources)
+        parsed, staged, export_s = _extract_all(files, staging, lake_dir, sources, run_time)
         issues = [r.issue for r in parsed]
         dupes = {i for i in issues if issues.count(i) > 1}
         if dupes:
@@ -128,7 +132,7 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
             log.info("[lake] upgraded %s to the 64-bit caller key", path.parent.name)
         ingest_s = time.perf_counter() - t0
         log.info("[lake] wrote %d gazette and %d table-file partition(s) to %s", len(parsed), staged, lake_dir)
-        calendar, cal_warnings = cal.build_calendar()
+        calendar, cal_warnings = cal.build_calendar(calendar_end(latest_receipt(lake_dir), run_time))
         log.info("[calendar] %d days, %d working days", calendar.height, calendar["is_workday"].sum())
         finished = dt.datetime.now()
         current = pl.DataFrame(
@@ -172,7 +176,9 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
         log.info("run %s: success in %.1f s", run_id, total_s)
 
 
-def _extract_all(files: list[Path], staging: Path, lake_dir: Path, sources: list[dict]) -> tuple[list[GazetteResult], int, float]:
+def _extract_all(
+    files: list[Path], staging: Path, lake_dir: Path, sources: list[dict], run_time: dt.datetime
+) -> tuple[list[GazetteResult], int, float]:
     """Read every inbox file: gazettes are kept in memory (they are small, and later files need their plan),
     tabular exports are staged one by one. Returns the gazettes, the number of staged files and the seconds
     spent on 12345 exports; appends one run-log row per file to sources."""
@@ -204,7 +210,7 @@ def _extract_all(files: list[Path], staging: Path, lake_dir: Path, sources: list
             log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), printable(path.name), res.issue, _summary(res))
         elif (kind := next((t for t in TABULAR if t.claims(path)), None)) is not None:
             try:
-                tables, rows_in, loaded, rejected, summary = kind.extract(path, parsed, lake_dir)
+                tables, rows_in, loaded, rejected, summary = kind.extract(path, parsed, lake_dir, run_time)
             except FileRejected as e:
                 # the whole file is rejected, the run goes on: the message names the file and the reason
                 sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
@@ -236,11 +242,11 @@ class Tabular:
 
     dataset: str
     claims: Callable[[Path], bool]
-    extract: Callable[[Path, list, Path], tuple[dict[str, pl.DataFrame], int, int, int, str]]
+    extract: Callable[[Path, list, Path, dt.datetime], tuple[dict[str, pl.DataFrame], int, int, int, str]]
 
 
-def _hotline(path: Path, parsed: list, lake_dir: Path):
-    r = hotline.extract(path, lake_dir, is_demo=is_demo_file(path))
+def _hotline(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
+    r = hotline.extract(path, lake_dir, is_demo=is_demo_file(path), run_time=run_time)
     return (
         {"tickets": r.tickets, "rejects": r.rejects},
         r.rows_in,
@@ -250,7 +256,7 @@ def _hotline(path: Path, parsed: list, lake_dir: Path):
     )
 
 
-def _indicator(path: Path, parsed: list, lake_dir: Path):
+def _indicator(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
     r = indicator.extract(path, _indicator_catalog(parsed, lake_dir), is_demo=is_demo_file(path))
     return (
         {"actuals": r.actuals, "rejects": r.rejects},
@@ -261,7 +267,7 @@ def _indicator(path: Path, parsed: list, lake_dir: Path):
     )
 
 
-def _concession(path: Path, parsed: list, lake_dir: Path):
+def _concession(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
     r = concession.extract(path, is_demo=is_demo_file(path))
     shape = "宽表" if r.shape == "wide" else "长表"
     return (
@@ -385,6 +391,18 @@ def served_run_id(db: Path) -> str | None:
     finally:
         con.close()
     return row[0] if row else None
+
+
+def latest_receipt(lake_dir: Path) -> dt.datetime | None:
+    """The latest 受理时间 in the lake (from the Parquet statistics: no ticket is read)."""
+    glob = lake.table_glob(lake_dir, "hotline", "tickets")
+    if not glob:
+        return None
+    con = duckdb.connect()
+    try:
+        return con.execute("SELECT max(received_at) FROM read_parquet(?, union_by_name = true)", [glob]).fetchone()[0]
+    finally:
+        con.close()
 
 
 def remove_stale_builds(db: Path) -> list[Path]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 GAZETTE = ROOT / "data" / "sources" / "qujing-gazette-2022-09.txt"
 MINI_GAZETTE = Path(__file__).parent / "fixtures" / "qujing-gazette-2022-10-mini.txt"
 KPI = Path(__file__).parent / "fixtures" / "hotline_kpi.csv"  # 7 hand-made tickets (tests/test_hotline.py)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _moved_clock():
+    """TEST_CLOCK=2028-12-31 runs the whole suite with the clock moved (time-machine): nothing may depend on
+    the day the tests run (`make test-future` does it for the last day the calendar must hold)."""
+    when = os.environ.get("TEST_CLOCK")
+    if not when:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(dt.datetime.fromisoformat(when), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

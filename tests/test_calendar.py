@@ -6,11 +6,21 @@ import polars as pl
 import pytest
 
 from etl.calendar import build_calendar, load_overrides
+from etl.config import calendar_end
+
+END = dt.date(2027, 12, 31)  # a calendar as a run in 2026 on data up to 2026 builds it
 
 
 @pytest.fixture(scope="module")
 def cal():
-    return build_calendar()
+    return build_calendar(END)
+
+
+def test_calendar_end_follows_the_data_and_the_run():
+    run = dt.datetime(2026, 11, 29, 21, 0)
+    assert calendar_end(dt.datetime(2025, 12, 31, 23, 0), run) == dt.date(2027, 12, 31)  # the run's year + 1
+    assert calendar_end(None, run) == dt.date(2027, 12, 31)
+    assert calendar_end(dt.datetime(2028, 3, 1), dt.datetime(2028, 3, 2)) == dt.date(2029, 12, 31)  # the data's year + 1
 
 
 def day(cal, d):
@@ -52,9 +62,10 @@ def test_workday_no_is_consecutive_and_counts_working_days(cal):
 def test_unknown_year_falls_back_to_weekends_with_a_warning(cal):
     c, warnings = cal
     assert [w["location"] for w in warnings] == ["calendar 2027"]
-    assert warnings[0]["severity"] == "warning"
+    assert warnings[0]["severity"] == "warning" and "holidays_override.csv" in warnings[0]["message"]
     y2027 = c.filter(pl.col("year") == 2027)
-    assert set(y2027["calendar_source"]) == {"weekends_only"}
+    assert set(y2027["calendar_source"]) == {"weekends_only"} and y2027["is_provisional"].all()
+    assert not c.filter(pl.col("year") == 2026)["is_provisional"].any()
     assert y2027.filter(pl.col("is_workday")).height == y2027.filter(pl.col("weekday") <= 5).height
     assert day(c, dt.date(2027, 1, 1))["is_workday"]  # no holidays known for 2027 yet
 
@@ -62,7 +73,7 @@ def test_unknown_year_falls_back_to_weekends_with_a_warning(cal):
 def test_override_file_adds_a_year(tmp_path):
     f = tmp_path / "holidays_override.csv"
     f.write_text("date,kind,name\n2027-01-01,holiday,元旦\n2027-01-02,workday,元旦\n", encoding="utf-8")
-    c, warnings = build_calendar(overrides=load_overrides(f))
+    c, warnings = build_calendar(END, overrides=load_overrides(f))
     assert warnings == []
     assert not day(c, dt.date(2027, 1, 1))["is_workday"]
     assert day(c, dt.date(2027, 1, 2))["is_workday"]  # a Saturday made a working day

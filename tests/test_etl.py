@@ -60,7 +60,7 @@ def test_fresh_inbox_through_the_cli(tmp_path, monkeypatch, capsys):
     db = tmp_path / "wh" / "warehouse.duckdb"
     monkeypatch.setenv("DASHBOARD_INBOX", str(inbox))
     monkeypatch.delenv("DASHBOARD_LAKE", raising=False)
-    assert main(["run", "--db", str(db)]) == 0
+    assert main(["run", "--db", str(db), "--as-of", "2026-11-29 21:00"]) == 0  # the run's time: the calendar ends 2027
     assert "ETL success" in capsys.readouterr().out
     assert count(db, "SELECT count(*) FROM plan_indicator") == 20
     assert count(db, "SELECT count(*) FROM chronicle_event") == 186
@@ -71,7 +71,7 @@ def test_fresh_inbox_through_the_cli(tmp_path, monkeypatch, capsys):
     # the analysis view leaves the printed totals out: 9 categories × 3 sources per table
     assert count(db, "SELECT count(*) FROM v_plan_investment_detail WHERE year IS NULL") == 27
     assert count(db, "SELECT count(*) FROM department") == 30
-    assert count(db, "SELECT count(*) FROM calendar") == 2922
+    assert count(db, "SELECT count(*) FROM calendar") == 2922  # 2020-01-01 … 2027-12-31
     assert count(db, "SELECT count(*) FROM dq_finding WHERE domain = 'calendar' AND severity = 'warning'") == 1
     assert count(db, "SELECT count(*) FROM etl_run WHERE status = 'success' AND source = 'publish'") == 1
     assert (tmp_path / "wh" / "lake" / "gazette" / "issue=2022-09" / "chronicle_event.parquet").exists()

@@ -241,7 +241,7 @@ def test_every_reject_reason_names_file_row_column(tmp_path):
         (6, "所属区县", "未知区县"),
         (7, "工单编号", "同一文件内同一工单编号出现多次且内容不同"),
         (8, "工单编号", "同一文件内同一工单编号出现多次且内容不同"),
-        (11, "受理时间", "受理时间超出工作日历范围（2020–2027 年）"),
+        (11, "受理时间", "受理时间早于工作日历的起点（2020-01-01）"),
     ]
     assert rows(db, "SELECT ticket_id FROM hotline_ticket") == [("B7",)]
     assert rows(db, "SELECT status, rows_in, rows_loaded, rows_rejected FROM etl_run WHERE source = 'bad.csv'") == [("success", 10, 1, 8)]

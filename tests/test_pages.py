@@ -154,7 +154,7 @@ def test_pages_refuse_a_warehouse_of_another_version(warehouse, tmp_path, monkey
         for name in ("overview", "hotline"):
             at = page(name)
             assert not at.exception
-            assert "结构版本（1）与当前程序（2）不一致" in at.error[0].value and "python -m etl run" in at.error[0].value
+            assert "结构版本（1）与当前程序（3）不一致" in at.error[0].value and "python -m etl run" in at.error[0].value
 
 
 @pytest.mark.parametrize("name", ["overview", "plan", "chronicle", "status"])

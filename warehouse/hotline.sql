@@ -30,14 +30,15 @@ WITH latest AS (
                  source_file DESC, source_row DESC
     ) = 1
 ),
-workday AS (SELECT workday_no, date FROM calendar WHERE is_workday),
+workday AS (SELECT workday_no, date, is_provisional FROM calendar WHERE is_workday),
 s AS (SELECT key, value FROM hotline_setting),
 limits AS (
     SELECT t.*,
            CASE WHEN t.answered_directly THEN coalesce(t.closed_at, t.received_at) ELSE t.closed_at END AS closed_at_eff,
            r.standard_days,
            r.max_days + r.extension_days * t.extensions AS max_days_total,
-           rc.workday_no AS received_workday_no
+           rc.workday_no AS received_workday_no,
+           rc.is_provisional AS received_provisional
     FROM latest t
     JOIN calendar rc ON rc.date = t.received_at::DATE
     LEFT JOIN hotline_rule r USING (category)
@@ -51,6 +52,8 @@ SELECT
     l.standard_days, l.max_days_total,
     sd.date + INTERVAL '23:59:59' AS standard_deadline_at,
     md.date + INTERVAL '23:59:59' AS deadline_at,
+    -- received, or due, in a year whose official holidays are not entered yet: its deadline may move
+    (l.received_provisional OR coalesce(md.is_provisional, false)) AS calendar_provisional,
     CASE WHEN l.answered_directly THEN true
          WHEN l.closed_at_eff IS NULL THEN NULL
          WHEN l.max_days_total IS NULL THEN true
@@ -92,6 +95,7 @@ SELECT month, county, department, category, channel, topic,
        coalesce(sum(workdays_to_close) FILTER (WHERE NOT answered_directly), 0)::BIGINT AS workdays_sum,
        count(workdays_to_close) FILTER (WHERE NOT answered_directly) AS workdays_n,
        count(*) FILTER (WHERE repeat_caller) AS repeat_callers,
+       count(*) FILTER (WHERE calendar_provisional) AS provisional,
        bool_or(is_demo) AS has_demo
 FROM hotline_ticket
 GROUP BY ALL

@@ -41,7 +41,8 @@ CREATE TABLE calendar (
     day_kind         VARCHAR,
     holiday_name     VARCHAR,
     workday_no       INTEGER,
-    calendar_source  VARCHAR
+    calendar_source  VARCHAR,
+    is_provisional   BOOLEAN   -- a year with no official schedule yet: weekends only (etl/calendar.py)
 );
 
 CREATE TABLE gazette_document (

@@ -214,6 +214,10 @@ def hotline_rules() -> pl.DataFrame:
     return run("hotline_rules")
 
 
+def calendar_years() -> pl.DataFrame:
+    return run("calendar_years")
+
+
 def hotline_settings() -> dict:
     return dict(run("hotline_settings").iter_rows())
 

@@ -17,6 +17,7 @@ SELECT
     100.0 * sum(visited) / nullif(sum(closed), 0) AS visit_rate,
     sum(workdays_sum) / nullif(sum(workdays_n), 0) AS mean_workdays,
     100.0 * sum(repeat_callers) / nullif(sum(volume), 0) AS repeat_rate,
+    sum(provisional)::BIGINT AS provisional,
     bool_or(has_demo) AS has_demo
 FROM hotline_cube
 WHERE hotline_in_scope($counties, $departments, $m_from, $m_to, $categories, $channels)

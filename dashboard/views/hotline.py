@@ -34,6 +34,19 @@ MAP_METRICS = {
 }
 
 
+def provisional_notice(k: dict) -> None:
+    """Tickets whose deadline falls in a year without an official holiday schedule: say so, and what to do."""
+    if not k.get("provisional"):
+        return
+    years = queries.calendar_years().filter(pl.col("is_provisional"))
+    st.warning(
+        f"所选范围内有 {k['provisional']:,} 件工单的受理或办理期限落在尚未录入法定节假日安排的年份"
+        f"（{'、'.join(str(y) for y in years['year'])} 年），其办理时限、按期与否暂按“仅周末休息”计算，为临时结果。\n\n"
+        + "\n\n".join(years["note"].drop_nulls().to_list()),
+        icon="📅",
+    )
+
+
 def render() -> None:
     scope = shell.setup()
     if scope is None:
@@ -58,6 +71,7 @@ def render() -> None:
     k = total.row(0, named=True)
     if k["has_demo"]:
         st.warning("演示数据：以下 12345 工单为系统生成的虚构数据（文件名含“演示”），仅用于展示功能，不代表真实情况。", icon="⚠️")
+    provisional_notice(k)
     settings = queries.hotline_settings()
     kpi_cards(k, settings)
 

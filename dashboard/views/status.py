@@ -67,6 +67,8 @@ def render() -> None:
         st.subheader("各表行数")
         st.dataframe(queries.table_counts().rename({"table_name": "表", "row_count": "行数"}), hide_index=True, width="stretch")
 
+    calendar_section()
+
     st.subheader("数据质量发现")
     findings = dq.labelled(queries.findings())
     severities = st.multiselect(
@@ -97,6 +99,30 @@ def render() -> None:
     table = rejects.rename({"domain": "数据", "source_file": "文件", "row": "行", "column": "列", "reason": "原因", "value": "原值"})
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "拒收记录", key="dl-rejects")
+
+
+CALENDAR_SOURCE_ZH = {
+    "chinesecalendar": "官方安排（chinesecalendar）",
+    "override": "覆盖文件（holidays_override.csv）",
+    "weekends_only": "临时：仅周末休息",
+}
+
+
+def calendar_section() -> None:
+    st.subheader("工作日历")
+    years = queries.calendar_years()
+    for note in years.filter(pl.col("is_provisional"))["note"].drop_nulls().to_list():
+        st.warning(note, icon="📅")
+    st.dataframe(
+        years.select(
+            pl.col("year").alias("年份"),
+            pl.col("calendar_source").replace(CALENDAR_SOURCE_ZH).alias("节假日来源"),
+            pl.col("holidays").alias("法定节假日（工作日放假）天数"),
+            pl.col("working_weekends").alias("调休上班天数"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def audit_section() -> None:
