@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import shutil
 import sys
+from pathlib import Path
 
 from etl import config
 from etl.pipeline import RunFailed, RunSkipped, run
@@ -36,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lake")
     p.add_argument("--inbox")
     p.add_argument("--config", help="schedule file (default $DASHBOARD_SCHEDULE or etl/schedule.toml)")
+    p = sub.add_parser("inspect", help="what a run would make of one file (recognised as, sections or columns, rejects), loading nothing")
+    p.add_argument("file")
+    p.add_argument("--db")
+    p.add_argument("--lake", help="read-only: the plan indicators that monitoring actuals are checked against")
+    p.add_argument("--as-of", type=_timestamp, help="the run's time that later dates are judged against (default: now)")
     p = sub.add_parser("seed-inbox", help="copy the shipped sources (the gazette) into the inbox")
     p.add_argument("--inbox")
     p = sub.add_parser("demo", help="write fictional 12345 work-order exports (演示数据) into the inbox")
@@ -66,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 
     db = config.db_path(args.db)
     lake_dir = config.lake_path(db, args.lake)
+    if args.cmd == "inspect":
+        from etl.inspect import inspect
+
+        return inspect(Path(args.file), lake_dir, args.as_of)
     if args.cmd == "schedule":
         from etl.schedule import load_config, serve
 

@@ -252,12 +252,13 @@ def _hotline(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
         r.rows_in,
         r.tickets.height,
         r.rows_rejected,
-        f"12345 工单（{r.encoding}）：载入 {r.tickets.height} 行，拒收 {r.rows_rejected} 行",
+        f"12345 工单（{r.encoding}）：载入 {r.tickets.height} 行，拒收 {r.rows_rejected} 行"
+        + (f"；未识别、未载入的列：{hotline.describe_unmapped(r.unmapped)}" if r.unmapped else ""),
     )
 
 
 def _indicator(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
-    r = indicator.extract(path, _indicator_catalog(parsed, lake_dir), is_demo=is_demo_file(path))
+    r = indicator.extract(path, indicator_catalog(parsed, lake_dir), is_demo=is_demo_file(path))
     return (
         {"actuals": r.actuals, "rejects": r.rejects},
         r.rows_in,
@@ -287,7 +288,7 @@ TABULAR = (
 )
 
 
-def _indicator_catalog(parsed: list[GazetteResult], lake_dir: Path) -> pl.DataFrame:
+def indicator_catalog(parsed: list[GazetteResult], lake_dir: Path) -> pl.DataFrame:
     """专栏1 of the newest issue that has it: from this run's gazettes, else from the lake."""
     frames = [r.tables["plan_indicator"] for r in parsed if r.tables["plan_indicator"].height]
     glob = lake.table_glob(lake_dir, "gazette", "plan_indicator")

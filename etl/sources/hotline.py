@@ -8,7 +8,8 @@ Caller name is dropped, caller phone becomes a salted hash (the first 64 bits of
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -93,6 +94,7 @@ class HotlineResult:
     rejects: pl.DataFrame
     rows_in: int
     encoding: str
+    unmapped: list[str] = field(default_factory=list)  # headers no alias maps: their columns are not loaded
 
     @property
     def rows_rejected(self) -> int:
@@ -100,38 +102,90 @@ class HotlineResult:
 
 
 def _aliases() -> dict[str, str]:
-    out = {}
-    for canon, zh in HEADERS.items():
-        out[zh] = canon
-        out[canon] = canon
-    return out
+    """Every accepted header -> canonical column, from warehouse/reference/hotline_header_alias.csv (an operator
+    adds a platform's layout there). ASCII headers are matched without case."""
+    df = reference.load("hotline_header_alias")
+    return {(a.lower() if a.isascii() else a): c for c, a in df.select("column", "alias").iter_rows()}
+
+
+def _lookup(header: str, aliases: dict[str, str]) -> str | None:
+    return aliases.get(header.lower() if header.isascii() else header)
+
+
+# words export headers use for the same thing, folded before headers are compared for the operator's hint
+_SAME_WORD = (("日期", "时间"), ("部门", "单位"), ("类别", "类型"), ("号码", "电话"))
+
+
+def closest(header: str, aliases: dict[str, str] | None = None) -> list[str]:
+    """The standard headers (HEADERS) nearest to an unknown one, best first, for the operator's message."""
+    aliases = aliases or _aliases()
+
+    def fold(text: str) -> str:
+        for a, b in _SAME_WORD:
+            text = text.replace(a, b)
+        return text.lower()
+
+    best: dict[str, float] = {}
+    for alias, canon in aliases.items():
+        score = difflib.SequenceMatcher(None, fold(header), fold(alias)).ratio()
+        best[canon] = max(best.get(canon, 0.0), score)
+    order = list(HEADERS)
+    ranked = sorted((c for c, sc in best.items() if sc >= 0.5), key=lambda c: (-best[c], order.index(c)))
+    return [HEADERS[c] for c in ranked[:2]]
+
+
+def describe_unmapped(headers: list[str], aliases: dict[str, str] | None = None) -> str:
+    aliases = aliases or _aliases()
+    return "、".join(f"{h}（最接近：{'、'.join(closest(h, aliases)) or '无'}）" for h in headers)
 
 
 def sniff_header(path: Path) -> list[str] | None:
     """The header row if this looks like a work-order export, else None."""
     cols = tabular.header(path)
     aliases = _aliases()
-    return cols if cols and any(aliases.get(c.lower() if c.isascii() else c) == "ticket_id" for c in cols) else None
+    return cols if cols and any(_lookup(c, aliases) == "ticket_id" for c in cols) else None
 
 
-def read_export(path: Path) -> tuple[pl.DataFrame, str]:
-    """All columns as text, renamed to canonical names; Excel date cells become ISO text."""
-    df, encoding = tabular.read_text_frame(path)
+def column_mapping(columns: list[str]) -> tuple[dict[str, str], list[str]]:
+    """(header -> canonical column, unmapped headers). Two headers meaning one column reject the file."""
     aliases = _aliases()
-    rename, found = {}, []
-    for c in df.columns:
-        found.append(c)
-        canon = aliases.get(c.lower() if c.isascii() else c)
+    rename, unmapped = {}, []
+    for c in columns:
+        canon = _lookup(c, aliases)
         if canon and canon in rename.values():
             first = next(k for k, v in rename.items() if v == canon)
-            raise FileRejected(f"{path.name}: row 1: columns {first} and {c} both mean {HEADERS[canon]}; keep one of them")
+            raise FileRejected(f"row 1: columns {first} and {c} both mean {HEADERS[canon]}; keep one of them")
         if canon:
             rename[c] = canon
+        else:
+            unmapped.append(c)
+    return rename, unmapped
+
+
+def read_export(path: Path) -> tuple[pl.DataFrame, str, list[str]]:
+    """All columns as text, renamed to canonical names, values spelled as the rules spell them
+    (warehouse/reference/hotline_value_alias.csv); Excel date cells become ISO text. Also returns the headers
+    that map to nothing (reported in the run log)."""
+    df, encoding = tabular.read_text_frame(path)
+    try:
+        rename, unmapped = column_mapping(df.columns)
+    except FileRejected as e:
+        raise FileRejected(f"{path.name}: {e}") from e
     missing = [HEADERS[c] for c in REQUIRED if c not in rename.values()]
     if missing:
-        raise FileRejected(f"{path.name}: missing required column(s) {', '.join(missing)}; columns found: {', '.join(found)}")
+        raise FileRejected(
+            f"{path.name}: missing required column(s) {', '.join(missing)}; columns found: {', '.join(df.columns)}"
+            + (f"; not recognised: {describe_unmapped(unmapped)}" if unmapped else "")
+            + " (add a platform's header names to warehouse/reference/hotline_header_alias.csv)"
+        )
     df = df.select(list(rename)).rename(rename)
-    return df.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in HEADERS if c not in df.columns), encoding
+    values = reference.load("hotline_value_alias")
+    df = df.with_columns(
+        pl.col(c).str.strip_chars().replace(dict(values.filter(pl.col("column") == c).select("alias", "value").iter_rows()))
+        for c in values["column"].unique()
+        if c in df.columns
+    )
+    return df.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in HEADERS if c not in df.columns), encoding, unmapped
 
 
 def parse_any_time(col: str) -> pl.Expr:
@@ -177,7 +231,7 @@ def _missing(col: str) -> pl.Expr:
 def extract(path: Path, lake_dir: Path, is_demo: bool = False, run_time: dt.datetime | None = None) -> HotlineResult:
     """run_time: the run's time (--as-of, else the clock when the run started): later times are rejected."""
     run_time = run_time or dt.datetime.now()
-    raw, encoding = read_export(path)
+    raw, encoding, unmapped = read_export(path)
     damaged = tabular.damaged_checks([(c, HEADERS[c]) for c in HEADERS], encoding)
     rows_in = raw.height
     df = raw.with_row_index("source_row", offset=2).with_columns(pl.col("source_row").cast(pl.Int64))
@@ -266,7 +320,7 @@ def extract(path: Path, lake_dir: Path, is_demo: bool = False, run_time: dt.date
         params={"salt": pii.salt(lake_dir)},
     ).pl()["caller_hash"]
     tickets = tickets.with_columns(caller_hash=caller_hash).select(pl.col(c).cast(t) for c, t in TICKET_SCHEMA.items())
-    return HotlineResult(path.name, tickets, rejects, rows_in, encoding)
+    return HotlineResult(path.name, tickets, rejects, rows_in, encoding, unmapped)
 
 
 def upgrade_lake(lake_dir: Path) -> list[Path]:
