@@ -126,14 +126,16 @@ def close_days(df: pl.DataFrame, category: str, standard: float | None, maximum:
 
 
 def indicator_trajectory(t: pl.DataFrame, title: str):
-    """t: period_end, actual, expected, baseline_value, target_value, projected_2025 (one indicator, one county)."""
+    """t: period_end, actual, expected, baseline_value, target_value, baseline_year, target_year, projected (one
+    indicator, one county); the plan's years come with the data."""
     import datetime as dt
 
     import plotly.graph_objects as go
 
     fig = go.Figure()
     base, target = t["baseline_value"][0], t["target_value"][0]
-    start, end = dt.date(2020, 12, 31), dt.date(2025, 12, 31)
+    target_year = t["target_year"][0]
+    start, end = dt.date(t["baseline_year"][0], 12, 31), dt.date(target_year, 12, 31)
     if base is not None and target is not None:
         fig.add_trace(
             go.Scatter(
@@ -150,19 +152,19 @@ def indicator_trajectory(t: pl.DataFrame, title: str):
             line=dict(color="#2e86c1", width=3),
         )
     )
-    proj = t["projected_2025"][0]
+    proj = t["projected"][0]
     if proj is not None and actual.height:
         fig.add_trace(
             go.Scatter(
                 x=[actual["period_end"][-1], end],
                 y=[actual["actual"][-1], proj],
                 mode="lines+markers",
-                name="按趋势推算 2025",
+                name=f"按趋势推算 {target_year}",
                 line=dict(color="#e67e22", dash="dash"),
             )
         )
     if target is not None:
-        fig.add_hline(y=target, line_dash="dash", line_color="#2e7d32", annotation_text=f"2025 目标 {target:g}")
+        fig.add_hline(y=target, line_dash="dash", line_color="#2e7d32", annotation_text=f"{target_year} 目标 {target:g}")
     fig.update_xaxes(title="")
     fig.update_yaxes(title=t["unit"][0] or "")
     return _style(fig, title)

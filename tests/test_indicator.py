@@ -86,11 +86,11 @@ def test_not_reported(mon_db):
 
 def test_projection(mon_db):
     # two equal points (60, 60) project 60 for 2025, short of 65
-    assert q(
-        mon_db, "SELECT points, round(projected_2025, 6), on_track FROM indicator_projection WHERE seq = 11 AND county = '麒麟区'"
-    ) == [(2, 60.0, False)]
+    assert q(mon_db, "SELECT points, round(projected, 6), on_track FROM indicator_projection WHERE seq = 11 AND county = '麒麟区'") == [
+        (2, 60.0, False)
+    ]
     # 40 at end-2022, 70 at end-2024 (731 days): 70 + 30 × 365 / 731 = 84.98 at end-2025, just short of 85
-    got = q(mon_db, "SELECT projected_2025, on_track FROM indicator_projection WHERE seq = 13 AND county = '会泽县'")[0]
+    got = q(mon_db, "SELECT projected, on_track FROM indicator_projection WHERE seq = 13 AND county = '会泽县'")[0]
     assert got[0] == pytest.approx(70 + 30 * 365 / 731) and got[1] is False
 
 
@@ -145,3 +145,21 @@ def test_monitoring_tab(mon_app):
     at.selectbox(key="mon_period").select("2023").run()
     m = {x.label: x.value for x in at.metric}
     assert (m["已达标"], m["未报送"]) == ("2 项", "38 项")  # 宣威市 14 at 98.5, 全市 9 是
+
+
+def test_plan_years_come_from_the_gazette(tmp_path):
+    """A later plan (baseline 2025, target 2030) printed with the same 专栏1: the expected line runs between the
+    ends of those years, not 2020 and 2025. Indicator 11: 51 (end of 2025) → 65 (end of 2030), 1,826 days; at the
+    end of 2027 (730 days in) 51 + 14 × 730 / 1826 = 56.60."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    text = GAZETTE.read_text(encoding="utf-8").replace(
+        "单位\t2020年\t2025年\t指示属性", "单位\t2025年\t2030年\t指示属性", 1
+    )  # 指示属性 [sic]
+    (inbox / "gazette-2030-plan.txt").write_text(text, encoding="utf-8")
+    (inbox / "监测_2027.csv").write_text("指标序号,区县,期间,数值,备注\n11,麒麟区,2027,55,\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    run(inbox, db, tmp_path / "lake", as_of=__import__("datetime").datetime(2028, 1, 10))
+    assert q(db, "SELECT DISTINCT baseline_year, target_year FROM indicator_progress") == [(2025, 2030)]
+    actual, expected, status = progress(db, 11, "麒麟区", "2027")
+    assert (actual, status) == (55.0, "滞后") and expected == pytest.approx(51 + 14 * 730 / 1826)

@@ -1,7 +1,8 @@
--- Plan-indicator monitoring. expected = the straight line from the 2020 baseline (at 2020-12-31) to the
--- 2025 target (at 2025-12-31), read at the end of the period; where the baseline is missing or in another
+-- Plan-indicator monitoring. expected = the straight line from the baseline (at the end of the plan's baseline_year)
+-- to the target (at the end of its target_year: 2020 and 2025 for the 2021–2025 plan; the years come from the
+-- gazette, never from here), read at the end of the period; where the baseline is missing or in another
 -- unit (indicator 1), the line starts at the first reported actual of that indicator and county.
--- status: 已达标 (actual >= the 2025 target: every target of 专栏1 is a level to reach or keep, e.g. 义务教育
+-- status: 已达标 (actual >= the target: every target of 专栏1 is a level to reach or keep, e.g. 义务教育
 -- 巩固率 stays at or above 98), 按进度 (>= expected), 滞后 (below), 未报送 (nothing reported for the period).
 -- Qualitative targets (应兜尽兜, 应保尽保) take 是 (已达标) or 否 (滞后).
 
@@ -11,7 +12,8 @@ QUALIFY row_number() OVER (PARTITION BY seq, county, period ORDER BY source_file
 
 CREATE TABLE indicator_progress AS
 WITH plan AS (
-    SELECT seq, name, unit, baseline_value, target_value, target_text, comparator, unit_mixed,
+    SELECT seq, name, unit, baseline_value, target_value, target_text, comparator, unit_mixed, baseline_year, target_year,
+           make_date(baseline_year, 12, 31) AS baseline_end, make_date(target_year, 12, 31) AS target_end,
            target_value IS NULL AND baseline_value IS NULL AND target_text NOT IN ('—', '-', '') AS qualitative
     FROM plan_indicator WHERE issue = (SELECT max(issue) FROM plan_indicator)
 ),
@@ -26,7 +28,7 @@ first_actual AS (
 lined AS (
     SELECT g.*, a.value AS actual, a.value_text AS actual_text,
            CASE WHEN g.baseline_value IS NOT NULL AND NOT g.unit_mixed THEN g.baseline_value ELSE f.v0 END AS line_v0,
-           CASE WHEN g.baseline_value IS NOT NULL AND NOT g.unit_mixed THEN DATE '2020-12-31' ELSE f.t0 END AS line_t0
+           CASE WHEN g.baseline_value IS NOT NULL AND NOT g.unit_mixed THEN g.baseline_end ELSE f.t0 END AS line_t0
     FROM grid g
     LEFT JOIN indicator_actual a USING (seq, county, period)
     LEFT JOIN first_actual f USING (seq, county)
@@ -34,14 +36,14 @@ lined AS (
 expected AS (
     SELECT *,
            CASE WHEN qualitative OR target_value IS NULL OR line_v0 IS NULL THEN NULL
-                WHEN period_end >= DATE '2025-12-31' OR line_t0 >= DATE '2025-12-31' THEN target_value
+                WHEN period_end >= target_end OR line_t0 >= target_end THEN target_value
                 WHEN period_end <= line_t0 THEN line_v0
-                ELSE line_v0 + (target_value - line_v0) * date_diff('day', line_t0, period_end) / date_diff('day', line_t0, DATE '2025-12-31')
+                ELSE line_v0 + (target_value - line_v0) * date_diff('day', line_t0, period_end) / date_diff('day', line_t0, target_end)
            END AS expected
     FROM lined
 )
 SELECT seq, name, unit, county, county_key, sort_order, period, period_type, period_end, actual, actual_text,
-       baseline_value, target_value, target_text, qualitative, expected,
+       baseline_value, target_value, target_text, baseline_year, target_year, qualitative, expected,
        CASE WHEN actual IS NULL THEN '未报送'
             WHEN qualitative THEN CASE WHEN actual = 1 THEN '已达标' ELSE '滞后' END
             WHEN target_value IS NOT NULL AND actual >= target_value THEN '已达标'
@@ -50,14 +52,16 @@ SELECT seq, name, unit, county, county_key, sort_order, period, period_type, per
        END AS status
 FROM expected;
 
--- A 2025 projection from the trend of the reported actuals (least squares over the period ends, at least two points).
+-- A projection to the end of the plan's target year from the trend of the reported actuals (least squares over the
+-- period ends, at least two points).
 CREATE TABLE indicator_projection AS
-SELECT a.seq, a.county, count(*) AS points,
+SELECT a.seq, a.county, count(*) AS points, any_value(p.target_year) AS target_year,
        regr_intercept(a.value, epoch(a.period_end) / 86400.0)
-         + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(DATE '2025-12-31') / 86400.0) AS projected_2025,
+         + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(make_date(any_value(p.target_year), 12, 31)) / 86400.0) AS projected,
        any_value(p.target_value) AS target_value,
        (regr_intercept(a.value, epoch(a.period_end) / 86400.0)
-         + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(DATE '2025-12-31') / 86400.0)) >= any_value(p.target_value) AS on_track
+         + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(make_date(any_value(p.target_year), 12, 31)) / 86400.0))
+         >= any_value(p.target_value) AS on_track
 FROM indicator_actual a
 JOIN plan_indicator p ON p.seq = a.seq AND p.issue = (SELECT max(issue) FROM plan_indicator)
 WHERE p.target_value IS NOT NULL

@@ -1,7 +1,8 @@
 -- scope: public (published or reference data, the same for every role)
 -- Headline figures from what the warehouse holds (the plan, hotline registry and findings of the newest issue).
 WITH plan AS (
-    SELECT count(*) AS indicators, count(*) FILTER (WHERE binding = '约束性') AS binding_indicators
+    SELECT count(*) AS indicators, count(*) FILTER (WHERE binding = '约束性') AS binding_indicators,
+           min(baseline_year) AS plan_baseline_year, max(target_year) AS plan_target_year
     FROM plan_indicator WHERE issue = (SELECT max(issue) FROM plan_indicator)
 ),
 investment AS (

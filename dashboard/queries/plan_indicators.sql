@@ -1,7 +1,10 @@
 -- scope: public (published or reference data, the same for every role)
--- The plan's indicators (专栏1) from the newest issue that carries them.
-SELECT seq, section, name, unit, baseline_text, target_text, baseline_value, target_value, comparator, binding,
-       baseline_year, target_year, unit_mixed, doc_no, issue
-FROM plan_indicator
-WHERE issue = (SELECT max(issue) FROM plan_indicator)
-ORDER BY seq
+-- The plan's indicators (专栏1) from the newest issue that carries them, with the plan's name from its document's
+-- title (…关于印发<plan>的通知); the plan's years are the indicators' baseline_year and target_year.
+SELECT i.seq, i.section, i.name, i.unit, i.baseline_text, i.target_text, i.baseline_value, i.target_value, i.comparator, i.binding,
+       i.baseline_year, i.target_year, i.unit_mixed, i.doc_no, i.issue,
+       coalesce(nullif(regexp_extract(d.title, '关于印发(.+)的通知', 1), ''), d.title, '规划') AS plan_name
+FROM plan_indicator i
+LEFT JOIN gazette_document d ON d.issue = i.issue AND d.doc_no = i.doc_no
+WHERE i.issue = (SELECT max(issue) FROM plan_indicator)
+ORDER BY i.seq

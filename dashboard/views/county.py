@@ -154,7 +154,7 @@ def indicators(county: str, scope: Scope) -> None:
         pl.col("name").alias("指标"),
         pl.col("actual_text").alias("实际值"),
         pl.col("expected").round(2).alias("按进度应达"),
-        pl.col("target_text").alias("2025年目标"),
+        pl.col("target_text").alias(f"{p['target_year'].max()}年目标"),
         pl.col("status").alias("状态"),
     )
     st.dataframe(table, hide_index=True, width="stretch")

@@ -175,7 +175,7 @@ def plan_summary() -> None:
     c = queries.overview_counts()
     if not c["indicators"]:
         return
-    st.subheader("乡村振兴衔接规划（2021—2025年）与热线归并")
+    st.subheader(f"乡村振兴衔接规划（{c['plan_baseline_year'] + 1}—{c['plan_target_year']}年）与热线归并")
     a, b, d, e = st.columns(4)
     a.metric(
         "主要指标",

@@ -9,16 +9,32 @@ from dashboard import charts, dq, fmt, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import PAGE_FILTERS
 
-INDICATOR_COLUMNS = {
-    "seq": "序号",
-    "section": "类别",
-    "name": "指标",
-    "unit": "单位",
-    "baseline_text": "2020年基期",
-    "target_text": "2025年目标",
-    "binding": "指标属性",
-}
-ALL_YEARS = "2021—2025年合计"
+
+def plan_years(ind: pl.DataFrame) -> tuple[int | None, int | None]:
+    """The plan's baseline and target years, as its indicators print them (2020 and 2025 for 2021–2025)."""
+    if ind.is_empty():
+        return None, None
+    return ind["baseline_year"].drop_nulls().min(), ind["target_year"].drop_nulls().max()
+
+
+def indicator_columns(ind: pl.DataFrame) -> dict[str, str]:
+    base, target = plan_years(ind)
+    return {
+        "seq": "序号",
+        "section": "类别",
+        "name": "指标",
+        "unit": "单位",
+        "baseline_text": f"{base or ''}年基期",
+        "target_text": f"{target or ''}年目标",
+        "binding": "指标属性",
+    }
+
+
+def whole_period(ind: pl.DataFrame) -> str:
+    base, target = plan_years(ind)
+    return f"{base + 1}—{target}年合计" if base and target else "规划期合计"
+
+
 SOURCE_ORDER = ("合计", "财政衔接资金", "其他财政资金", "其他资金")  # the gazette's column order
 
 
@@ -30,7 +46,7 @@ def render() -> None:
     doc = ind["doc_no"][0] if ind.height else ""
     shell.page_header(
         "规划指标",
-        f"曲靖市巩固拓展脱贫攻坚成果同乡村振兴有效衔接规划（2021—2025年）· 来源：{doc}（公报 {ind['issue'][0] if ind.height else ''}）",
+        f"{ind['plan_name'][0]} · 来源：{doc}（公报 {ind['issue'][0]}）" if ind.height else "规划指标",
     )
     # monitoring actuals are county data: a department account sees the published plan only
     periods = queries.indicator_periods() if queries.allowed("indicator_periods") else pl.DataFrame()
@@ -41,12 +57,12 @@ def render() -> None:
     with tab_ind:
         indicators(ind)
     with tab_inv:
-        investment(queries.plan_investment())
+        investment(queries.plan_investment(), whole_period(ind))
     with tab_proj:
         projects(queries.plan_projects())
     if tab_mon:
         with tab_mon[0]:
-            monitoring(periods, scope)
+            monitoring(periods, scope, ind)
 
 
 def indicators(ind: pl.DataFrame) -> None:
@@ -62,7 +78,8 @@ def indicators(ind: pl.DataFrame) -> None:
     shown = ind.filter(
         (pl.col("binding").is_in(binding) if binding else pl.lit(True)) & (pl.col("section").is_in(sections) if sections else pl.lit(True))
     )
-    table = shown.select(list(INDICATOR_COLUMNS)).rename(INDICATOR_COLUMNS)
+    columns = indicator_columns(ind)
+    table = shown.select(list(columns)).rename(columns)
     if table.is_empty():
         st.info("没有符合当前筛选条件的指标。")
     else:
@@ -76,7 +93,7 @@ def indicators(ind: pl.DataFrame) -> None:
     _findings_for(["indicator_count"], "指标", "正文所述指标个数（约束性、预期性）与专栏1一致，未发现问题。")
 
 
-def investment(inv: pl.DataFrame) -> None:
+def investment(inv: pl.DataFrame, all_years: str) -> None:
     if inv.is_empty():
         st.info("数据仓库中没有规划投资表。")
         return
@@ -93,17 +110,17 @@ def investment(inv: pl.DataFrame) -> None:
     yearly = parts.filter(pl.col("year").is_not_null()).group_by("year", "source").agg(pl.col("amount_wan").sum()).sort("year")
     st.plotly_chart(charts.investment_by_year(yearly), width="stretch", key="inv-year")
 
-    periods = [ALL_YEARS] + [str(y) for y in sorted(inv["year"].drop_nulls().unique().to_list())]
+    periods = [all_years] + [str(y) for y in sorted(inv["year"].drop_nulls().unique().to_list())]
     period = st.selectbox(PAGE_FILTERS["plan_period"], periods, key="plan_period")
-    sel = inv.filter(pl.col("year").is_null()) if period == ALL_YEARS else inv.filter(pl.col("year") == int(period))
+    sel = inv.filter(pl.col("year").is_null()) if period == all_years else inv.filter(pl.col("year") == int(period))
     sel_parts = sel.filter((pl.col("category") != "合计") & (pl.col("source") != "合计"))
     st.plotly_chart(
-        charts.category_by_source(sel_parts, f"{period if period == ALL_YEARS else period + '年'}：各类别投资构成（亿元）"),
+        charts.category_by_source(sel_parts, f"{period if period == all_years else period + '年'}：各类别投资构成（亿元）"),
         width="stretch",
         key="inv-cat",
     )
 
-    st.markdown(f"**公报原表（{period if period == ALL_YEARS else period + '年'}，万元，含印刷合计）**")
+    st.markdown(f"**公报原表（{period if period == all_years else period + '年'}，万元，含印刷合计）**")
     printed = (
         sel.pivot(on="source", index=["category_no", "category"], values="amount_wan", aggregate_function="first")
         .sort("category_no")
@@ -180,7 +197,7 @@ def _findings_for(checks: list[str], what: str, all_clear: str) -> None:
 STATUS_COLORS = {"已达标": "#c8e6c9", "按进度": "#e3f2fd", "滞后": "#ffcdd2", "未报送": "#eeeeee"}
 
 
-def monitoring(periods: pl.DataFrame, scope) -> None:
+def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame) -> None:
     """County × indicator status for a period, and one indicator's trajectory; counties from the global filter."""
     within = periods.filter(pl.col("period_end").is_between(scope.month_from, scope.date_to))
     period_list = (within if within.height else periods)["period"].to_list()
@@ -188,8 +205,9 @@ def monitoring(periods: pl.DataFrame, scope) -> None:
     period = c1.selectbox(PAGE_FILTERS["mon_period"], period_list, key="mon_period")
     counties = list(scope.counties) + (["全市"] if scope.counties else [])
     p = queries.indicator_progress(period, counties)
+    base_year, target_year = plan_years(ind)
     st.caption(
-        f"当前筛选：{'、'.join(counties) or '全部县区及全市'} · {period}。已达标：达到 2025 年目标；按进度：不低于从 2020 年基期到 2025 年目标的"
+        f"当前筛选：{'、'.join(counties) or '全部县区及全市'} · {period}。已达标：达到 {target_year} 年目标；按进度：不低于从 {base_year} 年基期到 {target_year} 年目标的"
         "直线进度；滞后：低于直线进度；未报送：该期无数据。定性指标（应兜尽兜、应保尽保）按报送的 是/否 判断。"
     )
     counts = p.group_by("status").len()
@@ -214,7 +232,7 @@ def monitoring(periods: pl.DataFrame, scope) -> None:
         pl.col("period").alias("期间"),
         pl.col("actual_text").alias("实际值"),
         pl.col("expected").round(2).alias("按进度应达"),
-        pl.col("target_text").alias("2025年目标"),
+        pl.col("target_text").alias(f"{target_year}年目标"),
         pl.col("status").alias("状态"),
     )
     download_buttons(table, safe_filename("规划指标监测", period, "-".join(counties)), key="dl-monitoring")
@@ -229,9 +247,11 @@ def monitoring(periods: pl.DataFrame, scope) -> None:
     if t.filter(pl.col("actual").is_not_null()).is_empty():
         st.info("该县区未报送此指标。")
         return
-    st.plotly_chart(charts.indicator_trajectory(t, f"{chosen}（{county}）：基期 → 实际 → 2025 目标"), width="stretch", key="mon-traj")
-    proj = t["projected_2025"][0]
+    st.plotly_chart(
+        charts.indicator_trajectory(t, f"{chosen}（{county}）：基期 → 实际 → {target_year} 目标"), width="stretch", key="mon-traj"
+    )
+    proj = t["projected"][0]
     if proj is not None:
         target = t["target_value"][0]
         verdict = "可望达标" if proj >= target else "按当前趋势难以达标"
-        st.caption(f"按已报送数据的线性趋势推算，2025 年末约为 {proj:.2f}（目标 {target:g}），{verdict}。")
+        st.caption(f"按已报送数据的线性趋势推算，{target_year} 年末约为 {proj:.2f}（目标 {target:g}），{verdict}。")
