@@ -35,7 +35,7 @@ def inspect(path: Path, lake_dir: Path, run_time: dt.datetime | None = None, out
     name = inbox.printable(path.name)
     try:
         if is_gazette(path):
-            return _gazette(path, name, out)
+            return _gazette(path, name, lake_dir, out)
         if hotline.sniff_header(path) is not None:
             return _hotline(path, name, run_time, out)
         if indicator.sniff(path):
@@ -52,8 +52,10 @@ def inspect(path: Path, lake_dir: Path, run_time: dt.datetime | None = None, out
     return 1
 
 
-def _gazette(path: Path, name: str, out) -> int:
-    res = parse_gazette(path)
+def _gazette(path: Path, name: str, lake_dir: Path, out) -> int:
+    from etl.pipeline import known_leaders
+
+    res = parse_gazette(path, known_leaders(lake_dir, []))
     out(f"{name}: 公报 {res.issue}（{res.lines_read} 行）")
     for table, label in GAZETTE_SECTIONS.items():
         out(f"  {label:<24} {res.tables[table].height:>6} 行  ({table})")

@@ -189,7 +189,7 @@ def _extract_all(
         t_file = time.perf_counter()
         if is_gazette(path):
             try:
-                res = parse_gazette(path)
+                res = parse_gazette(path, known_leaders(lake_dir, parsed))
             except GazetteFormatError as e:
                 sources.append(_source_row(path.name, "failed", 0, 0, 0, str(e)))
                 raise RunFailed(printable(str(e))) from e
@@ -392,6 +392,15 @@ def served_run_id(db: Path) -> str | None:
     finally:
         con.close()
     return row[0] if row else None
+
+
+def known_leaders(lake_dir: Path, parsed: list[GazetteResult]) -> pl.DataFrame:
+    """The roster learnt from every issue in the lake and those read earlier in this run (leader, title)."""
+    frames = [r.tables["chronicle_leader"].select("leader", "title") for r in parsed]
+    glob = lake.table_glob(lake_dir, "gazette", "chronicle_leader")
+    if glob:
+        frames.append(pl.read_parquet(glob, columns=["leader", "title"], hive_partitioning=False))
+    return pl.concat(frames).unique("leader", keep="first") if frames else pl.DataFrame(schema={"leader": pl.Utf8, "title": pl.Utf8})
 
 
 def latest_receipt(lake_dir: Path) -> dt.datetime | None:

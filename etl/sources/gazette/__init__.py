@@ -167,7 +167,9 @@ def decode(data: bytes, source: str) -> str:
             raise GazetteFormatError(f"{source}: neither UTF-8 nor GB18030 text (undecodable byte at offset {e.start})") from e
 
 
-def parse_gazette(path: Path) -> GazetteResult:
+def parse_gazette(path: Path, known_leaders: pl.DataFrame | None = None) -> GazetteResult:
+    """known_leaders (leader, title): the roster learnt from issues loaded before; an event that names one of them
+    anywhere in its text is attributed to that leader, whatever the word order."""
     source = path.name
     raw = decode(path.read_bytes(), source)
     lines = read_lines(raw)
@@ -198,6 +200,7 @@ def parse_gazette(path: Path) -> GazetteResult:
     cols = plan.column_starts(lines, 0, body_end)
     indicators, projects, investment, text_figures = [], [], [], []
     for no, at in sorted(cols.items()):
+        before = len(indicators) + len(projects) + len(investment)
         title = plan.column_title(lines[at])
         if "指标" in title and no == min(cols):
             rows, bad = plan.parse_indicators(lines, at)
@@ -214,6 +217,8 @@ def parse_gazette(path: Path) -> GazetteResult:
             projects += [{**r, "doc_no": doc_no(at)} for r in plan.parse_yearly_targets(lines, at, no)]
         else:
             projects += [{**r, "doc_no": doc_no(at)} for r in plan.parse_project_column(lines, at, no)]
+        if len(indicators) + len(projects) + len(investment) == before:
+            findings.append(_empty_section(source, "plan", lines[at], f"专栏{no}"))
     tables["plan_indicator"], tables["plan_project"], tables["plan_investment"] = indicators, projects, investment
     if indicators:
         findings += _indicator_count_findings(lines, cols, indicators, source)
@@ -225,24 +230,36 @@ def parse_gazette(path: Path) -> GazetteResult:
     unread("hotline", hl_bad, "归并清单行缺少名称、号码或责任单位")
 
     # --- personnel
-    p_rows, p_bad = personnel.parse_personnel(lines, docs, source)
+    p_rows, p_bad, p_nopost = personnel.parse_personnel(lines, docs, source)
     tables["personnel_change"] = p_rows
     unread("personnel", p_bad, "任免行无法解析")
+    findings += [checks.warning_finding(source, "personnel", no, text, "personnel_no_post", "任免行未写明职务") for no, text in p_nopost]
+    for d in docs:
+        if d.doc_type == "曲政任" and not any(r["doc_no"] == d.doc_no for r in p_rows):
+            findings.append(_empty_section(source, "personnel", lines[d.start], f"人事任免 {d.doc_no}"))
 
     # --- chronicle
     frames = {k: _frame(k, v, issue) for k, v in tables.items()}
     if chron_at is not None:
         events, bad = chronicle.parse_events(lines, chron_at, issue, year, month)
         unread("chronicle", [(no, text) for no, text in bad], "大事记中不属于任何日期条目的行")
-        events, repeats = chronicle.drop_repeats(events, source)
+        events, chronicle_findings = chronicle.drop_repeats(events, source)
+        chronicle_findings = pl.concat([chronicle_findings, chronicle.backwards_dates(events, source)])
         roster = chronicle.derive_roster(events["text"].to_list())
+        if known_leaders is not None and known_leaders.height:
+            learnt = known_leaders.select("leader", "title").unique("leader").filter(~pl.col("leader").is_in(roster["leader"].implode()))
+            roster = pl.concat([roster, learnt.with_columns(mentions=pl.lit(0, pl.UInt32))])
         events, leaders, counties, roster = chronicle.event_links(events, roster)
+        roster = roster.filter((pl.col("mentions") > 0) | (pl.col("events").fill_null(0) > 0))  # a learnt leader this issue never names
+        chronicle_findings = pl.concat([chronicle_findings, chronicle.without_leader(events, leaders, source)])
+        if events.is_empty():
+            findings.append(_empty_section(source, "chronicle", lines[chron_at], "大事记"))
         frames["chronicle_event"] = _frame("chronicle_event", events, issue)
         frames["chronicle_event_leader"] = _frame("chronicle_event_leader", leaders, issue)
         frames["chronicle_event_county"] = _frame("chronicle_event_county", counties, issue)
         frames["chronicle_leader"] = _frame("chronicle_leader", roster, issue)
     else:
-        repeats = pl.DataFrame(schema=checks.FINDING_SCHEMA)
+        chronicle_findings = pl.DataFrame(schema=checks.FINDING_SCHEMA)
         for k in ("chronicle_event", "chronicle_event_leader", "chronicle_event_county", "chronicle_leader"):
             frames[k] = _frame(k, [], issue)
 
@@ -252,7 +269,7 @@ def parse_gazette(path: Path) -> GazetteResult:
         checks.text_figure_findings(text_figures, inv, source),
         pl.DataFrame(findings, schema=checks.FINDING_SCHEMA),
         checks.yearly_target_findings(frames["plan_project"], source),
-        repeats,
+        chronicle_findings,
     ]
     frames["dq_finding"] = _frame("dq_finding", pl.concat(finding_frames, how="vertical_relaxed"), issue)
     res.tables = frames
@@ -266,6 +283,13 @@ def _frame(name: str, data: list[dict] | pl.DataFrame, issue: str) -> pl.DataFra
         data = pl.DataFrame(data, infer_schema_length=None) if data else pl.DataFrame()
     df = data.with_columns(issue=pl.lit(issue))
     return df.select(pl.col(c).cast(t) if c in df.columns else pl.lit(None, dtype=t).alias(c) for c, t in schema.items())
+
+
+def _empty_section(source: str, domain: str, heading, what: str) -> dict:
+    """A section whose heading was found but which yields no rows: never a silent loss."""
+    return checks.warning_finding(
+        source, domain, heading.no, heading.text.strip(), "section_empty", f"找到“{what}”标题，但该部分没有解析出任何条目"
+    )
 
 
 _COUNTS = re.compile(r"指标(\d+)个[，,]其中[，,]?约束性指标(\d+)个[、，,]预期性指标(\d+)个")

@@ -153,6 +153,20 @@ def count_finding(source: str, domain: str, location: str, printed: float, compu
     }
 
 
+def warning_finding(source: str, domain: str, line_no: int, text: str, check: str, reason: str) -> dict:
+    return {
+        "domain": domain,
+        "source": source,
+        "location": f"line {line_no}",
+        "printed": None,
+        "computed": None,
+        "difference": None,
+        "severity": "warning",
+        "check_name": check,
+        "message": f"{reason}：{text[:120]}",
+    }
+
+
 def unread_finding(source: str, domain: str, line_no: int, text: str, reason: str) -> dict:
     return {
         "domain": domain,

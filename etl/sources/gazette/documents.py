@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from etl.sources.gazette.text import DATE_LINE, DOC_NO, Line, squash
+from etl.sources.gazette.text import DATE_LINE, DOC_NO, Line, normalise, squash
 
 
 @dataclass(frozen=True)
@@ -27,20 +27,20 @@ def find_documents(lines: list[Line], body_end: int) -> list[Document]:
     """
     heads: list[tuple[int, int, str, str]] = []  # (title index, doc_no index, doc_no, type)
     for i in range(body_end):
-        m = DOC_NO.match(lines[i].text.strip())
+        m = DOC_NO.match(normalise(lines[i].text))
         if not m:
             continue
         t = i - 1
         while t >= 0 and not lines[t].text.strip():
             t -= 1
-        heads.append((t, i, m.group(0), m.group(1)))
+        heads.append((t, i, f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号", m.group(1)))  # one spelling of a 文号
 
     docs = []
     for k, (t, i, doc_no, doc_type) in enumerate(heads):
         end = heads[k + 1][0] if k + 1 < len(heads) else body_end
         issued = None
         for ln in lines[i + 1 : end]:
-            m = DATE_LINE.match(ln.text.strip())
+            m = DATE_LINE.match(normalise(ln.text))
             if m:
                 issued = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
                 break

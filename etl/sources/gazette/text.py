@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CJK = r"\u3400-\u9fff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}（）()《》“”、，。：；])\s+(?=[{CJK}（）()《》“”、，。：；])")
-_ISSUE_LINE = re.compile(r"^(\d{4})\s*[.．]\s*(\d{1,2})$")
-DOC_NO = re.compile(r"^(曲政发|曲政办发|曲政办规|曲政任)〔(\d{4})〕(\d+)号$")
+_ISSUE_LINE = re.compile(r"^(\d{4})\s*(?:[.．]|年\s*第)\s*(\d{1,2})\s*期?$")
+DOC_NO = re.compile(r"^(曲政发|曲政办发|曲政办规|曲政任)\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*(\d+)\s*号$")
 DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
@@ -40,10 +41,15 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def normalise(text: str) -> str:
+    """Full-width digits, letters, punctuation and spaces folded to their usual forms (NFKC), for matching."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def find_issue(lines: list[Line], source: str) -> tuple[int, int]:
-    """The issue's year and month from the cover ('2022.9')."""
+    """The issue's year and month from the cover ('2022.9', '２０２３．１', '2022年第12期')."""
     for line in lines[:80]:
-        m = _ISSUE_LINE.match(line.text.strip())
+        m = _ISSUE_LINE.match(normalise(line.text))
         if m:
             return int(m.group(1)), int(m.group(2))
     raise GazetteFormatError(f"{source}: no issue line such as '2022.9' in the first 80 lines of the cover")
