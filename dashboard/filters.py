@@ -21,6 +21,7 @@ PAGE_FILTERS = {
     "gas_period": "考核期间",
     "gas_types": "考核类型",
     "gas_enterprise": "企业",
+    "plan_doc": "规划",
     "plan_binding": "指标属性",
     "plan_section": "类别",
     "plan_period": "查看年度",

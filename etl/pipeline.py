@@ -289,7 +289,8 @@ TABULAR = (
 
 
 def indicator_catalog(parsed: list[GazetteResult], lake_dir: Path) -> pl.DataFrame:
-    """专栏1 of the newest issue that has it: from this run's gazettes, else from the lake."""
+    """专栏1 of every plan (a plan is its 文号; of each, the newest issue that prints it): from this run's
+    gazettes and the lake."""
     frames = [r.tables["plan_indicator"] for r in parsed if r.tables["plan_indicator"].height]
     glob = lake.table_glob(lake_dir, "gazette", "plan_indicator")
     if glob:
@@ -297,7 +298,7 @@ def indicator_catalog(parsed: list[GazetteResult], lake_dir: Path) -> pl.DataFra
     if not frames:
         return pl.DataFrame()
     df = pl.concat(frames, how="diagonal_relaxed")
-    return df.filter(pl.col("issue") == df["issue"].max()).unique("seq")
+    return df.filter(pl.col("issue") == pl.col("issue").max().over("doc_no")).unique(["doc_no", "seq"])
 
 
 def _file_reject(name: str, message: str) -> pl.DataFrame:

@@ -163,3 +163,57 @@ def test_plan_years_come_from_the_gazette(tmp_path):
     assert q(db, "SELECT DISTINCT baseline_year, target_year FROM indicator_progress") == [(2025, 2030)]
     actual, expected, status = progress(db, 11, "麒麟区", "2027")
     assert (actual, status) == (55.0, "滞后") and expected == pytest.approx(51 + 14 * 730 / 1826)
+
+
+@pytest.fixture(scope="module")
+def two_plans(tmp_path_factory):
+    """The 2021–2025 plan (2022 年第 9 期) and a made-up 2026–2030 plan printed in a 2026 issue under its own 文号."""
+    root = tmp_path_factory.mktemp("plans")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
+    later = (
+        GAZETTE.read_text(encoding="utf-8")
+        .replace("单位\t2020年\t2025年\t指示属性", "单位\t2025年\t2030年\t指示属性", 1)
+        .replace("曲政发〔2022〕39号", "曲政发〔2026〕5号")
+        .replace("有效衔接规划(2021—2025年)", "有效衔接规划(2026—2030年)")
+        .replace("\n2022.9\n", "\n2026.3\n", 1)
+    )
+    (inbox / "qujing-gazette-2026-03.txt").write_text(later, encoding="utf-8")
+    (inbox / "监测.csv").write_text(
+        "指标序号,区县,期间,数值,备注\n11,麒麟区,2024,60,\n11,麒麟区,2027,55,\n11,麒麟区,2031,70,\n", encoding="utf-8"
+    )
+    db = root / "w.duckdb"
+    run(inbox, db, root / "lake", as_of=__import__("datetime").datetime(2028, 1, 10))
+    return db
+
+
+def test_a_second_plan_loads_beside_the_first(two_plans):
+    assert q(two_plans, "SELECT doc_no, baseline_year, target_year FROM plan_catalog ORDER BY 1") == [
+        ("曲政发〔2022〕39号", 2020, 2025),
+        ("曲政发〔2026〕5号", 2025, 2030),
+    ]
+    rows = q(
+        two_plans,
+        "SELECT plan_doc_no, period, actual, expected FROM indicator_progress WHERE seq = 11 AND county = '麒麟区' AND actual IS NOT NULL ORDER BY 2",
+    )
+    # 2024 belongs to 2021–2025 (51 → 65, 1,461 of 1,826 days); 2027 to 2026–2030 (51 → 65 again, 730 of 1,826 days)
+    assert [(r[0], r[1], r[2]) for r in rows] == [("曲政发〔2022〕39号", "2024", 60.0), ("曲政发〔2026〕5号", "2027", 55.0)]
+    assert rows[0][3] == pytest.approx(51 + 14 * 1461 / 1826) and rows[1][3] == pytest.approx(51 + 14 * 730 / 1826)
+    # 2031 lies in no loaded plan: rejected with the reason, not silently dropped
+    assert q(two_plans, "SELECT row, reason FROM indicator_reject") == [(4, "期间不在任何已载入规划的年限内（先载入该期规划的公报）")]
+
+
+def test_the_plan_page_lets_the_user_choose_the_plan(two_plans, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    with serving(two_plans, monkeypatch):
+        at = AppTest.from_string("from dashboard.views.plan import render\nrender()\n", default_timeout=60).run()
+        assert not at.exception
+        picker = at.selectbox(key="plan_doc")
+        assert len(picker.options) == 2 and "2026—2030" in picker.value  # the latest plan first
+        assert any("2026—2030" in c.value for c in at.caption)
+        assert "2030年目标" in at.dataframe[0].value.columns
+        picker.select(picker.options[1]).run()
+        assert any("2021—2025" in c.value for c in at.caption)
+        assert "2025年目标" in at.dataframe[0].value.columns

@@ -6,32 +6,45 @@
 -- 巩固率 stays at or above 98), 按进度 (>= expected), 滞后 (below), 未报送 (nothing reported for the period).
 -- Qualitative targets (应兜尽兜, 应保尽保) take 是 (已达标) or 否 (滞后).
 
+-- Every plan loaded (a plan is its document, 文号; a later printing of the same plan replaces the earlier one),
+-- with its years. Plans follow each other (2021–2025, 2026–2030 …): an actual belongs to the plan whose years hold
+-- its period.
+CREATE TABLE plan_catalog AS
+SELECT doc_no, max(issue) AS issue, min(baseline_year) AS baseline_year, max(target_year) AS target_year
+FROM plan_indicator
+GROUP BY doc_no;
+
 CREATE TABLE indicator_actual AS
 SELECT * FROM indicator_actual_version
 QUALIFY row_number() OVER (PARTITION BY seq, county, period ORDER BY source_file DESC, source_row DESC) = 1;
 
 CREATE TABLE indicator_progress AS
-WITH plan AS (
-    SELECT seq, name, unit, baseline_value, target_value, target_text, comparator, unit_mixed, baseline_year, target_year,
-           make_date(baseline_year, 12, 31) AS baseline_end, make_date(target_year, 12, 31) AS target_end,
-           target_value IS NULL AND baseline_value IS NULL AND target_text NOT IN ('—', '-', '') AS qualitative
-    FROM plan_indicator WHERE issue = (SELECT max(issue) FROM plan_indicator)
+WITH plan_ind AS (
+    SELECT i.doc_no, i.seq, i.name, i.unit, i.baseline_value, i.target_value, i.target_text, i.comparator, i.unit_mixed,
+           i.baseline_year, i.target_year,
+           make_date(i.baseline_year, 12, 31) AS baseline_end, make_date(i.target_year, 12, 31) AS target_end,
+           i.target_value IS NULL AND i.baseline_value IS NULL AND i.target_text NOT IN ('—', '-', '') AS qualitative
+    FROM plan_indicator i JOIN plan_catalog p ON p.doc_no = i.doc_no AND p.issue = i.issue
 ),
-periods AS (SELECT DISTINCT period, period_type, period_end FROM indicator_actual),
+actual AS (
+    SELECT a.*, p.doc_no FROM indicator_actual a
+    JOIN plan_catalog p ON year(a.period_end) > p.baseline_year AND year(a.period_end) <= p.target_year
+),
+periods AS (SELECT DISTINCT doc_no, period, period_type, period_end FROM actual),
 grid AS (
     SELECT p.*, c.county_name AS county, c.county_key, c.sort_order, d.period, d.period_type, d.period_end
-    FROM plan p CROSS JOIN county c CROSS JOIN periods d
+    FROM plan_ind p CROSS JOIN county c JOIN periods d USING (doc_no)
 ),
 first_actual AS (
-    SELECT seq, county, arg_min(value, period_end) AS v0, min(period_end) AS t0 FROM indicator_actual GROUP BY ALL
+    SELECT doc_no, seq, county, arg_min(value, period_end) AS v0, min(period_end) AS t0 FROM actual GROUP BY ALL
 ),
 lined AS (
     SELECT g.*, a.value AS actual, a.value_text AS actual_text,
            CASE WHEN g.baseline_value IS NOT NULL AND NOT g.unit_mixed THEN g.baseline_value ELSE f.v0 END AS line_v0,
            CASE WHEN g.baseline_value IS NOT NULL AND NOT g.unit_mixed THEN g.baseline_end ELSE f.t0 END AS line_t0
     FROM grid g
-    LEFT JOIN indicator_actual a USING (seq, county, period)
-    LEFT JOIN first_actual f USING (seq, county)
+    LEFT JOIN actual a USING (doc_no, seq, county, period)
+    LEFT JOIN first_actual f USING (doc_no, seq, county)
 ),
 expected AS (
     SELECT *,
@@ -42,7 +55,7 @@ expected AS (
            END AS expected
     FROM lined
 )
-SELECT seq, name, unit, county, county_key, sort_order, period, period_type, period_end, actual, actual_text,
+SELECT doc_no AS plan_doc_no, seq, name, unit, county, county_key, sort_order, period, period_type, period_end, actual, actual_text,
        baseline_value, target_value, target_text, baseline_year, target_year, qualitative, expected,
        CASE WHEN actual IS NULL THEN '未报送'
             WHEN qualitative THEN CASE WHEN actual = 1 THEN '已达标' ELSE '滞后' END
@@ -55,15 +68,16 @@ FROM expected;
 -- A projection to the end of the plan's target year from the trend of the reported actuals (least squares over the
 -- period ends, at least two points).
 CREATE TABLE indicator_projection AS
-SELECT a.seq, a.county, count(*) AS points, any_value(p.target_year) AS target_year,
+SELECT p.doc_no AS plan_doc_no, a.seq, a.county, count(*) AS points, any_value(p.target_year) AS target_year,
        regr_intercept(a.value, epoch(a.period_end) / 86400.0)
          + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(make_date(any_value(p.target_year), 12, 31)) / 86400.0) AS projected,
-       any_value(p.target_value) AS target_value,
+       any_value(i.target_value) AS target_value,
        (regr_intercept(a.value, epoch(a.period_end) / 86400.0)
          + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(make_date(any_value(p.target_year), 12, 31)) / 86400.0))
-         >= any_value(p.target_value) AS on_track
+         >= any_value(i.target_value) AS on_track
 FROM indicator_actual a
-JOIN plan_indicator p ON p.seq = a.seq AND p.issue = (SELECT max(issue) FROM plan_indicator)
-WHERE p.target_value IS NOT NULL
-GROUP BY a.seq, a.county
+JOIN plan_catalog p ON year(a.period_end) > p.baseline_year AND year(a.period_end) <= p.target_year
+JOIN plan_indicator i ON i.doc_no = p.doc_no AND i.issue = p.issue AND i.seq = a.seq
+WHERE i.target_value IS NOT NULL
+GROUP BY p.doc_no, a.seq, a.county
 HAVING count(DISTINCT a.period_end) >= 2;

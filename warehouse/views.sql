@@ -32,3 +32,6 @@ CREATE MACRO hotline_in_scope(counties, departments, m_from, m_to, categories, c
     AND month BETWEEN m_from AND m_to
     AND (len(categories) = 0 OR list_contains(categories, category))
     AND (len(channels) = 0 OR list_contains(channels, channel));
+
+-- The plan a page shows: the one asked for, else the latest (the plan with the latest target year).
+CREATE MACRO plan_or_latest(asked) AS coalesce(asked, (SELECT doc_no FROM plan_catalog ORDER BY target_year DESC, issue DESC LIMIT 1));

@@ -59,16 +59,16 @@ def run(name: str, **params) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- named queries used by pages
-def plan_indicators() -> pl.DataFrame:
-    return run("plan_indicators")
+def plan_indicators(plan: str | None = None) -> pl.DataFrame:
+    return run("plan_indicators", plan=plan)
 
 
-def plan_investment() -> pl.DataFrame:
-    return run("plan_investment")
+def plan_investment(plan: str | None = None) -> pl.DataFrame:
+    return run("plan_investment", plan=plan)
 
 
-def plan_projects() -> pl.DataFrame:
-    return run("plan_projects")
+def plan_projects(plan: str | None = None) -> pl.DataFrame:
+    return run("plan_projects", plan=plan)
 
 
 def findings(domains: list[str] | None = None) -> pl.DataFrame:
@@ -251,16 +251,20 @@ def concession_veto_rules() -> pl.DataFrame:
     return run("concession_veto_rules")
 
 
-def indicator_periods(counties=()) -> pl.DataFrame:
-    return run("indicator_periods", counties=list(counties))
+def plans() -> pl.DataFrame:
+    return run("plans")
 
 
-def indicator_progress(period: str, counties=()) -> pl.DataFrame:
-    return run("indicator_progress", period=period, counties=list(counties))
+def indicator_periods(counties=(), plan: str | None = None) -> pl.DataFrame:
+    return run("indicator_periods", counties=list(counties), plan=plan)
 
 
-def indicator_trajectory(seq: int, county: str) -> pl.DataFrame:
-    return run("indicator_trajectory", seq=seq, county=county)
+def indicator_progress(period: str, counties=(), plan: str | None = None) -> pl.DataFrame:
+    return run("indicator_progress", period=period, counties=list(counties), plan=plan)
+
+
+def indicator_trajectory(seq: int, county: str, plan: str | None = None) -> pl.DataFrame:
+    return run("indicator_trajectory", seq=seq, county=county, plan=plan)
 
 
 # ---------------------------------------------------------------- county profile

@@ -3,6 +3,6 @@
 SELECT p.period, p.period_end, p.actual, p.expected, p.status, p.baseline_value, p.target_value, p.unit, p.name,
        p.baseline_year, p.target_year, j.projected, j.points AS projection_points
 FROM indicator_progress p
-LEFT JOIN indicator_projection j USING (seq, county)
-WHERE p.seq = $seq AND p.county = $county
+LEFT JOIN indicator_projection j USING (plan_doc_no, seq, county)
+WHERE p.plan_doc_no = plan_or_latest($plan) AND p.seq = $seq AND p.county = $county
 ORDER BY p.period_end

@@ -42,14 +42,17 @@ def render() -> None:
     scope = shell.setup()
     if scope is None:
         return
-    ind = queries.plan_indicators()
+    header = st.container()  # the title goes above the plan choice, but names the plan chosen
+    plan = choose_plan()
+    ind = queries.plan_indicators(plan)
     doc = ind["doc_no"][0] if ind.height else ""
-    shell.page_header(
-        "规划指标",
-        f"{ind['plan_name'][0]} · 来源：{doc}（公报 {ind['issue'][0]}）" if ind.height else "规划指标",
-    )
+    with header:
+        shell.page_header(
+            "规划指标",
+            f"{ind['plan_name'][0]} · 来源：{doc}（公报 {ind['issue'][0]}）" if ind.height else "规划指标",
+        )
     # monitoring actuals are county data: a department account sees the published plan only
-    periods = queries.indicator_periods() if queries.allowed("indicator_periods") else pl.DataFrame()
+    periods = queries.indicator_periods(plan=plan) if queries.allowed("indicator_periods") else pl.DataFrame()
     names = ["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"] + (
         ["监测进度（各县区实际值）"] if periods.height else []
     )
@@ -57,12 +60,22 @@ def render() -> None:
     with tab_ind:
         indicators(ind)
     with tab_inv:
-        investment(queries.plan_investment(), whole_period(ind))
+        investment(queries.plan_investment(plan), whole_period(ind))
     with tab_proj:
-        projects(queries.plan_projects())
+        projects(queries.plan_projects(plan))
     if tab_mon:
         with tab_mon[0]:
-            monitoring(periods, scope, ind)
+            monitoring(periods, scope, ind, plan)
+
+
+def choose_plan() -> str | None:
+    """The plan to show: the latest unless the user picks another (a second plan loads beside the first)."""
+    plans = queries.plans()
+    if plans.height < 2:
+        return None
+    labels = {f"{r['plan_name']}（{r['doc_no']}）": r["doc_no"] for r in plans.iter_rows(named=True)}
+    chosen = st.selectbox(PAGE_FILTERS["plan_doc"], list(labels), key="plan_doc")
+    return labels[chosen]
 
 
 def indicators(ind: pl.DataFrame) -> None:
@@ -197,14 +210,14 @@ def _findings_for(checks: list[str], what: str, all_clear: str) -> None:
 STATUS_COLORS = {"已达标": "#c8e6c9", "按进度": "#e3f2fd", "滞后": "#ffcdd2", "未报送": "#eeeeee"}
 
 
-def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame) -> None:
+def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None) -> None:
     """County × indicator status for a period, and one indicator's trajectory; counties from the global filter."""
     within = periods.filter(pl.col("period_end").is_between(scope.month_from, scope.date_to))
     period_list = (within if within.height else periods)["period"].to_list()
     c1, _ = st.columns([1, 3])
     period = c1.selectbox(PAGE_FILTERS["mon_period"], period_list, key="mon_period")
     counties = list(scope.counties) + (["全市"] if scope.counties else [])
-    p = queries.indicator_progress(period, counties)
+    p = queries.indicator_progress(period, counties, plan)
     base_year, target_year = plan_years(ind)
     st.caption(
         f"当前筛选：{'、'.join(counties) or '全部县区及全市'} · {period}。已达标：达到 {target_year} 年目标；按进度：不低于从 {base_year} 年基期到 {target_year} 年目标的"
@@ -238,12 +251,12 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame) -> None:
     download_buttons(table, safe_filename("规划指标监测", period, "-".join(counties)), key="dl-monitoring")
 
     st.markdown("**单项指标走势**")
-    ind = queries.plan_indicators().filter(pl.col("target_value").is_not_null())
+    ind = ind.filter(pl.col("target_value").is_not_null())
     labels = {f"{r['seq']} {r['name']}": r["seq"] for r in ind.iter_rows(named=True)}
     d1, d2 = st.columns([3, 1])
     chosen = d1.selectbox(PAGE_FILTERS["mon_indicator"], list(labels), key="mon_indicator")
     county = d2.selectbox(PAGE_FILTERS["mon_county"], order, key="mon_county", index=order.index("全市") if "全市" in order else 0)
-    t = queries.indicator_trajectory(labels[chosen], county)
+    t = queries.indicator_trajectory(labels[chosen], county, plan)
     if t.filter(pl.col("actual").is_not_null()).is_empty():
         st.info("该县区未报送此指标。")
         return

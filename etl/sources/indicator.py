@@ -64,7 +64,8 @@ def qualitative(catalog: pl.DataFrame) -> pl.Expr:
 
 
 def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> IndicatorResult:
-    """catalog: the plan's indicators (seq, name, unit, baseline_value, target_value, target_text)."""
+    """catalog: the indicators of every plan loaded (doc_no, seq, name, unit, baseline_value, target_value, target_text,
+    baseline_year, target_year). A row belongs to the plan whose years hold its period (2021–2025, 2026–2030 …)."""
     if catalog.is_empty():
         raise FileRejected(f"{path.name}: no plan indicators are loaded yet (load the gazette issue with 专栏1 first)")
     df, encoding = tabular.read_text_frame(path)
@@ -77,14 +78,24 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
             df = df.with_columns(pl.lit(None, pl.Utf8).alias(c))
     df = df.with_columns(pl.col(c).str.strip_chars() for c in NAMES)
 
-    cat = catalog.select(pl.col("seq").cast(pl.Int32), "name", "unit", qualitative(catalog).alias("qualitative"))
-    by_name = dict(cat.select("name", "seq").iter_rows())
+    cat = catalog.select(
+        pl.col("seq").cast(pl.Int32), "name", "unit", qualitative(catalog).alias("qualitative"), "baseline_year", "target_year"
+    )
+    by_name = dict(cat.sort("target_year").select("name", "seq").iter_rows())  # a name of the latest plan wins
     # a name is accepted in either column: clerks often type the indicator's name under 指标序号
     seq = pl.coalesce(
         pl.col("seq").cast(pl.Int32, strict=False),
         pl.coalesce("indicator", "seq").replace_strict(by_name, default=None, return_dtype=pl.Int32),
     )
-    df = df.with_columns(seq_resolved=seq).join(cat.rename({"seq": "seq_resolved"}), on="seq_resolved", how="left")
+    period_year = pl.col("period").str.extract(PERIOD, 1).cast(pl.Int32)
+    # each row against every plan that has its indicator, then the plan whose years hold the period (if any)
+    df = (
+        df.with_columns(seq_resolved=seq, period_year=period_year)
+        .join(cat.rename({"seq": "seq_resolved"}), on="seq_resolved", how="left")
+        .with_columns(in_plan=(pl.col("period_year") > pl.col("baseline_year")) & (pl.col("period_year") <= pl.col("target_year")))
+        .sort(["source_row", "in_plan"], descending=[False, True], nulls_last=True)
+        .unique("source_row", keep="first", maintain_order=True)
+    )
     aliases = reference.county_aliases()
     num = pl.col("value").str.replace_all(r"[%,，\s]", "").cast(pl.Float64, strict=False)
     indicator_col = "seq" if "seq" in label else "indicator"
@@ -114,6 +125,12 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
             "定性指标应填 是 或 否",
         ),
         ("value", label.get("value", "数值"), ~pl.col("qualitative").fill_null(True) & num.is_null(), "数值不是数字"),
+        (
+            "period",
+            label.get("period", "期间"),
+            pl.col("name").is_not_null() & pl.col("period_year").is_not_null() & ~pl.col("in_plan").fill_null(False),
+            "期间不在任何已载入规划的年限内（先载入该期规划的公报）",
+        ),
         ("value", label.get("value", "数值"), (pl.col("unit") == "%") & ~num.is_between(0, 100).fill_null(True), "百分比应在 0–100 之间"),
     ]
     checks += tabular.damaged_checks([(c, label.get(c, c)) for c in NAMES], encoding)
