@@ -81,7 +81,7 @@ def _hotline(path: Path, name: str, run_time: dt.datetime, out) -> int:
         out(f"  缺少必需的列：{'、'.join(missing)}；整个文件会被拒收（可在 warehouse/reference/hotline_header_alias.csv 中补充表头别名）")
         return 1
     with tempfile.TemporaryDirectory() as scratch:  # the caller-key salt of a scratch lake: nothing is kept
-        r = hotline.extract(path, Path(scratch), run_time=run_time)
+        r = hotline.extract(path, Path(scratch), run_time)
     out(f"  可载入 {r.tickets.height} 行，拒收 {r.rows_rejected} 行")
     _first(r.rejects.select("row", "column", "reason", "value"), out)
     return 0

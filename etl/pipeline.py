@@ -246,7 +246,7 @@ class Tabular:
 
 
 def _hotline(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
-    r = hotline.extract(path, lake_dir, is_demo=is_demo_file(path), run_time=run_time)
+    r = hotline.extract(path, lake_dir, run_time, is_demo=is_demo_file(path))
     return (
         {"tickets": r.tickets, "rejects": r.rejects},
         r.rows_in,

@@ -228,9 +228,8 @@ def _missing(col: str) -> pl.Expr:
     return pl.col(col).is_null()
 
 
-def extract(path: Path, lake_dir: Path, is_demo: bool = False, run_time: dt.datetime | None = None) -> HotlineResult:
+def extract(path: Path, lake_dir: Path, run_time: dt.datetime, is_demo: bool = False) -> HotlineResult:
     """run_time: the run's time (--as-of, else the clock when the run started): later times are rejected."""
-    run_time = run_time or dt.datetime.now()
     raw, encoding, unmapped = read_export(path)
     damaged = tabular.damaged_checks([(c, HEADERS[c]) for c in HEADERS], encoding)
     rows_in = raw.height
