@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,29 +80,22 @@ def app_url(tmp_path_factory):
     shutil.copy2(GAZETTE, inbox / GAZETTE.name)
     db = root / "warehouse.duckdb"
     run(inbox, db, root / "lake")
-    port = _free_port()
-    env = {**os.environ, "DASHBOARD_DB": str(db)}
+    with serve_app({"DASHBOARD_DB": str(db)}) as url:
+        yield url
+
+
+@contextmanager
+def serve_app(env: dict[str, str], port: int | None = None, args: tuple[str, ...] = ()):
+    """`streamlit run app.py` on 127.0.0.1 with these environment variables; yields its URL once healthy."""
+    port = port or _free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

@@ -7,17 +7,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
-import urllib.request
 
 import pytest
 
-from tests.browser.test_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port, _open, missing
-from tests.conftest import GAZETTE, KPI, ROOT
+from tests.browser.test_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port, _open, missing, serve_app
+from tests.conftest import GAZETTE, KPI
 
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
 
@@ -69,7 +65,6 @@ def sso_app(provider, tmp_path_factory):
     mapping = root / "identity_map.csv"
     mapping.write_text(f"match,claim,value,role,county,department,name\nemail,,{COUNTY_USER},县级,宣威市,,宣威市领导\n", encoding="utf-8")
     env = {
-        **os.environ,
         "DASHBOARD_DB": str(db),
         "DASHBOARD_LOGIN": "sso",
         "DASHBOARD_IDENTITY_MAP": str(mapping),
@@ -77,28 +72,8 @@ def sso_app(provider, tmp_path_factory):
         "DASHBOARD_USERS": str(root / "users.json"),
         "AUTHLIB_INSECURE_TRANSPORT": "1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start within 60 s")
+    with serve_app(env, port, ("--secrets.files", str(secrets))) as url:
         yield url, root
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture

@@ -154,20 +154,15 @@ def count_finding(source: str, domain: str, location: str, printed: float, compu
 
 
 def warning_finding(source: str, domain: str, line_no: int, text: str, check: str, reason: str) -> dict:
-    return {
-        "domain": domain,
-        "source": source,
-        "location": f"line {line_no}",
-        "printed": None,
-        "computed": None,
-        "difference": None,
-        "severity": "warning",
-        "check_name": check,
-        "message": f"{reason}：{text[:120]}",
-    }
+    return _line_finding(source, domain, line_no, text, "warning", check, reason)
 
 
 def unread_finding(source: str, domain: str, line_no: int, text: str, reason: str) -> dict:
+    return _line_finding(source, domain, line_no, text, "unparsed", "unparsed_line", reason)
+
+
+def _line_finding(source: str, domain: str, line_no: int, text: str, severity: str, check: str, reason: str) -> dict:
+    """A finding about one line of the issue: where it is, and its text."""
     return {
         "domain": domain,
         "source": source,
@@ -175,8 +170,8 @@ def unread_finding(source: str, domain: str, line_no: int, text: str, reason: st
         "printed": None,
         "computed": None,
         "difference": None,
-        "severity": "unparsed",
-        "check_name": "unparsed_line",
+        "severity": severity,
+        "check_name": check,
         "message": f"{reason}：{text[:120]}",
     }
 

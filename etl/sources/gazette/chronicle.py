@@ -106,10 +106,9 @@ def parse_events(lines: list[Line], start: int, issue: str, year: int, issue_mon
     return events, unread.rows()
 
 
-def backwards_dates(events: pl.DataFrame, source: str) -> pl.DataFrame:
-    """Entries dated before the entry printed above them: a misprint, or a line read as the wrong entry."""
-    back = events.sort("source_line").with_columns(prev=pl.col("date_start").shift(1)).filter(pl.col("date_start") < pl.col("prev"))
-    return back.select(
+def _line_findings(rows: pl.DataFrame, source: str, check: str, message: pl.Expr) -> pl.DataFrame:
+    """One warning finding per row (its source_line), in dq_finding's columns."""
+    return rows.select(
         domain=pl.lit("chronicle"),
         source=pl.lit(source),
         location=pl.format("line {}", "source_line"),
@@ -117,24 +116,23 @@ def backwards_dates(events: pl.DataFrame, source: str) -> pl.DataFrame:
         computed=pl.lit(None, pl.Float64),
         difference=pl.lit(None, pl.Float64),
         severity=pl.lit("warning"),
-        check_name=pl.lit("chronicle_date_backwards"),
-        message=pl.format("大事记日期倒退（{} 早于上一条的 {}）：{}", "date_start", "prev", pl.col("text").str.slice(0, 60)),
+        check_name=pl.lit(check),
+        message=message,
     )
+
+
+def backwards_dates(events: pl.DataFrame, source: str) -> pl.DataFrame:
+    """Entries dated before the entry printed above them: a misprint, or a line read as the wrong entry."""
+    back = events.sort("source_line").with_columns(prev=pl.col("date_start").shift(1)).filter(pl.col("date_start") < pl.col("prev"))
+    message = pl.format("大事记日期倒退（{} 早于上一条的 {}）：{}", "date_start", "prev", pl.col("text").str.slice(0, 60))
+    return _line_findings(back, source, "chronicle_date_backwards", message)
 
 
 def without_leader(events: pl.DataFrame, leaders: pl.DataFrame, source: str) -> pl.DataFrame:
     """Entries that name no rostered leader: worth a look (a leader named in a form the roster does not know)."""
     alone = events.filter(~pl.col("event_id").is_in(leaders["event_id"].implode()))
-    return alone.select(
-        domain=pl.lit("chronicle"),
-        source=pl.lit(source),
-        location=pl.format("line {}", "source_line"),
-        printed=pl.lit(None, pl.Float64),
-        computed=pl.lit(None, pl.Float64),
-        difference=pl.lit(None, pl.Float64),
-        severity=pl.lit("warning"),
-        check_name=pl.lit("chronicle_no_leader"),
-        message=pl.format("大事记条目未提及任何市领导：{}", pl.col("text").str.slice(0, 60)),
+    return _line_findings(
+        alone, source, "chronicle_no_leader", pl.format("大事记条目未提及任何市领导：{}", pl.col("text").str.slice(0, 60))
     )
 
 
@@ -144,17 +142,8 @@ def drop_repeats(events: pl.DataFrame, source: str) -> tuple[pl.DataFrame, pl.Da
     key = ["date_start", "date_end", "text"]
     events = events.with_columns(__first=pl.col("source_line").min().over(key))
     repeats = events.filter(pl.col("source_line") != pl.col("__first"))
-    findings = repeats.select(
-        domain=pl.lit("chronicle"),
-        source=pl.lit(source),
-        location=pl.format("line {}", "source_line"),
-        printed=pl.lit(None, pl.Float64),
-        computed=pl.lit(None, pl.Float64),
-        difference=pl.lit(None, pl.Float64),
-        severity=pl.lit("warning"),
-        check_name=pl.lit("chronicle_repeat"),
-        message=pl.format("大事记条目重复（与第 {} 行相同），只保留一条：{}", "__first", pl.col("text").str.slice(0, 60)),
-    )
+    message = pl.format("大事记条目重复（与第 {} 行相同），只保留一条：{}", "__first", pl.col("text").str.slice(0, 60))
+    findings = _line_findings(repeats, source, "chronicle_repeat", message)
     return events.filter(pl.col("source_line") == pl.col("__first")).drop("__first"), findings
 
 
