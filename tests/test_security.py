@@ -58,15 +58,16 @@ def test_repeated_failures_lock_the_account(accounts):
     events = audit.recent()["event"].to_list()
     assert events[0] == "login_locked" and events.count("login_failed") == 3
     policy = auth.LoginPolicy.from_env()
-    assert auth.locked_out("zhao", None, dt.datetime.now(), policy)
-    assert not auth.locked_out("zhao", None, dt.datetime.now() + dt.timedelta(minutes=policy.lock_minutes + 1), policy)
+    last_failure = dt.datetime.fromisoformat(audit.recent(1)["at"][0])  # the time the audit wrote, not the test's clock
+    assert auth.locked_out("zhao", None, last_failure, policy)
+    assert not auth.locked_out("zhao", None, last_failure + dt.timedelta(minutes=policy.lock_minutes + 1), policy)
 
 
 def test_failures_from_one_client_lock_it_for_every_name(accounts):
     policy = auth.LoginPolicy(max_failures=3, lock_minutes=15, idle_minutes=30)
     for name in ("a", "b", "c", "d", "e", "f"):  # a password spray: one failure per name
         audit.record(name, "login_failed", client="10.1.2.3")
-    now = dt.datetime.now()
+    now = dt.datetime.fromisoformat(audit.recent(1)["at"][0])  # the time of the last failure, as audited
     assert auth.locked_out("zhao", "10.1.2.3", now, policy) and not auth.locked_out("zhao", "10.9.9.9", now, policy)
 
 
