@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-future venv data etl app lint clean screenshots bench
+.PHONY: run test test-future venv dev data etl app lint clean screenshots bench
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -14,7 +14,13 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed  ## what the app and the ETL need (requirements.txt)
+
+dev: $(VENV)/.installed-dev  ## plus tests and lint (requirements-dev.txt)
 
 data: venv  ## fill the inbox with the shipped gazette and (once) the demo hotline exports
 	$(BIN)/python -m etl seed-inbox
@@ -24,24 +30,24 @@ etl: data  ## extract, load, publish the warehouse
 	$(BIN)/python -m etl run
 
 app: venv
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 run: etl app  ## venv + install + demo data + ETL + app on http://127.0.0.1:8501
 
-test: venv  ## the whole suite
+test: dev  ## the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-test-future: venv  ## the suite (browser tests aside: they run in other processes) with the clock moved to the end of 2028
+test-future: dev  ## the suite (browser tests aside: they run in other processes) with the clock moved to the end of 2028
 	TEST_CLOCK="2028-12-31 23:00:00" $(BIN)/python -m pytest -q --ignore=tests/browser
 
-screenshots: venv  ## refresh docs/screenshots from the browser tests (needs Debian chromium)
+screenshots: dev  ## refresh docs/screenshots from the browser tests (needs Debian chromium)
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser -k "every_page or sso"
 
 bench: venv  ## the performance benchmark (1 M and 10 M tickets); writes docs/PERFORMANCE.md
 	$(BIN)/python -m bench
 
-lint: venv
+lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

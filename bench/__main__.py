@@ -31,7 +31,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.config import SHIPPED_SOURCES  # noqa: E402
+from warehouse.paths import SHIPPED_SOURCES  # noqa: E402
 
 TARGETS = {
     "query_p95_ms": 150,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.config import DATA_DIR
+from warehouse.paths import DATA_DIR
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS audit (
     at TEXT NOT NULL, username TEXT, event TEXT NOT NULL, detail TEXT, row_count INTEGER, client TEXT);

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import bcrypt
 
-from etl.config import DATA_DIR
+from warehouse.paths import DATA_DIR
 
 ROLES = ("管理员", "市级领导", "县级", "部门")
 

@@ -69,14 +69,6 @@ def bar_counts(df: pl.DataFrame, label: str, value: str, title: str, horizontal:
     return _style(fig, title)
 
 
-def events_by_day(df: pl.DataFrame):
-    """df: 日期, 事件类型, 事件数."""
-    fig = px.bar(df.to_pandas(), x="日期", y="事件数", color="事件类型")
-    fig.update_yaxes(title="事件数（条）")
-    fig.update_xaxes(title="")
-    return _style(fig, "每日大事记条数（按事件类型）")
-
-
 def monthly_volume(df: pl.DataFrame):
     """df: 月份, 工单量."""
     fig = go.Figure(go.Bar(x=df["月份"].to_list(), y=df["工单量"].to_list(), marker_color=BLUE, name="工单量"))

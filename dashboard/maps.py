@@ -8,7 +8,7 @@ from functools import cache
 import polars as pl
 import pydeck as pdk
 
-from etl.config import DATA_DIR
+from warehouse.paths import DATA_DIR
 
 GEOJSON = DATA_DIR / "geo" / "qujing_counties.geojson"
 LOW, HIGH = (222, 235, 247), (8, 48, 107)  # light to dark blue

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard import queries
+from warehouse.paths import PROJECT_ROOT
 
-# key: (file, title, icon, table that must have rows or None)
+PAGES_DIR = PROJECT_ROOT / "pages"
+
+# key: (file, title, icon, table that must have rows or None). The entry script is dashboard/app.py, so the
+# page files are named from the project root.
 PAGES = {
-    "overview": ("pages/overview.py", "总览", ":material/dashboard:", None),
-    "county": ("pages/county.py", "区县画像", ":material/location_on:", None),
-    "plan": ("pages/plan.py", "规划指标", ":material/flag:", "plan_indicator"),
-    "hotline": ("pages/hotline.py", "12345热线", ":material/support_agent:", "hotline_ticket"),
-    "concession": ("pages/concession.py", "燃气特许经营", ":material/local_fire_department:", "concession_result"),
-    "chronicle": ("pages/chronicle.py", "大事记", ":material/event_note:", "chronicle_event"),
-    "status": ("pages/status.py", "数据状态", ":material/monitor_heart:", None),
+    "overview": (PAGES_DIR / "overview.py", "总览", ":material/dashboard:", None),
+    "county": (PAGES_DIR / "county.py", "区县画像", ":material/location_on:", None),
+    "plan": (PAGES_DIR / "plan.py", "规划指标", ":material/flag:", "plan_indicator"),
+    "hotline": (PAGES_DIR / "hotline.py", "12345热线", ":material/support_agent:", "hotline_ticket"),
+    "concession": (PAGES_DIR / "concession.py", "燃气特许经营", ":material/local_fire_department:", "concession_result"),
+    "chronicle": (PAGES_DIR / "chronicle.py", "大事记", ":material/event_note:", "chronicle_event"),
+    "status": (PAGES_DIR / "status.py", "数据状态", ":material/monitor_heart:", None),
 }
 
 
@@ -56,11 +61,8 @@ def available() -> list[str]:
         if table is None:
             out.append(key)
             continue
-        try:
-            if queries.has_rows(table):
-                out.append(key)
-        except Exception:
-            pass
+        if queries.has_rows(table):
+            out.append(key)
     return out
 
 
@@ -73,5 +75,5 @@ def link(key: str, label: str) -> None:
     """A link to another page; outside a navigation (a page run alone, as in tests) it degrades to a caption."""
     try:
         st.page_link(PAGES[key][0], label=label, icon=PAGES[key][2])
-    except Exception:
+    except StreamlitAPIException:  # no st.navigation in this run: the page was run alone
         st.caption(label)

@@ -11,27 +11,14 @@ import streamlit as st
 from dashboard import audit, auth, db, queries
 from dashboard.auth import User
 from dashboard.filters import Scope, scope_bar
-from etl.config import WAREHOUSE_SCHEMA_VERSION
+from warehouse.contract import WAREHOUSE_SCHEMA_VERSION
 
 APP_TITLE = "曲靖市运行监测"
-
-
-def leave_mpa_v1() -> None:
-    """Streamlit treats an app with a pages/ folder in the old multipage mode until the entry file has
-    called st.navigation once. A freshly started server whose first visitor opens a page link (e.g.
-    /chronicle) would run that page alone: no page config, file names as navigation. Switch the process
-    to st.navigation mode and rerun, which runs app.py and lands on the same page."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def setup() -> Scope | None:
     """The global scope from the sidebar filter bar; None (after telling the user why) when there is no
     warehouse to read."""
-    leave_mpa_v1()
     try:
         db.connection()
     except db.WarehouseMissing as e:

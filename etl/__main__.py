@@ -9,8 +9,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from etl import config
 from etl.pipeline import RunFailed, RunSkipped, run
+from warehouse import paths as config
 
 
 def _timestamp(text: str) -> dt.datetime:

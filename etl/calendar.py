@@ -18,7 +18,8 @@ from pathlib import Path
 import polars as pl
 from chinese_calendar import constants
 
-from etl.config import CALENDAR_START, REFERENCE_DIR
+from etl.config import CALENDAR_START
+from warehouse.paths import REFERENCE_DIR
 
 log = logging.getLogger(__name__)
 

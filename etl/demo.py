@@ -314,7 +314,7 @@ ENTERPRISES = [  # fictional enterprise, counties served, quality (share of the 
 
 def write_concession_files(inbox: Path, seed: int = 2022, years: range = range(2022, 2026)) -> list[Path]:
     """Annual 年度考评 as wide XLSX (one file per year) and quarterly 自评 as long CSV (one per year)."""
-    from etl import reference
+    from warehouse import reference
 
     rng = np.random.default_rng(seed + 1)
     rubric = reference.load("concession_rubric").with_columns(pl.col("max_points").cast(pl.Float64))
@@ -361,8 +361,8 @@ def write_concession_files(inbox: Path, seed: int = 2022, years: range = range(2
 # ---------------------------------------------------------------- plan-indicator actuals
 def write_indicator_files(inbox: Path, seed: int = 2022, years: range = range(2021, 2026)) -> list[Path]:
     """Every county (and 全市) × indicator × year on a plausible path from the 2020 baseline to the target."""
-    from etl.config import SHIPPED_SOURCES
     from etl.sources.gazette import parse_gazette
+    from warehouse.paths import SHIPPED_SOURCES
 
     rng = np.random.default_rng(seed + 2)
     gazettes = sorted(SHIPPED_SOURCES.glob("*.txt"))

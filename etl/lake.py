@@ -18,6 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
+from warehouse.runlog import RUN_LOG_DIR
+
 log = logging.getLogger(__name__)
 
 
@@ -140,13 +142,8 @@ def table_glob(lake: Path, dataset: str, table: str) -> str | None:
 
 
 def append_run_log(lake: Path, run_id: str, rows: pl.DataFrame) -> None:
-    folder = lake / "etl_run"
+    folder = lake / RUN_LOG_DIR
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{run_id}.parquet.tmp"
     rows.write_parquet(tmp)
     os.replace(tmp, folder / f"{run_id}.parquet")
-
-
-def read_run_log(lake: Path) -> pl.DataFrame | None:
-    files = sorted((lake / "etl_run").glob("*.parquet"))
-    return pl.read_parquet(files) if files else None

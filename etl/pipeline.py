@@ -28,6 +28,7 @@ from etl.sources import concession, hotline, indicator, tabular
 from etl.sources.gazette import GAZETTE_SECTIONS, GazetteFormatError, GazetteResult, is_gazette, parse_gazette
 from etl.sources.gazette.checks import FINDING_SCHEMA
 from etl.sources.tabular import FileRejected
+from warehouse.runlog import read_run_log
 
 log = logging.getLogger("etl")
 
@@ -152,7 +153,7 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
             ],
             schema=RUN_SCHEMA,
         )
-        previous = lake.read_run_log(lake_dir)
+        previous = read_run_log(lake_dir)
         if previous is not None:
             previous = previous.filter(pl.col("run_id") != run_id)  # this run's own 'running' row
         runs = current if previous is None or previous.is_empty() else pl.concat([previous.cast(RUN_SCHEMA), current])
@@ -354,7 +355,7 @@ def _write_run_row(lake_dir: Path, run_id: str, started, finished, status: str, 
 def close_interrupted_runs(lake_dir: Path, db: Path, current: str) -> list[str]:
     """Runs still logged as running were killed (this run holds the lock, so none is alive). One that had
     already swapped in its warehouse is completed as a success; the others are marked killed."""
-    runs = lake.read_run_log(lake_dir)
+    runs = read_run_log(lake_dir)
     if runs is None:
         return []
     stuck = runs.filter((pl.col("status") == "running") & (pl.col("run_id") != current))

@@ -16,9 +16,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import lake, reference
-from etl.config import ETL_MEMORY_LIMIT, WAREHOUSE_DIR, WAREHOUSE_SCHEMA_VERSION
+from etl import lake
+from etl.config import ETL_MEMORY_LIMIT
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
+from warehouse import reference
+from warehouse.contract import WAREHOUSE_SCHEMA_VERSION
+from warehouse.paths import WAREHOUSE_DIR
 
 log = logging.getLogger(__name__)
 

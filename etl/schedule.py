@@ -14,7 +14,6 @@ import hashlib
 import json
 import logging
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,17 +24,18 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from etl import pipeline
+from warehouse.paths import SCHEDULE_FILE
+from warehouse.runlog import SCHEDULE_DEFAULTS, SCHEDULE_STATE, read_schedule_file, schedule_state
 
 log = logging.getLogger("etl.schedule")
-DEFAULT_CONFIG = Path(__file__).with_name("schedule.toml")
 
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    cron: str = "0 2 * * *"
-    timezone: str = "Asia/Shanghai"
-    poll_seconds: int = 60
-    source: str = str(DEFAULT_CONFIG)
+    cron: str = SCHEDULE_DEFAULTS["cron"]
+    timezone: str = SCHEDULE_DEFAULTS["timezone"]
+    poll_seconds: int = SCHEDULE_DEFAULTS["poll_seconds"]
+    source: str = str(SCHEDULE_FILE)
 
     def trigger(self) -> CronTrigger:
         return CronTrigger.from_crontab(self.cron, timezone=ZoneInfo(self.timezone))
@@ -46,18 +46,12 @@ class ScheduleConfig:
 
 
 def load_config(path: str | os.PathLike | None = None) -> ScheduleConfig:
-    path = Path(path or os.environ.get("DASHBOARD_SCHEDULE") or DEFAULT_CONFIG)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ValueError(f"{path}: cannot read the schedule ({e})") from e
-    cfg = ScheduleConfig(
-        str(data.get("cron", "0 2 * * *")), str(data.get("timezone", "Asia/Shanghai")), int(data.get("poll_seconds", 60)), str(path)
-    )
+    settings = read_schedule_file(path)
+    cfg = ScheduleConfig(settings["cron"], settings["timezone"], settings["poll_seconds"], settings["config"])
     try:
         cfg.trigger()
     except ValueError as e:
-        raise ValueError(f"{path}: cron {cfg.cron!r} is not a valid crontab expression ({e})") from e
+        raise ValueError(f"{cfg.source}: cron {cfg.cron!r} is not a valid crontab expression ({e})") from e
     return cfg
 
 
@@ -76,13 +70,10 @@ class Runner:
 
     def __init__(self, inbox: Path, db: Path, lake_dir: Path, config: ScheduleConfig):
         self.inbox, self.db, self.lake_dir, self.config = inbox, db, lake_dir, config
-        self.state_file = lake_dir / "schedule_state.json"
+        self.state_file = lake_dir / SCHEDULE_STATE
 
     def state(self) -> dict:
-        try:
-            return json.loads(self.state_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        return schedule_state(self.lake_dir)
 
     def _save(self, **changes) -> None:
         state = {
@@ -165,33 +156,3 @@ def serve(inbox: Path, db: Path, lake_dir: Path, config: ScheduleConfig) -> None
 
 def _iso(t: dt.datetime | None) -> str | None:
     return t.isoformat(timespec="seconds") if t else None
-
-
-def config_in_use(lake_dir: Path) -> ScheduleConfig:
-    """The schedule the running (or last) scheduler uses, as it recorded it; the default file otherwise."""
-    recorded = Runner(Path("."), Path("."), lake_dir, ScheduleConfig()).state().get("config")
-    if recorded and Path(recorded).is_file():
-        return load_config(recorded)
-    return load_config()
-
-
-def schedule_summary(config: ScheduleConfig, lake_dir: Path, runs=None) -> dict[str, str]:
-    """What `etl status` and 数据状态 show: the schedule, the next run, the last success and the last failure."""
-    import polars as pl
-
-    state = Runner(Path("."), Path("."), lake_dir, config).state()
-    out = {
-        "配置文件": config.source,
-        "计划": f"cron {config.cron}（{config.timezone}）；收件箱每 {config.poll_seconds} 秒检查一次"
-        if config.poll_seconds
-        else f"cron {config.cron}（{config.timezone}）",
-        "下次运行": state.get("next_run") or _iso(config.next_run()) or "—",
-        "调度状态": "计划任务已运行过" if state else "计划任务尚未启动（python -m etl schedule）",
-    }
-    if runs is not None and runs.height:
-        pub = runs.filter(pl.col("source") == "publish").sort("started_at", descending=True)
-        ok = pub.filter(pl.col("status") == "success").head(1)
-        bad = pub.filter(pl.col("status").is_in(["failed", "killed"])).head(1)
-        out["最近成功"] = f"{ok['started_at'][0]:%Y-%m-%d %H:%M}（{ok['run_id'][0]}）" if ok.height else "—"
-        out["最近失败"] = f"{bad['started_at'][0]:%Y-%m-%d %H:%M}：{bad['message'][0]}" if bad.height else "—"
-    return out

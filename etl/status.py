@@ -7,13 +7,13 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import lake
 from etl.pipeline import served_run_id
 from etl.publish import table_counts
+from warehouse.runlog import read_run_log, schedule_summary
 
 
 def print_status(db: Path, lake_dir: Path) -> int:
-    runs = lake.read_run_log(lake_dir)
+    runs = read_run_log(lake_dir)
     print("== 当前服务的数据仓库 (served warehouse) ==")
     served = served_run_id(db)
     if served is None:
@@ -49,11 +49,9 @@ def print_status(db: Path, lake_dir: Path) -> int:
 
 
 def _print_schedule(lake_dir: Path, runs: pl.DataFrame | None) -> None:
-    from etl.schedule import config_in_use, schedule_summary
-
     print("\n== 计划任务 (schedule) ==")
     try:
-        s = schedule_summary(config_in_use(lake_dir), lake_dir, runs)
+        s = schedule_summary(lake_dir, runs)
     except ValueError as e:
         print(f"  {e}")
         return

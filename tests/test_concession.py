@@ -11,9 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import reference
 from etl.pipeline import run
 from tests.conftest import GAZETTE, fetch, serving
+from warehouse import reference
 
 RUBRIC = reference.load("concession_rubric").with_columns(pl.col("max_points").cast(pl.Float64))
 CODES = RUBRIC["item_code"].to_list()

@@ -27,7 +27,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def test_app_entry_opens_the_overview(app_env):
-    at = ok(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run())
+    at = ok(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=TIMEOUT).run())
     assert at.title[0].value == "总览"
 
 

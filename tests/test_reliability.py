@@ -17,6 +17,7 @@ import tracemalloc
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from etl import lake as lake_mod
@@ -24,6 +25,7 @@ from etl import pipeline
 from etl.pipeline import run
 from tests.conftest import GAZETTE, KPI, MINI_GAZETTE, ROOT, fetch
 from tests.test_faults import published
+from warehouse.runlog import read_run_log
 
 q = fetch
 
@@ -127,7 +129,7 @@ def test_every_run_that_started_is_in_the_log(loaded):
     served = pipeline.served_run_id(db)
 
     def statuses() -> dict[str, tuple[str, str]]:
-        log = lake_mod.read_run_log(lake).filter(lake_mod.pl.col("source") == "publish")
+        log = read_run_log(lake).filter(pl.col("source") == "publish")
         return {r: (st, m) for r, st, m in log.select("run_id", "status", "message").iter_rows()}
 
     runs = statuses()
@@ -202,8 +204,9 @@ def test_cron_and_poll_never_run_at_once(tmp_path):
 def test_status_names_the_schedule_in_use_and_polls_are_quiet(tmp_path, caplog):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from etl.schedule import Runner, build_scheduler, config_in_use, load_config
+    from etl.schedule import Runner, build_scheduler, load_config
     from etl.status import print_status
+    from warehouse.runlog import schedule_state
 
     custom = tmp_path / "night.toml"
     custom.write_text('cron = "30 3 * * *"\npoll_seconds = 1\n', encoding="utf-8")
@@ -212,7 +215,7 @@ def test_status_names_the_schedule_in_use_and_polls_are_quiet(tmp_path, caplog):
     cfg = load_config(custom)
     runner = Runner(inbox, tmp_path / "w.duckdb", lake, cfg)
     runner._save()
-    assert config_in_use(lake).source == str(custom)
+    assert schedule_state(lake)["config"] == str(custom)
     out = io.StringIO()
     with redirect_stdout(out):
         print_status(tmp_path / "w.duckdb", lake)

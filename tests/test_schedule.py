@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from etl import pipeline
-from etl.schedule import Runner, inbox_fingerprint, load_config, schedule_summary
+from etl.schedule import Runner, inbox_fingerprint, load_config
 from tests.conftest import GAZETTE, MINI_GAZETTE
+from warehouse.runlog import read_run_log, schedule_summary
 
 
 def test_default_schedule_is_daily_at_two_beijing_time():
@@ -53,7 +54,7 @@ def test_runs_when_the_inbox_changes_and_retries_after_a_failure(tmp_path, monke
     assert runner.poll() is None  # the same inbox is not retried at every poll …
     assert runner.run("cron") is True  # … but at the next cron tick
     assert runner.state()["inbox_fingerprint"] == inbox_fingerprint(inbox)
-    summary = schedule_summary(load_config(), lake, pipeline.lake.read_run_log(lake))
+    summary = schedule_summary(lake, read_run_log(lake))
     assert summary["最近成功"] != "—"
     assert summary["下次运行"].endswith("02:00:00+08:00")
 
@@ -70,10 +71,10 @@ def test_overlapping_run_is_skipped_not_failed(tmp_path):
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another run holds the lock
         with pytest.raises(pipeline.RunSkipped, match="another ETL run is in progress"):
             pipeline.run(tmp_path / "inbox", tmp_path / "w.duckdb", lake)
-    log = pipeline.lake.read_run_log(lake)
+    log = read_run_log(lake)
     assert log["status"].to_list() == ["skipped"] and not issubclass(pipeline.RunSkipped, pipeline.RunFailed)
     # released (as the kernel does for a killed process): the next run goes ahead
     pipeline.run(tmp_path / "inbox", tmp_path / "w.duckdb", lake)
     from dashboard.queries import last_run
 
-    assert last_run(pipeline.lake.read_run_log(lake).sort("started_at", descending=True))["status"] == "success"
+    assert last_run(read_run_log(lake).sort("started_at", descending=True))["status"] == "success"

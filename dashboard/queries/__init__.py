@@ -13,8 +13,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, db
-from etl import lake
-from etl.config import db_path, lake_path
+from warehouse import runlog
+from warehouse.paths import db_path, lake_path
 
 SQL_DIR = Path(__file__).parent
 
@@ -122,7 +122,7 @@ def table_counts() -> pl.DataFrame:
 def run_log() -> pl.DataFrame:
     """Every run, failed ones included (those never reach a warehouse, so the lake's log is read). Every page's
     status line needs it; the log is one file per run, so it is read again only when a run has added one."""
-    folder = lake_path(db_path()) / "etl_run"
+    folder = lake_path(db_path()) / runlog.RUN_LOG_DIR
     try:
         stamp = folder.stat().st_mtime_ns
     except FileNotFoundError:
@@ -145,14 +145,14 @@ def last_run(runs: pl.DataFrame) -> dict | None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _lake_run_log(lake_dir: str, stamp: int) -> pl.DataFrame | None:
-    return lake.read_run_log(Path(lake_dir))
+    return runlog.read_run_log(Path(lake_dir))
 
 
 def has_rows(table: str) -> bool:
-    try:
-        return db.query(f'SELECT EXISTS (SELECT 1 FROM "{table}") AS x')["x"][0]
-    except Exception:
+    """Whether a warehouse table exists and holds a row (an older warehouse may lack a newer table)."""
+    if not run("table_exists", table=table)["present"][0]:
         return False
+    return db.query(f'SELECT EXISTS (SELECT 1 FROM "{table}") AS x')["x"][0]
 
 
 # ---------------------------------------------------------------- reshapes shared by pages

@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import dq, queries, shell
 from dashboard.export import download_buttons
 from dashboard.filters import PAGE_FILTERS
-from etl.config import db_path, lake_path
-from etl.schedule import config_in_use, schedule_summary
+from warehouse.paths import db_path, lake_path
+from warehouse.runlog import schedule_summary
 
 
 def render() -> None:
@@ -37,7 +37,7 @@ def render() -> None:
 
     st.subheader("计划任务")
     try:
-        summary = schedule_summary(config_in_use(lake_path(db_path())), lake_path(db_path()), runs)
+        summary = schedule_summary(lake_path(db_path()), runs)
         st.dataframe(pl.DataFrame({"项目": list(summary), "内容": list(summary.values())}), hide_index=True, width="stretch")
     except ValueError as e:
         st.error(f"计划任务配置有误：{e}")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import reference
 from etl.sources import tabular
 from etl.sources.tabular import FileRejected, blank
+from warehouse import reference
 
 BASE = {"enterprise": "企业名称", "county": "区县", "period": "考核期间", "assessment_type": "考核类型"}
 WIDE_EXTRA = {"veto": "一票否决", "note": "备注"}
@@ -170,11 +170,6 @@ def extract(path: Path, is_demo: bool = False) -> ConcessionResult:
     extract_shape = _long if shape == "long" else _wide
     result = extract_shape(df.rename(rename), label, maxima, path.name, is_demo, damaged)
     return ConcessionResult(path.name, shape, *result, rows_in)
-
-
-def _score_problem(value: pl.Expr, maximum: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    num = value.str.strip_chars().cast(pl.Float64, strict=False)
-    return num, (num.is_null() | (num < 0) | (num > maximum))
 
 
 def _wide(df: pl.DataFrame, label, maxima, file_name, is_demo, damaged=()):

@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import pii, reference
+from etl import pii
 from etl.config import CALENDAR_START
 from etl.sources import tabular
 from etl.sources.tabular import FileRejected
+from warehouse import reference
 
 # canonical name -> header as the hotline system exports it
 HEADERS = {

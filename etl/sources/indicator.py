@@ -12,9 +12,9 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import reference
 from etl.sources import tabular
 from etl.sources.tabular import FileRejected, blank
+from warehouse import reference
 
 NAMES = {"seq": "指标序号", "indicator": "指标名称", "county": "区县", "period": "期间", "value": "数值", "note": "备注"}
 PERIOD = r"^(\d{4})(?:Q([1-4])|-(\d{2}))?$"

@@ -68,7 +68,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def demo_db(tmp_path_factory):
     from etl.demo import write_concession_files, write_files, write_indicator_files
     from etl.pipeline import run
 
@@ -80,16 +80,21 @@ def app_url(tmp_path_factory):
     shutil.copy2(GAZETTE, inbox / GAZETTE.name)
     db = root / "warehouse.duckdb"
     run(inbox, db, root / "lake")
-    with serve_app({"DASHBOARD_DB": str(db)}) as url:
+    return db
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db):
+    with serve_app({"DASHBOARD_DB": str(demo_db)}) as url:
         yield url
 
 
 @contextmanager
 def serve_app(env: dict[str, str], port: int | None = None, args: tuple[str, ...] = ()):
-    """`streamlit run app.py` on 127.0.0.1 with these environment variables; yields its URL once healthy."""
+    """`streamlit run dashboard/app.py` on 127.0.0.1 with these environment variables; yields its URL once healthy."""
     port = port or _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT,
         env={**os.environ, **env},
@@ -153,6 +158,17 @@ def test_every_page_opens(app_url, page, name):
     assert page.locator("[data-testid=stSidebarNav]").inner_text().count("\n") >= 5  # 总览 … 数据状态
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_a_fresh_servers_first_visitor_on_a_page_link_gets_the_app(demo_db, page):
+    """The entry script has no pages/ folder beside it, so Streamlit's old multipage mode (a page run alone:
+    no page config, file names as navigation) never applies, without touching Streamlit's internals."""
+    assert not (ROOT / "dashboard" / "pages").exists()
+    with serve_app({"DASHBOARD_DB": str(demo_db)}) as url:
+        _open(page, f"{url}/chronicle")
+        assert page.locator("h1", has_text="大事记").count() == 1
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert "总览" in nav and "chronicle" not in nav
 
 
 def _pick(page, label: str, option: str) -> None:

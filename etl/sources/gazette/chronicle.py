@@ -14,8 +14,8 @@ import unicodedata
 
 import polars as pl
 
-from etl import reference
 from etl.sources.gazette.text import Line
+from warehouse import reference
 
 _MONTH = re.compile(r"^(?:\d{4}年)?(\d{1,2})月份?$")
 # after NFKC (full-width digits and punctuation folded): a list marker, then the date

@@ -53,14 +53,3 @@ def find_issue(lines: list[Line], source: str) -> tuple[int, int]:
         if m:
             return int(m.group(1)), int(m.group(2))
     raise GazetteFormatError(f"{source}: no issue line such as '2022.9' in the first 80 lines of the cover")
-
-
-def first_index(lines: list[Line], pattern: re.Pattern[str], start: int = 0, stop: int | None = None) -> int | None:
-    for i in range(start, len(lines) if stop is None else stop):
-        if pattern.search(lines[i].text):
-            return i
-    return None
-
-
-def non_blank(lines: list[Line], start: int, stop: int) -> list[Line]:
-    return [ln for ln in lines[start:stop] if ln.text.strip()]

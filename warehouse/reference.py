@@ -6,7 +6,7 @@ from functools import cache
 
 import polars as pl
 
-from etl.config import REFERENCE_DIR
+from warehouse.paths import REFERENCE_DIR
 
 
 @cache
@@ -32,9 +32,3 @@ def counties() -> pl.DataFrame:
 def county_aliases(in_text_only: bool = False) -> pl.DataFrame:
     df = load("county_alias").with_columns(pl.col("in_text") == "true")
     return df.filter(pl.col("in_text")) if in_text_only else df
-
-
-def normalise_county(names: pl.Expr) -> pl.Expr:
-    """Map printed county names (current, old or short) to county_key; unknown names give null."""
-    aliases = county_aliases()
-    return names.str.strip_chars().replace_strict(aliases["alias"], aliases["county_key"], default=None)

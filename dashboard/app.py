@@ -1,0 +1,22 @@
+"""Entry point (`python -m streamlit run dashboard/app.py` from the project root): page config and navigation.
+Each page's body lives in dashboard/views/; pages/ holds one thin file per page.
+
+The entry sits here rather than beside pages/: Streamlit runs an entry script that has a pages/ folder beside it
+in its old multipage mode until st.navigation has been called once, so a fresh server's first visitor on a
+page link (/chronicle) would get that page alone, without page config or navigation. With no pages/ folder
+beside the entry, st.navigation governs from the first request (tests/browser/test_browser.py opens a page
+link first on a fresh server)."""
+
+import streamlit as st
+
+from dashboard import db, nav
+from dashboard.shell import APP_TITLE
+
+st.set_page_config(page_title=APP_TITLE, page_icon=":material/location_city:", layout="wide")
+
+try:
+    pages = nav.pages()
+except db.WarehouseMissing:
+    pages = [st.Page(nav.PAGES["status"][0], title=nav.PAGES["status"][1], default=True)]
+# before login the pages are registered but not listed: each shows the login form
+st.navigation(pages, position="hidden" if nav.awaiting_login() else "sidebar").run()
