@@ -69,21 +69,22 @@ def bar_counts(df: pl.DataFrame, label: str, value: str, title: str, horizontal:
     return _style(fig, title)
 
 
-def monthly_volume(df: pl.DataFrame):
-    """df: 月份, 工单量."""
-    fig = go.Figure(go.Bar(x=df["月份"].to_list(), y=df["工单量"].to_list(), marker_color=BLUE, name="工单量"))
-    fig.update_yaxes(title="工单量（件）")
+def monthly_volume(df: pl.DataFrame, month: str, volume):
+    """df: the month column and the volume metric's label column; volume: its Metric (dashboard.metrics)."""
+    fig = go.Figure(go.Bar(x=df[month].to_list(), y=df[volume.label].to_list(), marker_color=BLUE, name=volume.label))
+    fig.update_yaxes(title=f"{volume.label}（{volume.unit}）")
     fig.update_xaxes(title="", type="category")
-    return _style(fig, "每月工单量（件）")
+    return _style(fig, f"每月{volume.label}（{volume.unit}）")
 
 
-def monthly_rates(df: pl.DataFrame, targets: dict[str, float]):
-    """df: 月份, 指标, 百分比 (long). Dashed lines mark the targets."""
+def monthly_rates(df: pl.DataFrame, targets: dict[str, float], month: str):
+    """df: the month column, 指标, 百分比 (long). Dashed lines mark the targets."""
     fig = go.Figure()
+    names = df["指标"].unique(maintain_order=True).to_list()
     for k, (name, part) in enumerate(df.partition_by("指标", as_dict=True, maintain_order=True).items()):
         fig.add_trace(
             go.Scatter(
-                x=part["月份"].to_list(),
+                x=part[month].to_list(),
                 y=part["百分比"].to_list(),
                 name=name[0],
                 mode="lines+markers",
@@ -96,18 +97,19 @@ def monthly_rates(df: pl.DataFrame, targets: dict[str, float]):
         )
     fig.update_yaxes(title="%")
     fig.update_xaxes(title="", type="category")
-    return _style(fig, "每月办结率、按期办结率、满意率（%）")
+    return _style(fig, f"每月{'、'.join(names)}（%）")
 
 
-def close_days(df: pl.DataFrame, category: str, standard: float | None, maximum: float | None):
-    """df: workdays, tickets for one category; dotted line at the standard limit, dashed at the maximum."""
-    fig = go.Figure(go.Bar(x=df["workdays"].to_list(), y=df["tickets"].to_list(), marker_color=BLUE, name="工单量"))
+def close_days(df: pl.DataFrame, category: str, standard: float | None, maximum: float | None, volume):
+    """df: workdays, tickets for one category; dotted line at the standard limit, dashed at the maximum.
+    volume: the ticket-count Metric (dashboard.metrics), for the axis."""
+    fig = go.Figure(go.Bar(x=df["workdays"].to_list(), y=df["tickets"].to_list(), marker_color=BLUE, name=volume.label))
     if standard is not None and standard != maximum:
         fig.add_vline(x=standard + 0.5, line_dash="dot", line_color="#e67e22")
     if maximum is not None:
         fig.add_vline(x=maximum + 0.5, line_dash="dash", line_color="#c0392b")
     fig.update_xaxes(title="办结用时（工作日，40 及以上合并）")
-    fig.update_yaxes(title="工单量（件）")
+    fig.update_yaxes(title=f"{volume.label}（{volume.unit}）")
     if standard is None:
         limits = "不设时限"
     elif standard == maximum:

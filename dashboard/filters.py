@@ -10,11 +10,13 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 import streamlit as st
 
+from dashboard import metrics
+
 # the pages' own filters: widget key -> label (the widgets take their label from here, and a download's
 # audit record names every one that is set)
 PAGE_FILTERS = {
-    "hl_categories": "诉求类型",
-    "hl_channels": "受理渠道",
+    "hl_categories": metrics.label("category"),
+    "hl_channels": metrics.label("channel"),
     "chr_leaders": "领导",
     "chr_types": "事件类型",
     "chr_keyword": "关键词",
@@ -28,7 +30,7 @@ PAGE_FILTERS = {
     "plan_columns": "专栏",
     "mon_period": "期间",
     "mon_indicator": "指标",
-    "mon_county": "区县",
+    "mon_county": metrics.label("county"),
     "hl_map_metric": "地图与排名指标",
     "status_severity": "级别",
     "status_domains": "领域",
@@ -140,7 +142,12 @@ def from_url(
     if m_from > m_to:
         notes.append(f"链接中的起始月份 {m_from} 晚于结束月份 {m_to}，已交换")
         m_from, m_to = m_to, m_from
-    scope = Scope(_month(m_from), _month(m_to), listed("county", counties, "区县", aliases), listed("dept", departments, "承办单位"))
+    scope = Scope(
+        _month(m_from),
+        _month(m_to),
+        listed("county", counties, metrics.label("county"), aliases),
+        listed("dept", departments, metrics.label("department")),
+    )
     return scope, notes
 
 
@@ -172,7 +179,11 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
         else:
             m_from = m_to = months[0]
         chosen_counties = st.multiselect(
-            "区县", counties, default=[c for c in scope.counties if c in counties], key=WIDGET["counties"], placeholder="全市"
+            metrics.label("county"),
+            counties,
+            default=[c for c in scope.counties if c in counties],
+            key=WIDGET["counties"],
+            placeholder="全市",
         )
         chosen_depts = (
             st.multiselect(

@@ -23,8 +23,3 @@ def count(n: int | None, unit: str = "") -> str:
     if abs(n) >= 100_000:
         return f"{n / 10_000:.1f} 万{unit.strip()}"
     return f"{n:,}{unit}"
-
-
-def meets_target(rate: float | None, target: float) -> bool:
-    """A rate meets its target as shown: compared at the one decimal the page prints."""
-    return rate is not None and round(rate, 1) >= target

@@ -29,10 +29,11 @@ def _geometry() -> dict:
     return json.loads(GEOJSON.read_text(encoding="utf-8"))
 
 
-def county_map(values: pl.DataFrame, metric_label: str, fmt: str = "{:.1f}", higher_is_better: bool = True, zoom: float = 7.2) -> pdk.Deck:
-    """values: county, value. Shaded by value (darker = higher), tooltip 县区 · 指标 · 值 · 排名."""
+def county_map(values: pl.DataFrame, metric, zoom: float = 7.2) -> pdk.Deck:
+    """values: county, value of one metric (dashboard.metrics.Metric). Shaded by value (darker = higher), tooltip
+    县区 · 指标 · 值 · 排名 (rank 1 is the best: the highest, or the lowest for a metric where lower is better)."""
     data = {r["county"]: r["value"] for r in values.iter_rows(named=True) if r["value"] is not None}
-    ranked = sorted(data, key=lambda c: data[c], reverse=higher_is_better)
+    ranked = sorted(data, key=lambda c: data[c], reverse=metric.higher_is_better)
     lo, hi = (min(data.values()), max(data.values())) if data else (0, 1)
     features = []
     for feat in _geometry()["features"]:
@@ -42,8 +43,8 @@ def county_map(values: pl.DataFrame, metric_label: str, fmt: str = "{:.1f}", hig
         color = [round(a + (b - a) * t) for a, b in zip(LOW, HIGH, strict=True)] + [220] if v is not None else [230, 230, 230, 200]
         props = {
             "name": name,
-            "metric": metric_label,
-            "value": fmt.format(v) if v is not None else "无数据",
+            "metric": metric.header,
+            "value": metric.pattern.format(v) if v is not None else "无数据",
             "rank": f"第 {ranked.index(name) + 1} / {len(ranked)} 名" if v is not None else "—",
             "fill": color,
         }
@@ -68,8 +69,9 @@ def county_map(values: pl.DataFrame, metric_label: str, fmt: str = "{:.1f}", hig
     )
 
 
-def legend(values: pl.DataFrame, metric_label: str, fmt: str = "{:.1f}") -> str:
+def legend(values: pl.DataFrame, metric) -> str:
     vals = values["value"].drop_nulls()
     if vals.is_empty():
-        return f"{metric_label}：无数据"
-    return f"颜色越深 {metric_label} 越高：最低 {fmt.format(vals.min())}（浅） → 最高 {fmt.format(vals.max())}（深）；灰色为无数据。"
+        return f"{metric.header}：无数据"
+    low, high = metric.pattern.format(vals.min()), metric.pattern.format(vals.max())
+    return f"颜色越深 {metric.header} 越高：最低 {low}（浅） → 最高 {high}（深）；灰色为无数据。"

@@ -159,6 +159,8 @@ def _fill_concession(con, lake_dir: Path) -> None:
         "max_points::DOUBLE AS max_points, inferred::BOOLEAN AS inferred) FROM src_rubric"
     )
     con.execute("INSERT INTO concession_veto_rule BY NAME SELECT veto_no::INTEGER AS veto_no, text FROM src_veto")
+    con.register("src_concession_settings", reference.load("concession_settings"))
+    con.execute("INSERT INTO concession_setting BY NAME SELECT * REPLACE (CAST(value AS DOUBLE) AS value) FROM src_concession_settings")
     _insert_lake(con, lake_dir, "concession", "sheets", "concession_sheet_version")
     _insert_lake(con, lake_dir, "concession", "scores", "concession_score_version")
     _insert_lake(con, lake_dir, "concession", "rejects", "concession_reject")

@@ -1,4 +1,4 @@
-from dashboard import fmt
+from dashboard import fmt, metrics
 
 
 def test_chinese_number_formatting():
@@ -7,4 +7,17 @@ def test_chinese_number_formatting():
     assert fmt.wan_yuan(5757153.29) == "575.72 亿元"
     assert fmt.wan_yuan(1041.0) == "1,041.00 万元"
     assert fmt.pct(95.04) == "95.0%"
-    assert fmt.meets_target(94.96, 95) and not fmt.meets_target(94.94, 95)
+
+
+def test_a_rate_meets_its_target_as_shown():
+    # 附件3: 如期办结率不低于 95%; the page shows one decimal, so 94.96 shows as 95.0% and meets it
+    on_time = metrics.metric("on_time_rate")
+    settings = {"target_on_time_rate": 95.0}
+    assert on_time.meets(94.96, settings) and not on_time.meets(94.94, settings)
+    assert on_time.show(94.96) == "95.0%" and on_time.show(94.94) == "94.9%"
+    assert on_time.card_label(settings) == "按期办结率（目标 ≥95%）"
+    # lower is better: no target, but a change never prints as -0.0
+    overdue = metrics.metric("overdue_open")
+    assert overdue.meets(3, settings) is None and overdue.delta(3, 3) == "+0 件"
+    assert metrics.metric("satisfaction_rate").delta(95.04, 95.06) == "+0.0 个百分点"
+    assert metrics.metric("mean_workdays").header == "平均办结用时(工作日)"

@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from warehouse.contract import WAREHOUSE_SCHEMA_VERSION
 
 TIMEOUT = 60
 
@@ -154,7 +155,10 @@ def test_pages_refuse_a_warehouse_of_another_version(warehouse, tmp_path, monkey
         for name in ("overview", "hotline"):
             at = page(name)
             assert not at.exception
-            assert "结构版本（1）与当前程序（3）不一致" in at.error[0].value and "python -m etl run" in at.error[0].value
+            assert (
+                f"结构版本（1）与当前程序（{WAREHOUSE_SCHEMA_VERSION}）不一致" in at.error[0].value
+                and "python -m etl run" in at.error[0].value
+            )
 
 
 @pytest.mark.parametrize("name", ["overview", "plan", "chronicle", "status"])

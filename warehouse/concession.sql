@@ -1,6 +1,9 @@
 -- Concession verdicts (管理办法 第四章–第五章, 评分细则): total = sum of item scores; 合格 when the sheet is
--- complete, total >= 75 and no 一票否决 item is triggered. A veto means the concession is to be withdrawn
--- (第二十二、二十三条); a 不合格 annual result opens a 3-month rectification deadline (第二十四条).
+-- complete, total >= the pass mark (75, 第十六条) and no 一票否决 item is triggered. A veto means the concession is
+-- to be withdrawn (第二十二、二十三条); a 不合格 annual result opens a rectification deadline (3 months, 第二十四条).
+-- The pass mark and the months are read from concession_setting (reference/concession_settings.csv).
+
+CREATE MACRO concession_setting_value(k) AS (SELECT value FROM concession_setting WHERE key = k);
 
 -- A sheet loaded again (same enterprise, period and type) from a later file replaces the earlier one.
 CREATE TABLE concession_sheet AS
@@ -32,14 +35,14 @@ SELECT
     coalesce(t.items, 0) = (SELECT count(*) FROM concession_rubric) AS complete,
     len(s.veto_nos) > 0 AS veto,
     s.veto_nos,
-    coalesce(t.items, 0) = (SELECT count(*) FROM concession_rubric) AND coalesce(t.total_score, 0) >= 75 AND len(s.veto_nos) = 0 AS passed,
+    coalesce(t.items, 0) = (SELECT count(*) FROM concession_rubric) AND coalesce(t.total_score, 0) >= concession_setting_value('pass_mark') AND len(s.veto_nos) = 0 AS passed,
     CASE WHEN len(s.veto_nos) > 0 THEN '否决(收回特许经营权)'
          WHEN coalesce(t.items, 0) < (SELECT count(*) FROM concession_rubric) THEN '不完整'
-         WHEN t.total_score >= 75 THEN '合格'
+         WHEN t.total_score >= concession_setting_value('pass_mark') THEN '合格'
          ELSE '不合格' END AS verdict,
     CASE WHEN s.quarter IS NULL AND len(s.veto_nos) = 0 AND coalesce(t.items, 0) = (SELECT count(*) FROM concession_rubric)
-              AND t.total_score < 75
-         THEN (s.period_end + INTERVAL 3 MONTH)::DATE END AS rectify_by,
+              AND t.total_score < concession_setting_value('pass_mark')
+         THEN (s.period_end + to_months(concession_setting_value('rectify_months')::INTEGER))::DATE END AS rectify_by,
     s.note, s.is_demo, s.source_file
 FROM concession_sheet s
 LEFT JOIN totals t USING (enterprise, period, assessment_type);

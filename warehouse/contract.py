@@ -11,4 +11,5 @@ from __future__ import annotations
 # another version with a message to run the ETL (after an upgrade the old file lacks new tables and macros).
 # 2: caller_hash as UBIGINT, page aggregates (hotline_cube …), hotline_in_scope.
 # 3: calendar.is_provisional, hotline_ticket.calendar_provisional, hotline_cube.provisional.
-WAREHOUSE_SCHEMA_VERSION = "3"
+# 4: concession_setting (pass mark and rectification months from reference/concession_settings.csv).
+WAREHOUSE_SCHEMA_VERSION = "4"

@@ -266,6 +266,13 @@ CREATE TABLE concession_veto_rule (
     text     VARCHAR
 );
 
+CREATE TABLE concession_setting (
+    key      VARCHAR PRIMARY KEY,   -- full_marks, pass_mark, rectify_months (reference/concession_settings.csv)
+    value    DOUBLE,
+    unit     VARCHAR,
+    meaning  VARCHAR
+);
+
 -- Every loaded score sheet (one per enterprise × period × assessment type × file).
 CREATE TABLE concession_sheet_version (
     enterprise       VARCHAR NOT NULL,

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, db
+from dashboard import auth, db, metrics
 from warehouse import runlog
 from warehouse.paths import db_path, lake_path
 
@@ -161,7 +161,8 @@ def count_by(events: pl.DataFrame, column: str, name: str) -> pl.DataFrame:
     df = events.select(column)
     if df.schema[column] == pl.List(pl.Utf8):
         df = df.explode(column)
-    return df.drop_nulls().group_by(column).len(name="事件数").rename({column: name}).sort(["事件数", name], descending=[True, False])
+    n = metrics.label("events")
+    return df.drop_nulls().group_by(column).len(name=n).rename({column: name}).sort([n, name], descending=[True, False])
 
 
 def scope_options() -> pl.DataFrame:
@@ -249,6 +250,11 @@ def concession_rubric() -> pl.DataFrame:
 
 def concession_veto_rules() -> pl.DataFrame:
     return run("concession_veto_rules")
+
+
+def concession_settings() -> dict:
+    """full_marks, pass_mark, rectify_months (reference/concession_settings.csv)."""
+    return dict(run("concession_settings").iter_rows())
 
 
 def plans() -> pl.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, maps, queries, shell
+from dashboard import charts, fmt, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import PAGE_FILTERS
 
@@ -52,18 +52,20 @@ def render() -> None:
     g1, g2 = st.columns(2)
     by_leader = queries.count_by(events, "leaders", "领导")
     by_type = queries.count_by(events, "event_type", "事件类型")
-    g1.plotly_chart(charts.bar_counts(by_leader, "领导", "事件数", "各位领导的活动条数"), width="stretch", key="chr-leader")
-    g2.plotly_chart(charts.bar_counts(by_type, "事件类型", "事件数", "按事件类型"), width="stretch", key="chr-type")
-    by_county = queries.count_by(events, "counties", "县区")
+    n = metrics.metric("events")
+    g1.plotly_chart(charts.bar_counts(by_leader, "领导", n.label, "各位领导的活动条数"), width="stretch", key="chr-leader")
+    g2.plotly_chart(charts.bar_counts(by_type, "事件类型", n.label, "按事件类型"), width="stretch", key="chr-type")
+    county = metrics.label("county")
+    by_county = queries.count_by(events, "counties", county)
     if by_county.height:
         left, right = st.columns([3, 2])
         left.plotly_chart(
-            charts.bar_counts(by_county, "县区", "事件数", "县（市、区）被提及次数", horizontal=False), width="stretch", key="chr-county"
+            charts.bar_counts(by_county, county, n.label, "县（市、区）被提及次数", horizontal=False), width="stretch", key="chr-county"
         )
-        values = by_county.select(pl.col("县区").alias("county"), pl.col("事件数").cast(pl.Float64).alias("value"))
+        values = by_county.select(pl.col(county).alias("county"), pl.col(n.label).cast(pl.Float64).alias("value"))
         with right:
-            st.pydeck_chart(maps.county_map(values, "被提及次数", "{:.0f}", zoom=6.4), height=360, key="chr-map")
-            st.caption(maps.legend(values, "被提及次数", "{:.0f}"))
+            st.pydeck_chart(maps.county_map(values, n, zoom=6.4), height=360, key="chr-map")
+            st.caption(maps.legend(values, n))
     else:
         st.caption("筛选出的大事记未提及具体县（市、区）。")
 
@@ -72,7 +74,7 @@ def render() -> None:
         pl.col("date_end").alias("结束日期"),
         pl.col("event_type").alias("事件类型"),
         pl.col("leaders").list.join("、").alias("领导"),
-        pl.col("counties").list.join("、").alias("县区"),
+        pl.col("counties").list.join("、").alias(metrics.label("county")),
         pl.col("text").alias("内容"),
         pl.col("event_id").alias("编号"),
     )

@@ -1,4 +1,4 @@
-"""燃气特许经营: assessment results against the 100-point rubric (pass at 75, veto items), per enterprise."""
+"""燃气特许经营: assessment results against the 100-point rubric (pass mark from concession_setting, veto items), per enterprise."""
 
 from __future__ import annotations
 
@@ -6,13 +6,19 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, queries, shell
+from dashboard import charts, fmt, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import PAGE_FILTERS
 from dashboard.templates import concession_template_xlsx
 
 VERDICT_COLORS = {"合格": "#2e7d32", "不合格": "#e67e22", "否决(收回特许经营权)": "#c0392b", "不完整": "#9e9e9e"}
-PASS_MARK = 75
+
+
+def rule_line(rules: dict) -> str:
+    return (
+        f"管道燃气特许经营考核：百分制（满分 {rules['full_marks']:g}），{rules['pass_mark']:g} 分及以上为合格，"
+        "触发“一票否决”收回特许经营权（曲政办规〔2022〕7号）"
+    )
 
 
 def render() -> None:
@@ -22,7 +28,7 @@ def render() -> None:
     counties = list(scope.counties)
     shell.page_header(
         "燃气特许经营",
-        "管道燃气特许经营考核：百分制，75 分及以上为合格，触发“一票否决”收回特许经营权（曲政办规〔2022〕7号）",
+        rule_line(queries.concession_settings()),
         f"{'、'.join(counties) or '全市'} · {scope.month_from.year}–{scope.month_to.year} 年",
     )
     periods = queries.concession_periods()
@@ -89,16 +95,17 @@ def ranking(results: pl.DataFrame, period: str) -> None:
         color="verdict",
         color_discrete_map=VERDICT_COLORS,
         text="total_score",
-        labels={"total_score": "总分", "label": "", "verdict": "结论"},
+        labels={"total_score": metrics.metric("total_score").label, "label": "", "verdict": "结论"},
     )
-    fig.add_vline(x=PASS_MARK, line_dash="dash", line_color="#c0392b", annotation_text="合格线 75 分")
-    fig.update_xaxes(range=[0, 100], title="总分（满分 100）")
+    rules = queries.concession_settings()
+    fig.add_vline(x=rules["pass_mark"], line_dash="dash", line_color="#c0392b", annotation_text=f"合格线 {rules['pass_mark']:g} 分")
+    fig.update_xaxes(range=[0, rules["full_marks"]], title=f"{metrics.metric('total_score').label}（满分 {rules['full_marks']:g}）")
     st.plotly_chart(charts._style(fig, f"{period} 各企业得分"), width="stretch", key="gas-rank")
     table = results.select(
         pl.col("enterprise").alias("企业"),
-        pl.col("county").alias("区县"),
+        pl.col("county").alias(metrics.label("county")),
         pl.col("assessment_type").alias("考核类型"),
-        pl.col("total_score").alias("总分"),
+        pl.col("total_score").alias(metrics.label("total_score")),
         pl.col("items_scored").alias("已评分项数"),
         pl.col("veto_nos").alias("一票否决项"),
         pl.col("verdict").alias("结论"),
@@ -150,15 +157,16 @@ def trend(results: pl.DataFrame, counties: list[str]) -> None:
         y="total_score",
         color="assessment_type",
         markers=True,
-        labels={"period": "考核期间", "total_score": "总分", "assessment_type": "考核类型"},
+        labels={"period": "考核期间", "total_score": metrics.metric("total_score").label, "assessment_type": "考核类型"},
     )
-    fig.add_hline(y=PASS_MARK, line_dash="dash", line_color="#c0392b", annotation_text="合格线 75 分")
+    pass_mark = queries.concession_settings()["pass_mark"]
+    fig.add_hline(y=pass_mark, line_dash="dash", line_color="#c0392b", annotation_text=f"合格线 {pass_mark:g} 分")
     fig.update_xaxes(type="category")
     st.plotly_chart(charts._style(fig, f"{enterprise}：历次得分"), width="stretch", key="gas-trend")
     table = t.select(
         pl.col("period").alias("考核期间"),
         pl.col("assessment_type").alias("考核类型"),
-        pl.col("total_score").alias("总分"),
+        pl.col("total_score").alias(metrics.label("total_score")),
         pl.col("verdict").alias("结论"),
     )
     download_buttons(table, safe_filename("燃气特许经营_趋势", enterprise), key="dl-gas-trend")
@@ -179,7 +187,9 @@ def gap(period: str, counties: list[str]) -> None:
         .rename({"enterprise": "企业"})
     )
     st.plotly_chart(
-        charts.bar_counts(by_ent.select("企业", "差异"), "企业", "差异", f"{year} 年自评与考评总分差异（分）"),
+        charts.bar_counts(
+            by_ent.select("企业", "差异"), "企业", "差异", f"{year} 年自评与考评{metrics.metric('total_score').label}差异（分）"
+        ),
         width="stretch",
         key="gas-gap",
     )

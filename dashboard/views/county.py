@@ -7,10 +7,12 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, charts, fmt, maps, queries, shell
+from dashboard import auth, charts, fmt, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, Scope, set_county
 from dashboard.nav import link
+
+MAP_METRICS = ["on_time_rate", "volume", "satisfaction_rate", "overdue_open"]
 
 
 def render() -> None:
@@ -57,77 +59,59 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
     k, c = row.row(0, named=True), city.row(0, named=True)
     user = auth.current_user()
     if user is not None and user.role == "县级":  # a county account sees its own county only: no city figures or ranks
+        settings = queries.hotline_settings()
         cols = st.columns(4)
-        cols[0].metric("工单量", fmt.count(k["volume"], " 件"))
-        for col, key, label in (
-            (cols[1], "close_rate", "办结率"),
-            (cols[2], "on_time_rate", "按期办结率"),
-            (cols[3], "satisfaction_rate", "满意率"),
-        ):
-            target = queries.hotline_settings()[f"target_{key}"]
-            col.metric(f"{label}（目标 ≥{target:g}%）", fmt.pct(k[key]))
-            col.badge(
-                "达标" if fmt.meets_target(k[key], target) else "未达标", color="green" if fmt.meets_target(k[key], target) else "red"
-            )
+        for col, key in zip(cols, ("volume", *metrics.with_targets("hotline")), strict=True):
+            m = metrics.metric(key)
+            col.metric(m.card_label(settings), m.show(k[key]), help=m.help(settings))
+            if m.target_setting:
+                m.badge(col, k[key], settings)
         link("hotline", f"在 12345热线 页查看{county}的明细 →")
         return
     settings = queries.hotline_settings()
     n = by_county.height
     cols = st.columns(4)
+    volume = metrics.metric("volume")
     cols[0].metric(
-        "工单量",
-        fmt.count(k["volume"], " 件"),
+        volume.label,
+        volume.show(k["volume"]),
         f"全市第 {_rank(by_county, 'volume', county, True)} / {n}（按量）",
         delta_color="off",
         delta_arrow="off",
+        help=volume.help(settings),
     )
-    for col, key, label in (
-        (cols[1], "close_rate", "办结率"),
-        (cols[2], "on_time_rate", "按期办结率"),
-        (cols[3], "satisfaction_rate", "满意率"),
-    ):
-        target = settings[f"target_{key}"]
+    for col, key in zip(cols[1:], metrics.with_targets("hotline"), strict=True):
+        m = metrics.metric(key)
+        rank = _rank(by_county, key, county, m.higher_is_better)
         col.metric(
-            f"{label}（目标 ≥{target:g}%）",
-            fmt.pct(k[key]),
-            f"{k[key] - c[key]:+.1f} 个百分点（对比全市 {c[key]:.1f}%）",
-            help=f"全市 {n} 个县区中排第 {_rank(by_county, key, county, True)}",
+            m.card_label(settings),
+            m.show(k[key]),
+            f"{m.delta(k[key], c[key])}（对比全市 {m.show(c[key])}）",
+            help=f"全市 {n} 个县区中排第 {rank}。{m.help(settings)}",
         )
-        met = fmt.meets_target(k[key], target)
-        col.badge(f"{'达标' if met else '未达标'} · 排名 {_rank(by_county, key, county, True)}/{n}", color="green" if met else "red")
-    label = st.selectbox(
-        "地图指标（点击地图上的县区可切换）", ["按期办结率(%)", "工单量", "满意率(%)", "逾期未办结"], key="county_map_metric"
-    )
-    col, fmt_s, better = {
-        "按期办结率(%)": ("on_time_rate", "{:.1f}%", True),
-        "工单量": ("volume", "{:,.0f}", True),
-        "满意率(%)": ("satisfaction_rate", "{:.1f}%", True),
-        "逾期未办结": ("overdue_open", "{:,.0f}", False),
-    }[label]
-    values = by_county.select(pl.col("dim").alias("county"), pl.col(col).alias("value"))
-    event = st.pydeck_chart(maps.county_map(values, label, fmt_s, better, zoom=6.6), height=420, on_select="rerun", key="county-map")
-    st.caption(maps.legend(values, label, fmt_s))
+        m.badge(col, k[key], settings, f" · 排名 {rank}/{n}")
+    key = st.selectbox("地图指标（点击地图上的县区可切换）", MAP_METRICS, format_func=metrics.label, key="county_map_metric")
+    m = metrics.metric(key)
+    values = by_county.select(pl.col("dim").alias("county"), pl.col(key).alias("value"))
+    event = st.pydeck_chart(maps.county_map(values, m, zoom=6.6), height=420, on_select="rerun", key="county-map")
+    st.caption(maps.legend(values, m))
     clicked = maps.clicked_county(event)
     if clicked and clicked != county:
         set_county(clicked)
         st.rerun()
-    monthly = queries.hotline_kpis(HotlineFilter.within(county_scope), "month").with_columns(县区=pl.lit(county))
-    city_monthly = queries.hotline_kpis(HotlineFilter.within(city_scope), "month").with_columns(县区=pl.lit("全市"))
-    trend = pl.concat([monthly, city_monthly]).select(pl.col("dim").alias("月份"), "县区", pl.col("on_time_rate").alias("百分比"))
+    month, where, on_time = metrics.label("month"), metrics.label("county"), metrics.metric("on_time_rate")
+    monthly = queries.hotline_kpis(HotlineFilter.within(county_scope), "month")
+    city_monthly = queries.hotline_kpis(HotlineFilter.within(city_scope), "month")
+    trend = pl.concat([monthly.with_columns(area=pl.lit(county)), city_monthly.with_columns(area=pl.lit("全市"))]).select(
+        pl.col("dim").alias(month), pl.col("area").alias(where), pl.col("on_time_rate").alias(on_time.header)
+    )
     import plotly.express as px
 
-    fig = px.line(trend.to_pandas(), x="月份", y="百分比", color="县区", markers=True)
+    fig = px.line(trend.to_pandas(), x=month, y=on_time.header, color=where, markers=True)
     fig.update_xaxes(type="category", title="")
-    fig.update_yaxes(title="按期办结率（%）")
-    st.plotly_chart(charts._style(fig, f"{county}与全市：每月按期办结率（%）"), width="stretch", key="county-trend")
-    table = monthly.select(
-        pl.col("dim").alias("月份"),
-        pl.col("volume").alias("工单量"),
-        pl.col("close_rate").round(1).alias("办结率(%)"),
-        pl.col("on_time_rate").round(1).alias("按期办结率(%)"),
-        pl.col("satisfaction_rate").round(1).alias("满意率(%)"),
-        pl.col("overdue_open").alias("逾期未办结"),
-    )
+    fig.update_yaxes(title=f"{on_time.label}（{on_time.unit}）")
+    st.plotly_chart(charts._style(fig, f"{county}与全市：每月{on_time.label}（{on_time.unit}）"), width="stretch", key="county-trend")
+    table = metrics.table(monthly, ["dim", "volume", *metrics.with_targets("hotline"), "overdue_open"], dim="month")
     download_buttons(table, safe_filename("区县画像_12345热线", county, *county_scope.file_tag()[1:]), key="dl-county-hl")
     link("hotline", f"在 12345热线 页查看{county}的明细 →")
 
@@ -174,7 +158,7 @@ def concessions(county: str, scope: Scope) -> None:
         pl.col("county").alias("服务区县"),
         pl.col("period").alias("最近考核期间"),
         pl.col("assessment_type").alias("考核类型"),
-        pl.col("total_score").alias("总分"),
+        pl.col("total_score").alias(metrics.label("total_score")),
         pl.col("verdict").alias("结论"),
         pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias("整改期限"),
     )

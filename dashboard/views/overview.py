@@ -8,7 +8,7 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, queries, shell
+from dashboard import charts, fmt, metrics, queries, shell
 from dashboard.filters import HotlineFilter, Scope
 from dashboard.nav import link
 
@@ -38,11 +38,10 @@ def render() -> None:
     plan_summary()
 
 
-def _delta(now, before, unit: str = "", pct_points: bool = False) -> str | None:
+def _delta(now, before, unit: str = "") -> str | None:
     if now is None or before is None:
         return None
-    d = now - before
-    return f"{d:+.1f} 个百分点" if pct_points else f"{d:+,.0f}{unit}"
+    return f"{now - before:+,.0f}{unit}"
 
 
 def hotline_summary(scope: Scope, prev: Scope) -> None:
@@ -58,22 +57,17 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
         st.info("所选范围内没有 12345 工单。")
         return
     cols = st.columns(5)
-    cols[0].metric("工单量", fmt.count(now["volume"], " 件"), _delta(now["volume"], before.get("volume"), " 件"), delta_color="off")
-    for col, key, label in (
-        (cols[1], "close_rate", "办结率"),
-        (cols[2], "on_time_rate", "按期办结率"),
-        (cols[3], "satisfaction_rate", "满意率"),
-    ):
-        target = settings[f"target_{key}"]
-        met = fmt.meets_target(now[key], target)
-        col.metric(f"{label}（目标 ≥{target:g}%）", fmt.pct(now[key]), _delta(now[key], before.get(key), pct_points=True))
-        col.badge("达标" if met else "未达标", color="green" if met else "red")
-    cols[4].metric(
-        "逾期未办结",
-        fmt.count(now["overdue_open"], " 件"),
-        _delta(now["overdue_open"], before.get("overdue_open"), " 件"),
-        delta_color="inverse",
-    )
+    for col, key in zip(cols, ("volume", *metrics.with_targets("hotline"), "overdue_open"), strict=True):
+        m = metrics.metric(key)
+        col.metric(
+            m.card_label(settings),
+            m.show(now[key]),
+            m.delta(now[key], before.get(key)),
+            delta_color={"higher": "normal", "lower": "inverse"}.get(m.direction, "off"),
+            help=m.help(settings),
+        )
+        if m.target_setting:
+            m.badge(col, now[key], settings)
     link("hotline", "查看 12345 热线 →")
 
 
@@ -161,10 +155,11 @@ def chronicle_summary(scope: Scope, prev: Scope) -> None:
     cols[1].metric("涉及市领导", fmt.count(now.select(pl.col("leaders").explode()).drop_nulls().n_unique(), " 位"))
     cols[2].metric("资料覆盖", f"{span['first_date']:%Y-%m} 至 {span['last_date']:%Y-%m}")
     if now.height:
-        by_county = queries.count_by(now, "counties", "县区")
+        county = metrics.label("county")
+        by_county = queries.count_by(now, "counties", county)
         if by_county.height:
             st.plotly_chart(
-                charts.bar_counts(by_county, "县区", "事件数", "所选期间大事记提及各县（市、区）次数", horizontal=False),
+                charts.bar_counts(by_county, county, metrics.label("events"), "所选期间大事记提及各县（市、区）次数", horizontal=False),
                 width="stretch",
                 key="ov-county",
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, dq, fmt, queries, shell
+from dashboard import charts, dq, fmt, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import PAGE_FILTERS
 
@@ -241,7 +241,7 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None
     table = p.select(
         pl.col("seq").alias("序号"),
         pl.col("name").alias("指标"),
-        pl.col("county").alias("区县"),
+        pl.col("county").alias(metrics.label("county")),
         pl.col("period").alias("期间"),
         pl.col("actual_text").alias("实际值"),
         pl.col("expected").round(2).alias("按进度应达"),

@@ -116,8 +116,10 @@ def _veto_numbers(col: str) -> pl.Expr:
 
 
 def _veto_check(col: str) -> pl.Expr:
+    """True where a listed number is not one of the veto rules (reference/concession_veto_rule.csv)."""
+    known = reference.load("concession_veto_rule")["veto_no"].cast(pl.Int32).to_list()
     n = _veto_numbers(col).list.eval(pl.element().cast(pl.Int32, strict=False))
-    return n.list.eval(pl.element().is_between(1, 12).fill_null(False)).list.all().not_()
+    return n.list.eval(pl.element().is_in(known).fill_null(False)).list.all().not_()
 
 
 def _sheet_frame(df: pl.DataFrame, veto_col: str | None, note_col: str | None, file_name: str, is_demo: bool) -> pl.DataFrame:

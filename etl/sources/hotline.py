@@ -243,6 +243,7 @@ def extract(path: Path, lake_dir: Path, run_time: dt.datetime, is_demo: bool = F
     df = df.with_columns(parse_times(df, c).alias(f"{c}__t") for c in TIME_COLUMNS)
 
     rules = reference.load("hotline_rules")
+    max_ext = int(rules["max_extensions"].cast(pl.Int64).max())
     aliases = reference.county_aliases()
     lo = dt.datetime.fromisoformat(CALENDAR_START)
     ext = pl.col("extensions").cast(pl.Float64, strict=False)
@@ -263,7 +264,11 @@ def extract(path: Path, lake_dir: Path, run_time: dt.datetime, is_demo: bool = F
         ("closed_at", pl.col("closed_at__t") < pl.col("received_at__t"), "办结时间早于受理时间"),
         # a day's grace for clocks and time zones; the run's time, never the wall clock of whoever tests it
         *((c, pl.col(f"{c}__t") > pl.lit(run_time + dt.timedelta(days=1)), "时间晚于本次运行时刻（未来日期）") for c in TIME_COLUMNS),
-        ("extensions", ~_missing("extensions") & ~(ext.is_in([0.0, 1.0, 2.0]).fill_null(False)), "延期次数应为 0、1 或 2"),
+        (
+            "extensions",
+            ~_missing("extensions") & ~(ext.is_in([float(n) for n in range(max_ext + 1)]).fill_null(False)),
+            f"延期次数应为 {'、'.join(str(n) for n in range(max_ext))} 或 {max_ext}",
+        ),
         ("category", ~pl.col("category").is_in(rules["category"].to_list()).fill_null(False), "未知诉求类型"),
         ("county", ~_missing("county") & ~pl.col("county").is_in(aliases["alias"].to_list()), "未知区县"),
         ("handling", ~_missing("handling") & ~pl.col("handling").is_in(list(HANDLING)), "办理方式应为 当场答复 或 派单"),

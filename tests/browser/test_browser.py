@@ -216,7 +216,7 @@ def test_csv_download_has_bom_and_the_rows_on_screen(app_url, page, tmp_path):
     assert raw[:3] == b"\xef\xbb\xbf"
     rows = list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"))))
     assert shown == f"{len(rows)} 条" == "6 条"
-    assert all("罗平县" in r["县区"] for r in rows)
+    assert all("罗平县" in r["区县"] for r in rows)
     assert "罗平县" in d.value.suggested_filename
 
 
