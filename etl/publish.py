@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import lake
+from etl import lake, models
 from etl.config import ETL_MEMORY_LIMIT
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
 from warehouse import reference
@@ -103,11 +103,10 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     _insert_lake(con, lake_dir, "indicator", "actuals", "indicator_actual_version")
     _insert_lake(con, lake_dir, "indicator", "rejects", "indicator_reject")
     _insert_lake(con, lake_dir, "indicator_file_reject", "rejects", "indicator_reject")
-    con.execute(sql_file("indicator.sql"))
+    models.build(con)
     con.executemany(
         "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": WAREHOUSE_SCHEMA_VERSION}.items()]
     )
-    con.execute(sql_file("views.sql"))
 
 
 def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str, str]) -> None:
@@ -119,7 +118,7 @@ def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str
         "TRY_CAST(max_extensions AS INTEGER) AS max_extensions) FROM src_hotline_rules"
     )
     con.execute("INSERT INTO hotline_setting BY NAME SELECT * REPLACE (CAST(value AS DOUBLE) AS value) FROM src_hotline_settings")
-    # the lake's tickets are read where they lie (hotline.sql writes each ticket to the warehouse once)
+    # the lake's tickets are read where they lie (the hotline models write each ticket to the warehouse once)
     glob = lake.table_glob(lake_dir, "hotline", "tickets")
     source = (
         f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)"
@@ -135,7 +134,6 @@ def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str
     ).fetchone()[0]
     cutoff = as_of or latest
     con.execute("SET VARIABLE as_of = ?::TIMESTAMP", [cutoff])
-    con.execute(sql_file("hotline.sql"))
     con.executemany(
         "INSERT INTO warehouse_info VALUES (?, ?)",
         [
@@ -165,7 +163,6 @@ def _fill_concession(con, lake_dir: Path) -> None:
     _insert_lake(con, lake_dir, "concession", "scores", "concession_score_version")
     _insert_lake(con, lake_dir, "concession", "rejects", "concession_reject")
     _insert_lake(con, lake_dir, "concession_file_reject", "rejects", "concession_reject")
-    con.execute(sql_file("concession.sql"))
 
 
 def run_checks(con) -> None:

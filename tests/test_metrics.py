@@ -38,7 +38,11 @@ def test_every_metric_is_a_column_of_its_query(kpi_warehouse, monkeypatch):
             "concession_results": queries.concession_results("2024").columns,
             "count_by": queries.count_by(queries.chronicle_events(dt.date(2022, 8, 1), dt.date(2022, 8, 31)), "event_type", "类型").columns,
         }
-    missing = {r["key"]: r["query"] for r in _rows("metric") if r["key"] not in produced[r["query"]] and metrics.label(r["key"]) not in produced[r["query"]]}
+    missing = {
+        r["key"]: r["query"]
+        for r in _rows("metric")
+        if r["key"] not in produced[r["query"]] and metrics.label(r["key"]) not in produced[r["query"]]
+    }
     assert missing == {}
 
 

@@ -10,46 +10,20 @@ import polars as pl
 
 from etl.inbox import read_head
 from etl.pii import mask_text
+from etl.sources import encoding as text_encoding
+from etl.sources.encoding import DAMAGED, UNDECODABLE
 
 
 class FileRejected(ValueError):
     """The whole file is rejected; the message names the file and why."""
 
 
-# a row holding a byte that could not be decoded carries this character in the cell (and is rejected)
-UNDECODABLE = "\ufffd"
-DAMAGED = "undecodable bytes"
-
-
-def where(raw: bytes, offset: int) -> str:
-    """A byte offset as an operator finds it in an editor: line, byte within the line, and the offset."""
-    newline = b"\n"
-    line_start = raw.rfind(newline, 0, offset) + 1
-    return f"line {raw.count(newline, 0, offset) + 1}, byte {offset - line_start + 1} of the line (offset {offset})"
-
-
 def decode(raw: bytes, name: str) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) or GB18030/GBK. A file that is neither but damaged in a few places only
-    (a byte broken in transfer) is decoded with those bytes marked, so that only the rows holding them are
-    rejected; the encoding returned then says where the first one is. A file damaged throughout is rejected."""
+    """etl.sources.encoding.decode, a file that cannot be decoded being a rejected file."""
     try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as e:
-        first_bad = e.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
-    try:
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    candidates = [(raw.decode(enc, errors="replace"), enc) for enc in ("utf-8-sig", "gb18030")]
-    text, enc = min(candidates, key=lambda c: c[0].count(UNDECODABLE))
-    lines = pl.Series(text.split("\n"))
-    bad = int(lines.str.contains(UNDECODABLE, literal=True).sum())
-    if bad > max(1, lines.len() // 100):  # damage on more than 1% of the lines: the wrong encoding, not a broken byte
-        raise FileRejected(f"{name}: neither UTF-8 nor GB18030 (first undecodable byte at {where(raw, first_bad)})")
-    if enc == "gb18030":
-        first_bad = len(text[: text.index(UNDECODABLE)].encode("gb18030", errors="replace"))
-    label = enc.removesuffix("-sig")
-    return text, f"{label}, {DAMAGED} on {bad} line(s) (first at {where(raw, first_bad)}; those rows are rejected)"
+        return text_encoding.decode(raw, name)
+    except text_encoding.Undecodable as e:
+        raise FileRejected(str(e)) from e
 
 
 def damaged_checks(columns: list[tuple[str, str]], encoding: str) -> list[tuple[str, str, pl.Expr, str]]:
@@ -84,14 +58,10 @@ def problem(path: Path) -> str:
     head = raw[:2048].lstrip(b"\xef\xbb\xbf").lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")):
         return f"{name}: this is a web page (HTML/XML), not a CSV export; save the data from the system as CSV or Excel"
-    first = raw.split(b"\n", 1)[0]
     try:
-        text = first.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = first.decode("gb18030")
-        except UnicodeDecodeError as e:
-            return f"{name}: neither UTF-8 nor GB18030 (undecodable byte at {where(raw, e.start)})"
+        text = text_encoding.decode_text(raw.split(b"\n", 1)[0], name)
+    except text_encoding.Undecodable as e:
+        return str(e)
     if "\t" in text or ";" in text and "," not in text:
         return f"{name}: row 1: columns are separated by tabs or semicolons; save as comma-separated CSV (CSV UTF-8) or Excel"
     return f"{name}: row 1: the header ({text[:120]}) is not a 12345 work-order export, a concession score sheet or indicator actuals"

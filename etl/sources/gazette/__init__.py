@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from etl.sources.encoding import ENCODINGS, Undecodable, decode_text
 from etl.sources.gazette import checks, chronicle, hotline_registry, personnel, plan
 from etl.sources.gazette.documents import document_at, find_documents
 from etl.sources.gazette.text import GazetteFormatError, compact, find_issue, read_lines
@@ -145,9 +146,6 @@ class GazetteResult:
         return self.findings.filter(pl.col("severity") == "unparsed").height
 
 
-ENCODINGS = ("utf-8-sig", "gb18030")
-
-
 def is_gazette(path: Path) -> bool:
     if path.suffix.lower() != ".txt":
         return False
@@ -157,14 +155,11 @@ def is_gazette(path: Path) -> bool:
 
 
 def decode(data: bytes, source: str) -> str:
-    """UTF-8 (with or without BOM) or GB18030/GBK, the two encodings the gazette is published in."""
+    """The whole issue as text (etl.sources.encoding); an undecodable issue is a format error."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise GazetteFormatError(f"{source}: neither UTF-8 nor GB18030 text (undecodable byte at offset {e.start})") from e
+        return decode_text(data, source)
+    except Undecodable as e:
+        raise GazetteFormatError(str(e)) from e
 
 
 def parse_gazette(path: Path, known_leaders: pl.DataFrame | None = None) -> GazetteResult:

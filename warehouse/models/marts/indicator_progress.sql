@@ -6,18 +6,6 @@
 -- 巩固率 stays at or above 98), 按进度 (>= expected), 滞后 (below), 未报送 (nothing reported for the period).
 -- Qualitative targets (应兜尽兜, 应保尽保) take 是 (已达标) or 否 (滞后).
 
--- Every plan loaded (a plan is its document, 文号; a later printing of the same plan replaces the earlier one),
--- with its years. Plans follow each other (2021–2025, 2026–2030 …): an actual belongs to the plan whose years hold
--- its period.
-CREATE TABLE plan_catalog AS
-SELECT doc_no, max(issue) AS issue, min(baseline_year) AS baseline_year, max(target_year) AS target_year
-FROM plan_indicator
-GROUP BY doc_no;
-
-CREATE TABLE indicator_actual AS
-SELECT * FROM indicator_actual_version
-QUALIFY row_number() OVER (PARTITION BY seq, county, period ORDER BY source_file DESC, source_row DESC) = 1;
-
 CREATE TABLE indicator_progress AS
 WITH plan_ind AS (
     SELECT i.doc_no, i.seq, i.name, i.unit, i.baseline_value, i.target_value, i.target_text, i.comparator, i.unit_mixed,
@@ -64,20 +52,3 @@ SELECT doc_no AS plan_doc_no, seq, name, unit, county, county_key, sort_order, p
             ELSE '滞后'
        END AS status
 FROM expected;
-
--- A projection to the end of the plan's target year from the trend of the reported actuals (least squares over the
--- period ends, at least two points).
-CREATE TABLE indicator_projection AS
-SELECT p.doc_no AS plan_doc_no, a.seq, a.county, count(*) AS points, any_value(p.target_year) AS target_year,
-       regr_intercept(a.value, epoch(a.period_end) / 86400.0)
-         + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(make_date(any_value(p.target_year), 12, 31)) / 86400.0) AS projected,
-       any_value(i.target_value) AS target_value,
-       (regr_intercept(a.value, epoch(a.period_end) / 86400.0)
-         + regr_slope(a.value, epoch(a.period_end) / 86400.0) * (epoch(make_date(any_value(p.target_year), 12, 31)) / 86400.0))
-         >= any_value(i.target_value) AS on_track
-FROM indicator_actual a
-JOIN plan_catalog p ON year(a.period_end) > p.baseline_year AND year(a.period_end) <= p.target_year
-JOIN plan_indicator i ON i.doc_no = p.doc_no AND i.issue = p.issue AND i.seq = a.seq
-WHERE i.target_value IS NOT NULL
-GROUP BY p.doc_no, a.seq, a.county
-HAVING count(DISTINCT a.period_end) >= 2;

@@ -1,0 +1,70 @@
+-- One row per ticket, its latest exported state, with its deadlines, timeliness and repeat-caller flags, from
+-- hotline_ticket_version, hotline_rule, hotline_setting and calendar. Needs the variable as_of (the data cut-off).
+--
+-- Deadlines: N working days end at 23:59:59 of the N-th working day after the day of receipt; the
+-- receipt day never counts. calendar.workday_no of a non-working day is that of the working day before,
+-- so the N-th working day after day D is the working day numbered D.workday_no + N in every case.
+
+CREATE TABLE hotline_ticket AS
+WITH latest AS (
+    SELECT * FROM src_hotline_ticket ANTI JOIN hotline_reexported USING (ticket_id)
+    UNION ALL BY NAME
+    -- a later export of the same ticket replaces the earlier one: the version whose latest event is newest
+    -- wins; on a tie (e.g. only the visit result changed) the version with a visit result, then the file
+    -- that sorts last by name
+    SELECT * FROM hotline_ticket_version
+    QUALIFY row_number() OVER (
+        PARTITION BY ticket_id
+        ORDER BY greatest(received_at, coalesce(dispatched_at, received_at), coalesce(signed_at, received_at),
+                          coalesce(returned_at, received_at), coalesce(closed_at, received_at)) DESC,
+                 (satisfaction IS NOT NULL AND satisfaction <> '未回访') DESC,
+                 source_file DESC, source_row DESC
+    ) = 1
+),
+workday AS (SELECT workday_no, date, is_provisional FROM calendar WHERE is_workday),
+s AS (SELECT key, value FROM hotline_setting),
+limits AS (
+    SELECT t.*,
+           CASE WHEN t.answered_directly THEN coalesce(t.closed_at, t.received_at) ELSE t.closed_at END AS closed_at_eff,
+           r.standard_days,
+           r.max_days + r.extension_days * t.extensions AS max_days_total,
+           rc.workday_no AS received_workday_no,
+           rc.is_provisional AS received_provisional
+    FROM latest t
+    JOIN calendar rc ON rc.date = t.received_at::DATE
+    LEFT JOIN hotline_rule r USING (category)
+)
+SELECT
+    l.ticket_id, l.received_at, l.channel, l.category, l.topic, l.county, l.county_key, l.department, l.handling,
+    l.answered_directly, l.dispatched_at, l.signed_at, l.returned_at, l.extensions,
+    l.closed_at_eff AS closed_at,
+    l.satisfaction, l.content, l.caller_hash, l.is_demo, l.source_file,
+    date_trunc('month', l.received_at)::DATE AS month,
+    l.standard_days, l.max_days_total,
+    sd.date + INTERVAL '23:59:59' AS standard_deadline_at,
+    md.date + INTERVAL '23:59:59' AS deadline_at,
+    -- received, or due, in a year whose official holidays are not entered yet: its deadline may move
+    (l.received_provisional OR coalesce(md.is_provisional, false)) AS calendar_provisional,
+    CASE WHEN l.answered_directly THEN true
+         WHEN l.closed_at_eff IS NULL THEN NULL
+         WHEN l.max_days_total IS NULL THEN true
+         ELSE l.closed_at_eff <= md.date + INTERVAL '23:59:59' END AS closed_on_time,
+    (NOT l.answered_directly AND l.closed_at_eff IS NULL AND md.date + INTERVAL '23:59:59' < getvariable('as_of')) AS overdue_open,
+    CASE WHEN l.dispatched_at IS NULL THEN NULL
+         WHEN l.signed_at IS NOT NULL
+             THEN l.signed_at <= l.dispatched_at + to_hours((SELECT value FROM s WHERE key = 'sign_window_hours')::BIGINT)
+         WHEN getvariable('as_of') > l.dispatched_at + to_hours((SELECT value FROM s WHERE key = 'sign_window_hours')::BIGINT) THEN false
+    END AS sign_on_time,
+    CASE WHEN l.returned_at IS NULL THEN NULL
+         ELSE l.returned_at <= coalesce(l.signed_at, l.dispatched_at) + to_hours((SELECT value FROM s WHERE key = 'return_window_hours')::BIGINT)
+    END AS return_on_time,
+    CASE WHEN l.answered_directly THEN 0
+         WHEN l.closed_at_eff IS NOT NULL THEN cc.workday_no - l.received_workday_no END AS workdays_to_close,
+    CASE WHEN l.closed_at_eff IS NULL AND NOT l.answered_directly AND md.date IS NOT NULL
+         THEN greatest(0, (SELECT workday_no FROM calendar WHERE date = getvariable('as_of')::DATE) - md.workday_no) END AS workdays_overdue,
+    coalesce(l.caller_hash IS NOT NULL AND lag(l.received_at) OVER (PARTITION BY l.caller_hash ORDER BY l.received_at, l.ticket_id)
+        >= l.received_at - to_days((SELECT value FROM s WHERE key = 'repeat_window_days')::INTEGER), false) AS repeat_caller
+FROM limits l
+LEFT JOIN workday sd ON sd.workday_no = l.received_workday_no + l.standard_days
+LEFT JOIN workday md ON md.workday_no = l.received_workday_no + l.max_days_total
+LEFT JOIN calendar cc ON cc.date = l.closed_at_eff::DATE;
