@@ -46,21 +46,24 @@ class Metric:
         return None if value is None else round(value, self.precision)
 
     def show(self, value: float | None) -> str:
-        """A value as a card shows it: 96.3%、8,641 件、2.41 工作日."""
+        """A value as a card shows it: 96.3%、8,641 件、2.41 (the unit of a plain number is in the card's label,
+        so a narrow card never cuts it off)."""
         if value is None:
             return "—"
         if self.format == "pct":
             return fmt.pct(value, self.precision)
         if self.format == "count":
             return fmt.count(int(value), f" {self.unit}")
-        return f"{value:,.{self.precision}f} {self.unit}"
+        return f"{value:,.{self.precision}f}"
 
     def target(self, settings: dict) -> float | None:
         return settings.get(self.target_setting) if self.target_setting else None
 
     def card_label(self, settings: dict) -> str:
         t = self.target(settings)
-        return self.label if t is None else f"{self.label}（目标 {'≥' if self.higher_is_better else '≤'}{t:g}{self.unit}）"
+        if t is not None:
+            return f"{self.label}（目标 {'≥' if self.higher_is_better else '≤'}{t:g}{self.unit}）"
+        return f"{self.label}（{self.unit}）" if self.format == "number" else self.label
 
     def meets(self, value: float | None, settings: dict) -> bool | None:
         """Whether the value meets the target, compared as shown (at the metric's precision); None without a target."""

@@ -152,7 +152,10 @@ def test_undecodable_gazette_is_named(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "bad-gazette.txt").write_bytes("曲靖市人民政府 公报\n2022.9\n".encode() + b"\xff\xff\xff")
-    with pytest.raises(RunFailed, match=r"bad-gazette.txt: neither UTF-8 nor GB18030 \(first undecodable byte at line \d+, byte \d+ of the line \(offset \d+\)\)"):
+    with pytest.raises(
+        RunFailed,
+        match=r"bad-gazette.txt: neither UTF-8 nor GB18030 \(first undecodable byte at line \d+, byte \d+ of the line \(offset \d+\)\)",
+    ):
         run(inbox, tmp_path / "w.duckdb", tmp_path / "lake")
     assert not (tmp_path / "w.duckdb").exists()
 

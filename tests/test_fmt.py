@@ -21,3 +21,6 @@ def test_a_rate_meets_its_target_as_shown():
     assert overdue.meets(3, settings) is None and overdue.delta(3, 3) == "+0 件"
     assert metrics.metric("satisfaction_rate").delta(95.04, 95.06) == "+0.0 个百分点"
     assert metrics.metric("mean_workdays").header == "平均办结用时(工作日)"
+    # a plain number carries its unit in the card's label, never after the value (a narrow card cuts it off)
+    assert metrics.metric("mean_workdays").card_label({}) == "平均办结用时（工作日）"
+    assert metrics.metric("mean_workdays").show(3.784) == "3.78"

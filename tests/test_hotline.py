@@ -348,7 +348,7 @@ def test_hotline_page_kpis_and_filters(hotline_app):
     assert m["办结率（目标 ≥100%）"] == "71.4%"  # 5 / 7
     assert m["按期办结率（目标 ≥95%）"] == "80.0%"  # 4 / 5
     assert m["满意率（目标 ≥95%）"] == "66.7%"  # 2 / 3
-    assert m["逾期未办结"] == "1 件" and m["签收及时率"] == "50.0%" and m["平均办结用时"] == "7.60 工作日"
+    assert m["逾期未办结"] == "1 件" and m["签收及时率"] == "50.0%" and m["平均办结用时（工作日）"] == "7.60"
     badges = [md.value for md in at.markdown if "-badge[" in md.value]
     assert badges == [":red-badge[:material/close: 未达标]"] * 3
     assert not any("演示数据" in w.value for w in at.warning)

@@ -107,7 +107,7 @@ def kpi_cards(k: dict, settings: dict) -> None:
     c = st.columns(5)
     for col, key in zip(c, ("volume", "direct_rate", "sign_rate", "overdue_open", "mean_workdays"), strict=True):
         m = metrics.metric(key)
-        col.metric(m.label, m.show(k[key]), help=m.help(settings))
+        col.metric(m.card_label(settings), m.show(k[key]), help=m.help(settings))
 
 
 def _kpi_table(df: pl.DataFrame, dim: str) -> pl.DataFrame:
