@@ -8,14 +8,14 @@ the warehouse and the inbox are left as they are (an export is read in a tempora
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from etl import inbox
-from etl.sources import concession, hotline, indicator, tabular
+from etl.sources import canon, tabular
+from etl.sources.extraction import Context
 from etl.sources.gazette import GAZETTE_SECTIONS, GazetteFormatError, is_gazette, parse_gazette
 from etl.sources.tabular import FileRejected
 
@@ -33,15 +33,14 @@ def inspect(path: Path, lake_dir: Path, run_time: dt.datetime | None = None, out
         out(entry.message if entry else f"{inbox.printable(path.name)}: skipped")
         return 1
     name = inbox.printable(path.name)
+    from etl.pipeline import TABULAR  # the run's own registry: inspect claims a file exactly as a run would
+
     try:
         if is_gazette(path):
             return _gazette(path, name, lake_dir, out)
-        if hotline.sniff_header(path) is not None:
-            return _hotline(path, name, run_time, out)
-        if indicator.sniff(path):
-            return _indicator(path, name, lake_dir, out)
-        if concession.sniff(path) is not None:
-            return _concession(path, name, out)
+        kind = next((t for t in TABULAR if t.claims(path)), None)
+        if kind is not None:
+            return _tabular(path, name, kind.dataset, kind.extract, lake_dir, run_time, out)
     except (FileRejected, GazetteFormatError) as e:
         out(f"rejected: {inbox.printable(str(e))}")
         return 1
@@ -56,50 +55,31 @@ def _gazette(path: Path, name: str, lake_dir: Path, out) -> int:
     from etl.pipeline import known_leaders
 
     res = parse_gazette(path, known_leaders(lake_dir, []))
-    out(f"{name}: 公报 {res.issue}（{res.lines_read} 行）")
+    out(f"{name}: 公报 {res.issue}（{res.rows_in} 行）")
     for table, label in GAZETTE_SECTIONS.items():
         out(f"  {label:<24} {res.tables[table].height:>6} 行  ({table})")
-    findings = res.findings
+    findings = res.problems
     counts = findings.group_by("severity").len().sort("severity")
     out("  数据质量发现：" + ("；".join(f"{s} {n} 条" for s, n in counts.iter_rows()) or "无"))
     _first(findings.select("severity", "location", "message"), out)
     return 0
 
 
-def _hotline(path: Path, name: str, run_time: dt.datetime, out) -> int:
-    df, encoding = tabular.read_text_frame(path)
-    mapping, unmapped = hotline.column_mapping(df.columns)
-    out(f"{name}: 12345 工单导出（{encoding}），{df.height} 行数据")
-    out("  列的对应：")
-    for header in df.columns:
-        if header in mapping:
-            out(f"    {header} → {hotline.HEADERS[mapping[header]]}")
-        else:
-            out(f"    {header} → 未识别，不载入（最接近：{'、'.join(hotline.closest(header)) or '无'}）")
-    missing = [hotline.HEADERS[c] for c in hotline.REQUIRED if c not in mapping.values()]
-    if missing:
-        out(f"  缺少必需的列：{'、'.join(missing)}；整个文件会被拒收（可在 warehouse/reference/hotline_header_alias.csv 中补充表头别名）")
-        return 1
-    with tempfile.TemporaryDirectory() as scratch:  # the caller-key salt of a scratch lake: nothing is kept
-        r = hotline.extract(path, Path(scratch), run_time)
-    out(f"  可载入 {r.tickets.height} 行，拒收 {r.rows_rejected} 行")
-    _first(r.rejects.select("row", "column", "reason", "value"), out)
-    return 0
-
-
-def _indicator(path: Path, name: str, lake_dir: Path, out) -> int:
+def _tabular(path: Path, name: str, source: str, extract, lake_dir: Path, run_time: dt.datetime, out) -> int:
     from etl.pipeline import indicator_catalog
 
-    r = indicator.extract(path, indicator_catalog([], lake_dir))
-    out(f"{name}: 规划指标监测值，读入 {r.rows_in} 行，可载入 {r.actuals.height} 行，拒收 {r.rows_rejected} 行")
-    _first(r.rejects.select("row", "column", "reason", "value"), out)
-    return 0
-
-
-def _concession(path: Path, name: str, out) -> int:
-    r = concession.extract(path)
-    out(f"{name}: 燃气特许经营评分表（{'宽表' if r.shape == 'wide' else '长表'}），{r.sheets.height} 张评分表，拒收 {r.rows_rejected} 行")
-    _first(r.rejects.select("row", "column", "reason", "value"), out)
+    headers = tabular.header(path) or []
+    mapping, unmapped = tabular.canonical_columns(headers, source, path.name)
+    out(f"{name}: 列的对应（{len(headers)} 列）：")
+    for header in headers:
+        if header in mapping:
+            out(f"    {header} → {canon.standard(source).get(mapping[header], mapping[header])}")
+        else:
+            out(f"    {header} → 未识别，不载入（最接近：{'、'.join(canon.closest(header, source)) or '无'}）")
+    # a throwaway salt: inspecting writes nothing, not even the lake's salt file
+    res = extract(path, Context(run_time, "inspect", lambda: indicator_catalog([], lake_dir)))
+    out(f"  读入 {res.rows_in} 行；{res.summary}")
+    _first(res.problems.select("row", "column", "reason", "value"), out)
     return 0
 
 

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -147,3 +148,26 @@ def append_run_log(lake: Path, run_id: str, rows: pl.DataFrame) -> None:
     tmp = folder / f".{run_id}.parquet.tmp"
     rows.write_parquet(tmp)
     os.replace(tmp, folder / f"{run_id}.parquet")
+
+
+VERSION_FILE = ".lake-version"
+
+
+def version(lake: Path) -> int:
+    """The lake's format version: 1 when never recorded (lakes from before versions were kept)."""
+    path = lake / VERSION_FILE
+    return int(path.read_text().strip()) if path.exists() else 1
+
+
+def migrate(lake: Path, steps: dict[int, Callable[[Path], None]]) -> list[int]:
+    """Run, in order, every step that brings the lake to a version above its own, recording each as it
+    completes: a step runs once per lake, not on every run. Returns the versions reached."""
+    done = []
+    for target in sorted(v for v in steps if v > version(lake)):
+        steps[target](lake)
+        lake.mkdir(parents=True, exist_ok=True)
+        tmp = lake / f"{VERSION_FILE}.tmp"
+        tmp.write_text(str(target))
+        os.replace(tmp, lake / VERSION_FILE)
+        done.append(target)
+    return done

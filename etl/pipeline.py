@@ -20,12 +20,13 @@ import duckdb
 import polars as pl
 
 from etl import calendar as cal
-from etl import lake, publish
+from etl import lake, pii, publish
 from etl.config import calendar_end
 from etl.inbox import printable
 from etl.inbox import scan as inbox_scan
 from etl.sources import concession, hotline, indicator, tabular
-from etl.sources.gazette import GAZETTE_SECTIONS, GazetteFormatError, GazetteResult, is_gazette, parse_gazette
+from etl.sources.extraction import Context, Extraction
+from etl.sources.gazette import GAZETTE_SECTIONS, GazetteFormatError, is_gazette, parse_gazette
 from etl.sources.gazette.checks import FINDING_SCHEMA
 from etl.sources.tabular import FileRejected
 from warehouse.runlog import read_run_log
@@ -127,10 +128,10 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
             raise RunFailed(f"the inbox holds more than one file for gazette issue(s) {', '.join(sorted(dupes))}")
 
         for res in parsed:
-            lake.write_partition(staging, "gazette", f"issue={res.issue}", res.tables)
+            lake.write_partition(staging, res.dataset, res.partition, res.tables)
         lake.promote(staging, lake_dir)
-        for path in hotline.upgrade_lake(lake_dir):
-            log.info("[lake] upgraded %s to the 64-bit caller key", path.parent.name)
+        for version in lake.migrate(lake_dir, LAKE_MIGRATIONS):
+            log.info("[lake] migrated to lake version %d", version)
         ingest_s = time.perf_counter() - t0
         log.info("[lake] wrote %d gazette and %d table-file partition(s) to %s", len(parsed), staged, lake_dir)
         calendar, cal_warnings = cal.build_calendar(calendar_end(latest_receipt(lake_dir), run_time))
@@ -179,11 +180,12 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
 
 def _extract_all(
     files: list[Path], staging: Path, lake_dir: Path, sources: list[dict], run_time: dt.datetime
-) -> tuple[list[GazetteResult], int, float]:
+) -> tuple[list[Extraction], int, float]:
     """Read every inbox file: gazettes are kept in memory (they are small, and later files need their plan),
     tabular exports are staged one by one. Returns the gazettes, the number of staged files and the seconds
     spent on 12345 exports; appends one run-log row per file to sources."""
-    parsed: list[GazetteResult] = []
+    parsed: list[Extraction] = []
+    ctx = Context(run_time, pii.salt(lake_dir), lambda: indicator_catalog(parsed, lake_dir))
     staged = 0
     export_s = 0.0  # reading, checking and staging the 12345 exports
     for k, path in enumerate(files, 1):
@@ -201,17 +203,15 @@ def _extract_all(
                     "the file is rejected and the loaded issue kept. To withdraw the sections on purpose, delete "
                     f"lake/gazette/issue={res.issue} and run again with the new file."
                 )
-                sources.append(_source_row(path.name, "rejected", res.lines_read, 0, 0, message))
+                sources.append(_source_row(path.name, "rejected", res.rows_in, 0, 0, message))
                 log.error("[extract %d/%d] %s", k, len(files), printable(message))
                 continue
             parsed.append(res)
-            sources.append(
-                _source_row(path.name, "success", res.lines_read, res.rows_loaded, res.rows_rejected, f"公报 {res.issue}：{_summary(res)}")
-            )
-            log.info("[extract %d/%d] %s: issue %s, %s", k, len(files), printable(path.name), res.issue, _summary(res))
+            sources.append(_source_row(path.name, "success", res.rows_in, res.rows_loaded, res.rows_rejected, res.summary))
+            log.info("[extract %d/%d] %s: %s", k, len(files), printable(path.name), res.summary)
         elif (kind := next((t for t in TABULAR if t.claims(path)), None)) is not None:
             try:
-                tables, rows_in, loaded, rejected, summary = kind.extract(path, parsed, lake_dir, run_time)
+                res = kind.extract(path, ctx)
             except FileRejected as e:
                 # the whole file is rejected, the run goes on: the message names the file and the reason
                 sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
@@ -219,13 +219,13 @@ def _extract_all(
                 lake.write_partition(staging, f"{kind.dataset}_file_reject", lake.file_partition(path.name), reject)
                 log.error("[extract %d/%d] %s", k, len(files), printable(str(e)))
                 continue
-            lake.write_partition(staging, kind.dataset, lake.file_partition(path.name), tables)
-            del tables
+            lake.write_partition(staging, res.dataset, res.partition, res.tables)
             staged += 1
-            if kind.dataset == "hotline":
+            if res.dataset == "hotline":
                 export_s += time.perf_counter() - t_file
-            sources.append(_source_row(path.name, "success", rows_in, loaded, rejected, summary))
-            log.info("[extract %d/%d] %s: %s (%.2f s)", k, len(files), printable(path.name), summary, time.perf_counter() - t_file)
+            sources.append(_source_row(path.name, "success", res.rows_in, res.rows_loaded, res.rows_rejected, res.summary))
+            log.info("[extract %d/%d] %s: %s (%.2f s)", k, len(files), printable(path.name), res.summary, time.perf_counter() - t_file)
+            del res
         elif path.suffix.lower() in (".csv", ".xlsx"):
             message = tabular.problem(path)
             sources.append(_source_row(path.name, "rejected", 0, 0, 0, message))
@@ -236,60 +236,45 @@ def _extract_all(
     return parsed, staged, export_s
 
 
+def _caller_key_64(lake_dir: Path) -> None:
+    for path in hotline.upgrade_lake(lake_dir):
+        log.info("[lake] upgraded %s to the 64-bit caller key", path.parent.name)
+
+
+# lake version -> the step that brings an older lake to it (each runs once per lake: etl.lake.migrate)
+LAKE_MIGRATIONS = {2: _caller_key_64}
+
+
 @dataclass(frozen=True)
 class Tabular:
-    """One kind of tabular inbox file: which files it claims, and how to extract one into lake tables.
-    extract returns (tables, rows read, rows loaded, rows rejected, a one-line summary for the run log)."""
+    """One kind of tabular inbox file: which files it claims, and how to extract one."""
 
     dataset: str
     claims: Callable[[Path], bool]
-    extract: Callable[[Path, list, Path, dt.datetime], tuple[dict[str, pl.DataFrame], int, int, int, str]]
-
-
-def _hotline(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
-    r = hotline.extract(path, lake_dir, run_time, is_demo=is_demo_file(path))
-    return (
-        {"tickets": r.tickets, "rejects": r.rejects},
-        r.rows_in,
-        r.tickets.height,
-        r.rows_rejected,
-        f"12345 工单（{r.encoding}）：载入 {r.tickets.height} 行，拒收 {r.rows_rejected} 行"
-        + (f"；未识别、未载入的列：{hotline.describe_unmapped(r.unmapped)}" if r.unmapped else ""),
-    )
-
-
-def _indicator(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
-    r = indicator.extract(path, indicator_catalog(parsed, lake_dir), is_demo=is_demo_file(path))
-    return (
-        {"actuals": r.actuals, "rejects": r.rejects},
-        r.rows_in,
-        r.actuals.height,
-        r.rows_rejected,
-        f"规划指标监测值：载入 {r.actuals.height} 行，拒收 {r.rows_rejected} 行",
-    )
-
-
-def _concession(path: Path, parsed: list, lake_dir: Path, run_time: dt.datetime):
-    r = concession.extract(path, is_demo=is_demo_file(path))
-    shape = "宽表" if r.shape == "wide" else "长表"
-    return (
-        {"sheets": r.sheets, "scores": r.scores, "rejects": r.rejects},
-        r.rows_in,
-        r.sheets.height,
-        r.rows_rejected,
-        f"燃气特许经营评分表（{shape}）：载入 {r.sheets.height} 张评分表，拒收 {r.rows_rejected} 行",
-    )
+    extract: Callable[[Path, Context], Extraction]
 
 
 # checked in this order; the first kind that claims a file extracts it
 TABULAR = (
-    Tabular("hotline", lambda p: hotline.sniff_header(p) is not None, _hotline),
-    Tabular("indicator", indicator.sniff, _indicator),
-    Tabular("concession", lambda p: concession.sniff(p) is not None, _concession),
+    Tabular(
+        "hotline",
+        lambda p: hotline.sniff_header(p) is not None,
+        lambda path, ctx: hotline.extract(path, ctx.salt, ctx.run_time, is_demo=is_demo_file(path)),
+    ),
+    Tabular(
+        "indicator",
+        indicator.sniff,
+        lambda path, ctx: indicator.extract(path, ctx.catalog(), is_demo=is_demo_file(path)),
+    ),
+    Tabular(
+        "concession",
+        lambda p: concession.sniff(p) is not None,
+        lambda path, ctx: concession.extract(path, is_demo=is_demo_file(path)),
+    ),
 )
 
 
-def indicator_catalog(parsed: list[GazetteResult], lake_dir: Path) -> pl.DataFrame:
+def indicator_catalog(parsed: list[Extraction], lake_dir: Path) -> pl.DataFrame:
     """专栏1 of every plan (a plan is its 文号; of each, the newest issue that prints it): from this run's
     gazettes and the lake."""
     frames = [r.tables["plan_indicator"] for r in parsed if r.tables["plan_indicator"].height]
@@ -325,14 +310,6 @@ def peak_rss_mb() -> int:
 def is_demo_file(path: Path) -> bool:
     """Files written by `python -m etl demo` carry 演示 in their name; their rows are marked as demo data."""
     return "演示" in path.name or path.name.lower().startswith("demo")
-
-
-def _summary(res: GazetteResult) -> str:
-    t = res.tables
-    return (
-        f"{t['gazette_document'].height} 份文件、{t['plan_indicator'].height} 项指标、{t['chronicle_event'].height} 条大事记、"
-        f"{t['hotline_line'].height} 条热线、{res.findings.height} 条数据质量发现"
-    )
 
 
 def _source_row(source, status, rows_in, loaded, rejected, message) -> dict:
@@ -396,7 +373,7 @@ def served_run_id(db: Path) -> str | None:
     return row[0] if row else None
 
 
-def known_leaders(lake_dir: Path, parsed: list[GazetteResult]) -> pl.DataFrame:
+def known_leaders(lake_dir: Path, parsed: list[Extraction]) -> pl.DataFrame:
     """The roster learnt from every issue in the lake and those read earlier in this run (leader, title)."""
     frames = [r.tables["chronicle_leader"].select("leader", "title") for r in parsed]
     glob = lake.table_glob(lake_dir, "gazette", "chronicle_leader")
@@ -426,7 +403,7 @@ def remove_stale_builds(db: Path) -> list[Path]:
     return stale
 
 
-def lost_sections(res: GazetteResult, lake_dir: Path) -> list[str]:
+def lost_sections(res: Extraction, lake_dir: Path) -> list[str]:
     """Sections a re-delivered issue no longer yields although the loaded copy of that issue has them."""
     folder = lake_dir / "gazette" / f"issue={res.issue}"
     out = []

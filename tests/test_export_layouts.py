@@ -1,7 +1,7 @@
 """Issue 12: any 12345 platform's export. Two other layouts (other header names, other spellings of the values, one
 as GB18030, one as XLSX) load to exactly the tickets of the canonical export; headers no alias maps are named with
-the closest standard header. The aliases live in warehouse/reference/hotline_header_alias.csv and
-hotline_value_alias.csv: a new layout is a CSV change."""
+the closest standard header. The aliases live in warehouse/reference/header_alias.csv and
+value_alias.csv: a new layout is a CSV change."""
 
 from __future__ import annotations
 
@@ -136,8 +136,8 @@ def test_a_new_layout_is_a_csv_change(tmp_path, monkeypatch):
     ref.mkdir()
     for f in config.REFERENCE_DIR.glob("*.csv"):
         (ref / f.name).write_bytes(f.read_bytes())
-    with open(ref / "hotline_header_alias.csv", "a", encoding="utf-8") as fh:
-        fh.write("ticket_id,流水号,某县 2.0 平台\n")
+    with open(ref / "header_alias.csv", "a", encoding="utf-8") as fh:
+        fh.write("hotline,ticket_id,流水号,false,某县 2.0 平台\n")
     monkeypatch.setattr(reference, "REFERENCE_DIR", ref)
     reference.load.cache_clear()
     try:

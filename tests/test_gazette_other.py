@@ -135,7 +135,7 @@ def test_event_types_from_the_keyword_table(gazette):
 
 
 def test_nothing_left_unparsed(gazette):
-    assert gazette.findings.filter(pl.col("severity") == "unparsed").is_empty()
+    assert gazette.tables["dq_finding"].filter(pl.col("severity") == "unparsed").is_empty()
 
 
 def test_hotline_count_that_disagrees_with_its_title_is_a_finding():
@@ -166,5 +166,5 @@ def test_chronicle_line_before_any_date_is_reported(tmp_path):
     res = parse_gazette(f)
     ev = res.tables["chronicle_event"]
     assert ev["date_start"].to_list() == [dt.date(2022, 12, 3)]  # a December chronicle in a January issue
-    bad = res.findings.filter(pl.col("severity") == "unparsed")
+    bad = res.tables["dq_finding"].filter(pl.col("severity") == "unparsed")
     assert bad.select("domain", "location").rows() == [("chronicle", "line 9")]

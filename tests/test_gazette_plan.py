@@ -30,7 +30,7 @@ def test_twenty_indicators_thirteen_binding_seven_expected(gazette):
     assert ind.filter(pl.col("seq") <= 10)["section"].unique().to_list() == ["全力巩固拓展脱贫攻坚成果"]
     assert ind.filter(pl.col("seq") > 10)["section"].unique().to_list() == ["全面实施乡村振兴战略"]
     # the text above the table states 13 and 7: no count finding
-    assert gazette.findings.filter(pl.col("check_name") == "indicator_count").is_empty()
+    assert gazette.tables["dq_finding"].filter(pl.col("check_name") == "indicator_count").is_empty()
 
 
 def test_indicator_values_keep_the_printed_text(gazette):
@@ -68,7 +68,7 @@ def test_exactly_the_material_investment_rows(gazette):
     2021–2025 特色产业:   673251.89 + 754865.95 + 1175641.01 = 2603758.85, printed 2618758.85 (+15000)
     2021–2025 合计:       1130691.36 + 3262214.76 + 1349247.17 = 5742153.29, printed 5757153.29 (+15000)
     Every other printed row total differs from its parts by at most 0.02 (rounding)."""
-    f = gazette.findings
+    f = gazette.tables["dq_finding"]
     material = f.filter(pl.col("severity") == "material")
     assert material.height == 4
     assert set(material["check_name"]) == {"investment_row_total"}
@@ -90,19 +90,19 @@ def test_exactly_the_material_investment_rows(gazette):
 
 def test_yearly_tables_against_five_year_table(gazette):
     """稳岗就业创业工程 · 其他财政资金: 12971.21 + 34215.92 + 38673.39 + 39046.68 + 38320.60 = 163227.80; printed 163227.82."""
-    f = gazette.findings.filter(pl.col("check_name") == "investment_years_vs_total")
+    f = gazette.tables["dq_finding"].filter(pl.col("check_name") == "investment_years_vs_total")
     row = f.filter(pl.col("location").str.contains("稳岗就业创业工程 · 其他财政资金")).row(0, named=True)
     assert (row["printed"], row["computed"], row["difference"]) == (163227.82, 163227.80, 0.02)
 
 
 def test_text_figures_against_tables(gazette):
     """2025 text: 财政衔接资金 235947.12 of 1182302.50 = 19.96%, printed as 19.9%."""
-    f = gazette.findings.filter(pl.col("check_name") == "investment_text_share")
+    f = gazette.tables["dq_finding"].filter(pl.col("check_name") == "investment_text_share")
     assert f.height == 1
     row = f.row(0, named=True)
     assert "专栏16" in row["location"] and (row["printed"], row["computed"]) == (19.9, 20.0)
     # the 2022 text's 544709.092 rounds to the table's 544709.09: not a finding
-    assert gazette.findings.filter(pl.col("check_name") == "investment_text_vs_table").is_empty()
+    assert gazette.tables["dq_finding"].filter(pl.col("check_name") == "investment_text_vs_table").is_empty()
 
 
 def test_project_counts(gazette):
@@ -128,4 +128,4 @@ def test_demonstration_yearly_targets(gazette):
     assert village["count"].to_list() == [1000.0, 400.0, 300.0, 300.0, None]
     assert village["scale_text"].to_list()[-1] == "巩固"
     # 400 + 300 + 300 = 1000, 40 + 30 + 30 = 100, 13 = 13: no finding
-    assert gazette.findings.filter(pl.col("check_name") == "project_yearly_vs_scale").is_empty()
+    assert gazette.tables["dq_finding"].filter(pl.col("check_name") == "project_yearly_vs_scale").is_empty()

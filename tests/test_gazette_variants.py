@@ -33,7 +33,7 @@ def leaders(res) -> dict[str, list[str]]:
 
 
 def findings(res) -> list[tuple[str, str]]:
-    return sorted(res.findings.select("check_name", "location").rows())
+    return sorted(res.tables["dq_finding"].select("check_name", "location").rows())
 
 
 def test_issue_with_list_markers():

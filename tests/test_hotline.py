@@ -256,7 +256,7 @@ def test_file_missing_a_required_column_is_rejected_whole(tmp_path):
     ((status, message),) = rows(db, "SELECT status, message FROM etl_run WHERE source = 'no-time.csv'")
     assert status == "rejected"
     assert message.startswith("no-time.csv: missing required column(s) 受理时间; columns found: 工单编号, 诉求类型, 所属区县")
-    assert "hotline_header_alias.csv" in message  # where to teach it another platform's headers
+    assert "warehouse/reference/header_alias.csv" in message  # where to teach it another platform's headers
     assert rows(db, "SELECT source_file, row, reason FROM hotline_reject") == [("no-time.csv", None, message)]
 
 
@@ -435,7 +435,10 @@ def test_caller_key_and_lake_written_before_it(tmp_path):
     t1 = int(hashlib.sha256((salt + "13912345678").encode()).hexdigest()[:16], 16)
     assert rows(db, "SELECT caller_hash FROM hotline_ticket WHERE ticket_id = 'T1'") == [(t1,)]
 
-    # an older partition of another export: same tickets renamed, the hash as 64 hex digits
+    assert (tmp_path / "lake" / ".lake-version").read_text() == "2"
+    # a lake from before versions were recorded, holding an older partition of another export: same tickets
+    # renamed, the hash as 64 hex digits
+    (tmp_path / "lake" / ".lake-version").unlink()
     new = next((tmp_path / "lake" / "hotline").glob("*/tickets.parquet"))
     old_dir = new.parent.with_name("file=old-export")
     old_dir.mkdir()
@@ -451,3 +454,12 @@ def test_caller_key_and_lake_written_before_it(tmp_path):
     assert pq.read_schema(old_dir / "tickets.parquet").field("caller_hash").type == pa.uint64()
     assert rows(db, "SELECT DISTINCT caller_hash FROM hotline_ticket WHERE ticket_id LIKE 'OLD-%'") == [(t1,)]
     assert rows(db, "SELECT count(*) FROM hotline_ticket") == [(14,)]
+    assert (tmp_path / "lake" / ".lake-version").read_text() == "2"
+
+
+def test_a_lake_migration_runs_once_not_on_every_run(tmp_path, monkeypatch):
+    from etl import pipeline
+
+    db = load(tmp_path, FIXTURES / "hotline_kpi.csv")
+    monkeypatch.setattr(pipeline.hotline, "upgrade_lake", lambda lake_dir: pytest.fail("migration ran on a migrated lake"))
+    run(tmp_path / "inbox", db, tmp_path / "lake", as_of=AS_OF)

@@ -29,8 +29,8 @@ def test_another_platforms_export_shows_the_mapping_it_would_use(capsys, tmp_pat
     f = tmp_path / "县平台.csv"
     f.write_bytes(as_layout(LAYOUT_B).write_csv().encode("gb18030"))
     code, out = _inspect(capsys, f, "--lake", tmp_path / "lake", "--as-of", "2024-08-01")
-    assert code == 0 and "12345 工单导出（gb18030），7 行数据" in out
-    assert "工单号 → 工单编号" in out and "满意度 → 回访结果" in out and "可载入 7 行，拒收 0 行" in out
+    assert code == 0 and "读入 7 行；12345 工单（gb18030）：载入 7 行，拒收 0 行" in out
+    assert "工单号 → 工单编号" in out and "满意度 → 回访结果" in out
     assert not (tmp_path / "lake").exists()
 
 
@@ -38,11 +38,11 @@ def test_rejects_and_problems_are_shown(capsys, tmp_path):
     f = tmp_path / "bad.csv"
     f.write_text(KPI.read_text(encoding="utf-8").replace("求助", "吐槽", 1), encoding="utf-8")
     code, out = _inspect(capsys, f, "--as-of", dt.date(2024, 8, 1).isoformat())
-    assert code == 0 and "可载入 6 行，拒收 1 行" in out and "未知诉求类型" in out
+    assert code == 0 and "载入 6 行，拒收 1 行" in out and "未知诉求类型" in out
     g = tmp_path / "no-time.csv"
     g.write_text("工单编号,受理日期,诉求类型\nA1,2024-03-05,咨询\n", encoding="utf-8")
     code, out = _inspect(capsys, g)
-    assert code == 1 and "受理日期 → 未识别，不载入（最接近：受理时间" in out and "缺少必需的列：受理时间" in out
+    assert code == 1 and "受理日期 → 未识别，不载入（最接近：受理时间" in out and "rejected: no-time.csv: missing required column(s) 受理时间" in out
     link = tmp_path / "link.csv"
     link.symlink_to(f)
     code, out = _inspect(capsys, link)

@@ -11,22 +11,25 @@ A bad cell rejects its row (in the wide shape: the whole sheet) with file, row, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from etl.sources import tabular
-from etl.sources.tabular import FileRejected, blank
+from etl import lake
+from etl.sources import canon, period, tabular
+from etl.sources.extraction import Extraction, rejected_rows
+from etl.sources.tabular import blank
 from warehouse import reference
 
-BASE = {"enterprise": "企业名称", "county": "区县", "period": "考核期间", "assessment_type": "考核类型"}
-WIDE_EXTRA = {"veto": "一票否决", "note": "备注"}
-LONG_EXTRA = {"item_code": "指标编号", "score": "得分", "remark": "扣分说明"}
+SOURCE = "concession"
+HEADERS = canon.standard(SOURCE)  # canonical column -> the template's header
+REQUIRED = ("enterprise", "period", "assessment_type")
+SHAPES = {"wide": "宽表", "long": "长表"}
+WIDE_ONLY = ("veto", "note")
+LONG_ONLY = ("item_code", "score", "remark")
 ASSESSMENT_TYPES = ("自评", "年度考评", "第三方评估", "复核")
 VETO_LABELS = ("一票否决", "veto")
 ITEM_HEADER = re.compile(r"^(\d\.\d{1,2})(?!\d)")
-PERIOD = r"^(\d{4})(?:Q([1-4]))?$"
 SPLIT = r"[、,，;；\s]+"
 
 SHEET_SCHEMA = {
@@ -55,35 +58,15 @@ SCORE_SCHEMA = {
 }
 
 
-@dataclass
-class ConcessionResult:
-    source: str
-    shape: str
-    sheets: pl.DataFrame
-    scores: pl.DataFrame
-    rejects: pl.DataFrame
-    rows_in: int
-
-    @property
-    def rows_rejected(self) -> int:
-        return self.rejects["row"].n_unique()
-
-
-def _canon(cols: list[str], names: dict[str, str]) -> dict[str, str]:
-    """header -> canonical name for the known columns."""
-    lookup = {**{v: k for k, v in names.items()}, **{k: k for k in names}}
-    return {c: lookup[c.lower() if c.isascii() else c] for c in cols if (c.lower() if c.isascii() else c) in lookup}
-
-
 def sniff(path: Path) -> str | None:
     """'wide' or 'long' for a concession score sheet, else None."""
     cols = tabular.header(path)
     if not cols:
         return None
-    canon = set(_canon(cols, {**BASE, **LONG_EXTRA}).values())
-    if not {"enterprise", "period"} <= canon:
+    known = {canon.lookup(c, SOURCE) for c in cols}
+    if not {"enterprise", "period"} <= known:
         return None
-    return "long" if "item_code" in canon else "wide"
+    return "long" if "item_code" in known else "wide"
 
 
 def _county_checks(col: str) -> pl.Expr:
@@ -98,7 +81,7 @@ def _common_checks(label: dict[str, str]) -> list[tuple[str, str, pl.Expr, str]]
         (
             "period",
             label["period"],
-            ~pl.col("period").str.strip_chars().str.contains(PERIOD).fill_null(False),
+            ~period.valid("period", months=False).fill_null(False),
             "考核期间应为年份（如 2024）或季度（如 2024Q1）",
         ),
         (
@@ -126,10 +109,6 @@ def _sheet_frame(df: pl.DataFrame, veto_col: str | None, note_col: str | None, f
     aliases = reference.county_aliases()
     counties = reference.counties().select("county_key", "county_name")
     key_to_name = dict(counties.iter_rows())
-    period = pl.col("period").str.strip_chars()
-    year = period.str.extract(PERIOD, 1).cast(pl.Int32)
-    quarter = period.str.extract(PERIOD, 2).cast(pl.Int32)
-    end_month = pl.coalesce(quarter * 3, pl.lit(12))
     return df.select(
         pl.col("enterprise").str.strip_chars(),
         pl.col("county")
@@ -141,10 +120,10 @@ def _sheet_frame(df: pl.DataFrame, veto_col: str | None, note_col: str | None, f
             pl.element().replace_strict(aliases["alias"], aliases["county_key"], default=None).replace_strict(key_to_name, default=None)
         )
         .alias("counties"),
-        period.alias("period"),
-        year.alias("year"),
-        quarter.alias("quarter"),
-        pl.date(year, end_month, 1).dt.month_end().alias("period_end"),
+        pl.col("period").str.strip_chars(),
+        period.year("period").alias("year"),
+        period.quarter("period").alias("quarter"),
+        period.end("period").alias("period_end"),
         pl.col("assessment_type").str.strip_chars(),
         (_veto_numbers(veto_col).list.eval(pl.element().cast(pl.Int32)) if veto_col else pl.lit([], pl.List(pl.Int32))).alias("veto_nos"),
         (pl.col(note_col) if note_col else pl.lit(None, pl.Utf8)).alias("note"),
@@ -154,24 +133,32 @@ def _sheet_frame(df: pl.DataFrame, veto_col: str | None, note_col: str | None, f
     ).cast(SHEET_SCHEMA)
 
 
-def extract(path: Path, is_demo: bool = False) -> ConcessionResult:
+def extract(path: Path, is_demo: bool = False) -> Extraction:
     shape = sniff(path)
     df, encoding = tabular.read_text_frame(path)
     rows_in = df.height
     rubric = reference.load("concession_rubric").with_columns(pl.col("max_points").cast(pl.Float64))
     maxima = dict(rubric.select("item_code", "max_points").iter_rows())
     df = df.with_row_index("source_row", offset=2).with_columns(pl.col("source_row").cast(pl.Int64))
-    names = {**BASE, **(LONG_EXTRA if shape == "long" else WIDE_EXTRA)}
-    rename = _canon(df.columns, names)
-    missing = [BASE[c] for c in ("enterprise", "period", "assessment_type") if c not in rename.values()]
-    if missing:
-        raise FileRejected(f"{path.name}: missing required column(s) {', '.join(missing)}; columns found: {', '.join(df.columns)}")
-    label = {canon: header for header, canon in rename.items()}
-    label.update({k: v for k, v in BASE.items() if k not in label})
+    rename, _ = tabular.canonical_columns([c for c in df.columns if c != "source_row"], SOURCE, path.name)
+    # the wide shape's item columns are named by their code, the long shape's by 指标编号: each shape keeps its own
+    rename = {h: c for h, c in rename.items() if c not in (WIDE_ONLY if shape == "long" else LONG_ONLY)}
+    tabular.require(rename, REQUIRED, SOURCE, path.name, [c for c in df.columns if c != "source_row"])
+    label = {**HEADERS, **{c: header for header, c in rename.items()}}
     damaged = tabular.damaged_checks([(rename.get(c, c), c) for c in df.columns if c != "source_row"], encoding)
     extract_shape = _long if shape == "long" else _wide
-    result = extract_shape(df.rename(rename), label, maxima, path.name, is_demo, damaged)
-    return ConcessionResult(path.name, shape, *result, rows_in)
+    sheets, scores, rejects = extract_shape(df.rename(rename), label, maxima, path.name, is_demo, damaged)
+    rejected = rejected_rows(rejects)
+    return Extraction(
+        path.name,
+        "concession",
+        lake.file_partition(path.name),
+        {"sheets": sheets, "scores": scores, "rejects": rejects},
+        rows_in,
+        sheets.height,
+        rejected,
+        f"燃气特许经营评分表（{SHAPES[shape]}）：载入 {sheets.height} 张评分表，拒收 {rejected} 行",
+    )
 
 
 def _wide(df: pl.DataFrame, label, maxima, file_name, is_demo, damaged=()):
@@ -187,7 +174,7 @@ def _wide(df: pl.DataFrame, label, maxima, file_name, is_demo, damaged=()):
         checks.append((col, col, ~blank(col) & num.is_null(), "得分不是数字"))
         checks.append((col, col, num.is_not_null() & ((num < 0) | (num > maxima[code])), f"得分应在 0 到 {maxima[code]:g} 之间"))
     if "veto" in df.columns:
-        checks.append(("veto", label.get("veto", "一票否决"), ~blank("veto") & _veto_check("veto"), "未知一票否决项编号（应为 1–12）"))
+        checks.append(("veto", label["veto"], ~blank("veto") & _veto_check("veto"), "未知一票否决项编号（应为 1–12）"))
     rejects = tabular.rejects_from_checks(df, file_name, checks)
     good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode()))
     sheets = _sheet_frame(good, "veto" if "veto" in df.columns else None, "note" if "note" in df.columns else None, file_name, is_demo)
@@ -227,15 +214,15 @@ def _long(df: pl.DataFrame, label, maxima, file_name, is_demo, damaged=()):
         _common_checks(label)
         + list(damaged)
         + [
-            ("item_code", label.get("item_code", "指标编号"), ~is_veto & maximum.is_null(), "未知指标编号"),
-            ("score", label.get("score", "得分"), ~is_veto & maximum.is_not_null() & num.is_null(), "得分不是数字"),
+            ("item_code", label["item_code"], ~is_veto & maximum.is_null(), "未知指标编号"),
+            ("score", label["score"], ~is_veto & maximum.is_not_null() & num.is_null(), "得分不是数字"),
             (
                 "score",
-                label.get("score", "得分"),
+                label["score"],
                 ~is_veto & num.is_not_null() & ((num < 0) | (num > maximum)),
                 "得分超出该项分值范围（0 到该项满分）",
             ),
-            ("score", label.get("score", "得分"), is_veto & ~blank("score") & _veto_check("score"), "未知一票否决项编号（应为 1–12）"),
+            ("score", label["score"], is_veto & ~blank("score") & _veto_check("score"), "未知一票否决项编号（应为 1–12）"),
         ]
     )
     rejects = tabular.rejects_from_checks(df, file_name, checks)

@@ -8,39 +8,20 @@ Caller name is dropped, caller phone becomes a salted hash (the first 64 bits of
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from etl import pii
+from etl import lake, pii
 from etl.config import CALENDAR_START
-from etl.sources import tabular
-from etl.sources.tabular import FileRejected
+from etl.sources import canon, tabular
+from etl.sources.extraction import Extraction, rejected_rows
 from warehouse import reference
 
-# canonical name -> header as the hotline system exports it
-HEADERS = {
-    "ticket_id": "工单编号",
-    "received_at": "受理时间",
-    "channel": "受理渠道",
-    "category": "诉求类型",
-    "topic": "事项分类",
-    "county": "所属区县",
-    "department": "承办单位",
-    "handling": "办理方式",
-    "dispatched_at": "派单时间",
-    "signed_at": "签收时间",
-    "returned_at": "退单时间",
-    "closed_at": "办结时间",
-    "extensions": "延期次数",
-    "satisfaction": "回访结果",
-    "content": "诉求内容",
-    "caller_name": "来电人",
-    "caller_phone": "联系电话",
-}
+SOURCE = "hotline"
+# canonical name -> header as the hotline system exports it (the standard rows of header_alias.csv)
+HEADERS = canon.standard(SOURCE)
 # 诉求类型 is required as well: without it no time limit can be computed.
 REQUIRED = ("ticket_id", "received_at", "category")
 TIME_COLUMNS = ("received_at", "dispatched_at", "signed_at", "returned_at", "closed_at")
@@ -88,104 +69,24 @@ TICKET_SCHEMA = {
 REJECT_SCHEMA = tabular.REJECT_SCHEMA
 
 
-@dataclass
-class HotlineResult:
-    source: str
-    tickets: pl.DataFrame
-    rejects: pl.DataFrame
-    rows_in: int
-    encoding: str
-    unmapped: list[str] = field(default_factory=list)  # headers no alias maps: their columns are not loaded
-
-    @property
-    def rows_rejected(self) -> int:
-        return self.rejects["row"].n_unique()
-
-
-def _aliases() -> dict[str, str]:
-    """Every accepted header -> canonical column, from warehouse/reference/hotline_header_alias.csv (an operator
-    adds a platform's layout there). ASCII headers are matched without case."""
-    df = reference.load("hotline_header_alias")
-    return {(a.lower() if a.isascii() else a): c for c, a in df.select("column", "alias").iter_rows()}
-
-
-def _lookup(header: str, aliases: dict[str, str]) -> str | None:
-    return aliases.get(header.lower() if header.isascii() else header)
-
-
-# words export headers use for the same thing, folded before headers are compared for the operator's hint
-_SAME_WORD = (("日期", "时间"), ("部门", "单位"), ("类别", "类型"), ("号码", "电话"))
-
-
-def closest(header: str, aliases: dict[str, str] | None = None) -> list[str]:
-    """The standard headers (HEADERS) nearest to an unknown one, best first, for the operator's message."""
-    aliases = aliases or _aliases()
-
-    def fold(text: str) -> str:
-        for a, b in _SAME_WORD:
-            text = text.replace(a, b)
-        return text.lower()
-
-    best: dict[str, float] = {}
-    for alias, canon in aliases.items():
-        score = difflib.SequenceMatcher(None, fold(header), fold(alias)).ratio()
-        best[canon] = max(best.get(canon, 0.0), score)
-    order = list(HEADERS)
-    ranked = sorted((c for c, sc in best.items() if sc >= 0.5), key=lambda c: (-best[c], order.index(c)))
-    return [HEADERS[c] for c in ranked[:2]]
-
-
-def describe_unmapped(headers: list[str], aliases: dict[str, str] | None = None) -> str:
-    aliases = aliases or _aliases()
-    return "、".join(f"{h}（最接近：{'、'.join(closest(h, aliases)) or '无'}）" for h in headers)
+def describe_unmapped(headers: list[str]) -> str:
+    return canon.describe_unmapped(headers, SOURCE)
 
 
 def sniff_header(path: Path) -> list[str] | None:
     """The header row if this looks like a work-order export, else None."""
     cols = tabular.header(path)
-    aliases = _aliases()
-    return cols if cols and any(_lookup(c, aliases) == "ticket_id" for c in cols) else None
-
-
-def column_mapping(columns: list[str]) -> tuple[dict[str, str], list[str]]:
-    """(header -> canonical column, unmapped headers). Two headers meaning one column reject the file."""
-    aliases = _aliases()
-    rename, unmapped = {}, []
-    for c in columns:
-        canon = _lookup(c, aliases)
-        if canon and canon in rename.values():
-            first = next(k for k, v in rename.items() if v == canon)
-            raise FileRejected(f"row 1: columns {first} and {c} both mean {HEADERS[canon]}; keep one of them")
-        if canon:
-            rename[c] = canon
-        else:
-            unmapped.append(c)
-    return rename, unmapped
+    return cols if cols and any(canon.lookup(c, SOURCE) == "ticket_id" for c in cols) else None
 
 
 def read_export(path: Path) -> tuple[pl.DataFrame, str, list[str]]:
     """All columns as text, renamed to canonical names, values spelled as the rules spell them
-    (warehouse/reference/hotline_value_alias.csv); Excel date cells become ISO text. Also returns the headers
+    (warehouse/reference/value_alias.csv); Excel date cells become ISO text. Also returns the headers
     that map to nothing (reported in the run log)."""
     df, encoding = tabular.read_text_frame(path)
-    try:
-        rename, unmapped = column_mapping(df.columns)
-    except FileRejected as e:
-        raise FileRejected(f"{path.name}: {e}") from e
-    missing = [HEADERS[c] for c in REQUIRED if c not in rename.values()]
-    if missing:
-        raise FileRejected(
-            f"{path.name}: missing required column(s) {', '.join(missing)}; columns found: {', '.join(df.columns)}"
-            + (f"; not recognised: {describe_unmapped(unmapped)}" if unmapped else "")
-            + " (add a platform's header names to warehouse/reference/hotline_header_alias.csv)"
-        )
-    df = df.select(list(rename)).rename(rename)
-    values = reference.load("hotline_value_alias")
-    df = df.with_columns(
-        pl.col(c).str.strip_chars().replace(dict(values.filter(pl.col("column") == c).select("alias", "value").iter_rows()))
-        for c in values["column"].unique()
-        if c in df.columns
-    )
+    rename, unmapped = tabular.canonical_columns(df.columns, SOURCE, path.name)
+    tabular.require(rename, REQUIRED, SOURCE, path.name, df.columns, unmapped)
+    df = canon.values(df.select(list(rename)).rename(rename), SOURCE)
     return df.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in HEADERS if c not in df.columns), encoding, unmapped
 
 
@@ -229,8 +130,9 @@ def _missing(col: str) -> pl.Expr:
     return pl.col(col).is_null()
 
 
-def extract(path: Path, lake_dir: Path, run_time: dt.datetime, is_demo: bool = False) -> HotlineResult:
-    """run_time: the run's time (--as-of, else the clock when the run started): later times are rejected."""
+def extract(path: Path, salt: str, run_time: dt.datetime, is_demo: bool = False) -> Extraction:
+    """salt: of the caller key (etl.pii.salt); run_time: the run's time (--as-of, else the clock when the run
+    started): later times are rejected."""
     raw, encoding, unmapped = read_export(path)
     damaged = tabular.damaged_checks([(c, HEADERS[c]) for c in HEADERS], encoding)
     rows_in = raw.height
@@ -322,10 +224,21 @@ def extract(path: Path, lake_dir: Path, run_time: dt.datetime, is_demo: bool = F
     caller_hash = duckdb.sql(
         "SELECT CASE WHEN coalesce(phone_digits, '') = '' THEN NULL "
         f"ELSE {pii.caller_key_sql('sha256($salt || phone_digits)')} END AS caller_hash FROM phones",
-        params={"salt": pii.salt(lake_dir)},
+        params={"salt": salt},
     ).pl()["caller_hash"]
     tickets = tickets.with_columns(caller_hash=caller_hash).select(pl.col(c).cast(t) for c, t in TICKET_SCHEMA.items())
-    return HotlineResult(path.name, tickets, rejects, rows_in, encoding, unmapped)
+    rejected = rejected_rows(rejects)
+    return Extraction(
+        path.name,
+        "hotline",
+        lake.file_partition(path.name),
+        {"tickets": tickets, "rejects": rejects},
+        rows_in,
+        tickets.height,
+        rejected,
+        f"12345 工单（{encoding}）：载入 {tickets.height} 行，拒收 {rejected} 行"
+        + (f"；未识别、未载入的列：{describe_unmapped(unmapped)}" if unmapped else ""),
+    )
 
 
 def upgrade_lake(lake_dir: Path) -> list[Path]:

@@ -7,17 +7,18 @@ Indicators are checked against the plan's 专栏1 as loaded from the gazette. Qu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from etl.sources import tabular
+from etl import lake
+from etl.sources import canon, period, tabular
+from etl.sources.extraction import Extraction, rejected_rows
 from etl.sources.tabular import FileRejected, blank
 from warehouse import reference
 
-NAMES = {"seq": "指标序号", "indicator": "指标名称", "county": "区县", "period": "期间", "value": "数值", "note": "备注"}
-PERIOD = r"^(\d{4})(?:Q([1-4])|-(\d{2}))?$"
+SOURCE = "indicator"
+NAMES = canon.standard(SOURCE)  # canonical column -> the template's header
 YES_NO = {"是": True, "否": False}
 ACTUAL_SCHEMA = {
     "seq": pl.Int32,
@@ -35,27 +36,9 @@ ACTUAL_SCHEMA = {
 }
 
 
-@dataclass
-class IndicatorResult:
-    source: str
-    actuals: pl.DataFrame
-    rejects: pl.DataFrame
-    rows_in: int
-
-    @property
-    def rows_rejected(self) -> int:
-        return self.rejects["row"].n_unique()
-
-
-def _rename(cols: list[str]) -> dict[str, str]:
-    lookup = {**{v: k for k, v in NAMES.items()}, **{k: k for k in NAMES}}
-    return {c: lookup[c.lower() if c.isascii() else c] for c in cols if (c.lower() if c.isascii() else c) in lookup}
-
-
 def sniff(path: Path) -> bool:
-    cols = tabular.header(path)
-    canon = set(_rename(cols or []).values())
-    return {"period", "value"} <= canon and bool({"seq", "indicator"} & canon)
+    known = {canon.lookup(c, SOURCE) for c in tabular.header(path) or []}
+    return {"period", "value"} <= known and bool({"seq", "indicator"} & known)
 
 
 def qualitative(catalog: pl.DataFrame) -> pl.Expr:
@@ -63,14 +46,14 @@ def qualitative(catalog: pl.DataFrame) -> pl.Expr:
     return pl.col("target_value").is_null() & pl.col("baseline_value").is_null() & ~pl.col("target_text").is_in(["—", "-", ""])
 
 
-def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> IndicatorResult:
+def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Extraction:
     """catalog: the indicators of every plan loaded (doc_no, seq, name, unit, baseline_value, target_value, target_text,
     baseline_year, target_year). A row belongs to the plan whose years hold its period (2021–2025, 2026–2030 …)."""
     if catalog.is_empty():
         raise FileRejected(f"{path.name}: no plan indicators are loaded yet (load the gazette issue with 专栏1 first)")
     df, encoding = tabular.read_text_frame(path)
     rows_in = df.height
-    rename = _rename(df.columns)
+    rename, _ = tabular.canonical_columns(df.columns, SOURCE, path.name)
     label = {canon: header for header, canon in rename.items()}
     df = df.select(list(rename)).rename(rename).with_row_index("source_row", offset=2).with_columns(pl.col("source_row").cast(pl.Int64))
     for c in NAMES:
@@ -87,7 +70,7 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
         pl.col("seq").cast(pl.Int32, strict=False),
         pl.coalesce("indicator", "seq").replace_strict(by_name, default=None, return_dtype=pl.Int32),
     )
-    period_year = pl.col("period").str.extract(PERIOD, 1).cast(pl.Int32)
+    period_year = period.year("period")
     # each row against every plan that has its indicator, then the plan whose years hold the period (if any)
     df = (
         df.with_columns(seq_resolved=seq, period_year=period_year)
@@ -115,7 +98,7 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
         (
             "period",
             label.get("period", "期间"),
-            ~pl.col("period").str.contains(PERIOD).fill_null(False) | pl.col("period").str.contains(r"-(0[0]|1[3-9])$"),
+            ~period.valid("period").fill_null(False),
             "期间无法解析（应为 2023、2023Q2 或 2023-06）",
         ),
         (
@@ -136,22 +119,14 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
     checks += tabular.damaged_checks([(c, label.get(c, c)) for c in NAMES], encoding)
     rejects = tabular.rejects_from_checks(df, path.name, checks)
     good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode()))
-    year = pl.col("period").str.extract(PERIOD, 1).cast(pl.Int32)
-    quarter = pl.col("period").str.extract(PERIOD, 2).cast(pl.Int32)
-    month = pl.col("period").str.extract(PERIOD, 3).cast(pl.Int32)
     counties = reference.counties().select("county_key", pl.col("county_name"))
     actuals = (
         good.select(
             pl.col("seq_resolved").alias("seq"),
             pl.col("county").replace_strict(aliases["alias"], aliases["county_key"], default=None).alias("county_key"),
             "period",
-            pl.when(quarter.is_not_null())
-            .then(pl.lit("季度"))
-            .when(month.is_not_null())
-            .then(pl.lit("月度"))
-            .otherwise(pl.lit("年度"))
-            .alias("period_type"),
-            pl.date(year, pl.coalesce(quarter * 3, month, pl.lit(12)), 1).dt.month_end().alias("period_end"),
+            period.kind("period").alias("period_type"),
+            period.end("period").alias("period_end"),
             pl.when(pl.col("qualitative"))
             .then(pl.col("value").replace_strict(YES_NO, default=None).cast(pl.Float64))
             .otherwise(num)
@@ -165,4 +140,15 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Indicat
         .join(counties, on="county_key", how="left")
         .rename({"county_name": "county"})
     )
-    return IndicatorResult(path.name, actuals.select(pl.col(c).cast(t) for c, t in ACTUAL_SCHEMA.items()), rejects, rows_in)
+    actuals = actuals.select(pl.col(c).cast(t) for c, t in ACTUAL_SCHEMA.items())
+    rejected = rejected_rows(rejects)
+    return Extraction(
+        path.name,
+        "indicator",
+        lake.file_partition(path.name),
+        {"actuals": actuals, "rejects": rejects},
+        rows_in,
+        actuals.height,
+        rejected,
+        f"规划指标监测值：载入 {actuals.height} 行，拒收 {rejected} 行",
+    )

@@ -10,6 +10,7 @@ import polars as pl
 
 from etl.inbox import read_head
 from etl.pii import mask_text
+from etl.sources import canon
 from etl.sources import encoding as text_encoding
 from etl.sources.encoding import DAMAGED, UNDECODABLE
 
@@ -24,6 +25,27 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         return text_encoding.decode(raw, name)
     except text_encoding.Undecodable as e:
         raise FileRejected(str(e)) from e
+
+
+def canonical_columns(headers: list[str], source: str, file_name: str) -> tuple[dict[str, str], list[str]]:
+    """canon.columns, two headers meaning one column being a rejected file."""
+    try:
+        return canon.columns(headers, source)
+    except canon.DuplicateColumn as e:
+        raise FileRejected(f"{file_name}: {e}") from e
+
+
+def require(rename: dict[str, str], required: tuple[str, ...], source: str, file_name: str, headers: list[str], unmapped=()) -> None:
+    """Rejects the file whole when a required column is not among its headers, naming the columns found,
+    the nearest standard header of each unrecognised one, and where an operator teaches it new names."""
+    names = canon.standard(source)
+    missing = [names[c] for c in required if c not in rename.values()]
+    if missing:
+        raise FileRejected(
+            f"{file_name}: missing required column(s) {', '.join(missing)}; columns found: {', '.join(headers)}"
+            + (f"; not recognised: {canon.describe_unmapped(list(unmapped), source)}" if unmapped else "")
+            + " (add a platform's header names to warehouse/reference/header_alias.csv)"
+        )
 
 
 def damaged_checks(columns: list[tuple[str, str]], encoding: str) -> list[tuple[str, str, pl.Expr, str]]:

@@ -7,17 +7,17 @@ issue does not carry (most issues have no plan) simply yield no rows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from etl.sources.encoding import ENCODINGS, Undecodable, decode_text
+from etl.sources.extraction import Extraction
 from etl.sources.gazette import checks, chronicle, hotline_registry, personnel, plan
 from etl.sources.gazette.documents import document_at, find_documents
 from etl.sources.gazette.text import GazetteFormatError, compact, find_issue, read_lines
 
-__all__ = ["GAZETTE_SECTIONS", "GazetteFormatError", "GazetteResult", "is_gazette", "parse_gazette"]
+__all__ = ["GAZETTE_SECTIONS", "GazetteFormatError", "is_gazette", "parse_gazette"]
 
 # The sections of an issue and the table each fills: a re-delivered issue that no longer yields one of them is
 # refused rather than allowed to empty the table (etl.pipeline.lost_sections).
@@ -126,26 +126,6 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 }
 
 
-@dataclass
-class GazetteResult:
-    issue: str
-    source: str
-    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
-    lines_read: int = 0
-
-    @property
-    def findings(self) -> pl.DataFrame:
-        return self.tables["dq_finding"]
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(df.height for name, df in self.tables.items() if name != "dq_finding")
-
-    @property
-    def rows_rejected(self) -> int:
-        return self.findings.filter(pl.col("severity") == "unparsed").height
-
-
 def is_gazette(path: Path) -> bool:
     if path.suffix.lower() != ".txt":
         return False
@@ -162,7 +142,7 @@ def decode(data: bytes, source: str) -> str:
         raise GazetteFormatError(str(e)) from e
 
 
-def parse_gazette(path: Path, known_leaders: pl.DataFrame | None = None) -> GazetteResult:
+def parse_gazette(path: Path, known_leaders: pl.DataFrame | None = None) -> Extraction:
     """known_leaders (leader, title): the roster learnt from issues loaded before; an event that names one of them
     anywhere in its text is attributed to that leader, whatever the word order."""
     source = path.name
@@ -170,7 +150,6 @@ def parse_gazette(path: Path, known_leaders: pl.DataFrame | None = None) -> Gaze
     lines = read_lines(raw)
     year, month = find_issue(lines, source)
     issue = f"{year:04d}-{month:02d}"
-    res = GazetteResult(issue=issue, source=source, lines_read=len(lines))
     findings: list[dict] = []
 
     def unread(domain, items, reason):
@@ -266,9 +245,22 @@ def parse_gazette(path: Path, known_leaders: pl.DataFrame | None = None) -> Gaze
         checks.yearly_target_findings(frames["plan_project"], source),
         chronicle_findings,
     ]
-    frames["dq_finding"] = _frame("dq_finding", pl.concat(finding_frames, how="vertical_relaxed"), issue)
-    res.tables = frames
-    return res
+    found = _frame("dq_finding", pl.concat(finding_frames, how="vertical_relaxed"), issue)
+    frames["dq_finding"] = found
+    return Extraction(
+        source,
+        "gazette",
+        f"issue={issue}",
+        frames,
+        rows_in=len(lines),
+        rows_loaded=sum(df.height for name, df in frames.items() if name != "dq_finding"),
+        rows_rejected=found.filter(pl.col("severity") == "unparsed").height,
+        summary=(
+            f"公报 {issue}：{frames['gazette_document'].height} 份文件、{frames['plan_indicator'].height} 项指标、"
+            f"{frames['chronicle_event'].height} 条大事记、{frames['hotline_line'].height} 条热线、{found.height} 条数据质量发现"
+        ),
+        issue=issue,
+    )
 
 
 def _frame(name: str, data: list[dict] | pl.DataFrame, issue: str) -> pl.DataFrame:

@@ -1,0 +1,43 @@
+"""The one result every extractor returns for one inbox file: the lake tables it yields, where they are
+staged, and how its rows fared (for the run log, `python -m etl inspect` and 数据状态)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass
+class Extraction:
+    source: str  # the file's name
+    dataset: str  # the lake dataset it is staged to: gazette, hotline, indicator, concession
+    partition: str  # the lake partition: issue=YYYY-MM for a gazette, one per file name for an export
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # lake table -> rows
+    rows_in: int = 0  # data rows read (text lines, for a gazette)
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    summary: str = ""  # one line, in Chinese, for the run log
+    issue: str = ""  # a gazette's issue (YYYY-MM)
+
+    @property
+    def problems(self) -> pl.DataFrame:
+        """The rows a user must look at: rejected rows of an export, data-quality findings of a gazette."""
+        return self.tables["rejects"] if "rejects" in self.tables else self.tables["dq_finding"]
+
+
+def rejected_rows(rejects: pl.DataFrame) -> int:
+    """Rows of a file with at least one rejected cell (a row can fail several checks)."""
+    return rejects["row"].n_unique()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an extractor may need beyond its file: the run's time (later times are rejected), the salt of the
+    caller key, and the plan indicators loaded so far (this run's gazettes and the lake)."""
+
+    run_time: dt.datetime
+    salt: str
+    catalog: Callable[[], pl.DataFrame]
