@@ -6,6 +6,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard import metrics
+
 SOURCE_COLORS = {"财政衔接资金": "#c0392b", "其他财政资金": "#e67e22", "其他资金": "#2e86c1"}
 BLUE = "#2e86c1"
 PALETTE = px.colors.qualitative.Plotly  # the colours plotly.express would pick
@@ -21,14 +23,15 @@ def _style(fig, title: str):
 
 def investment_by_year(df: pl.DataFrame):
     """df: year, source, amount_wan (parts only). Stacked bars in 亿元."""
-    d = df.with_columns(亿元=pl.col("amount_wan") / 10_000, 年度=pl.col("year").cast(pl.Utf8)).rename({"source": "资金来源"})
+    source, year = metrics.label("source", "plan"), metrics.label("year", "plan")
+    d = df.with_columns(亿元=pl.col("amount_wan") / 10_000, year=pl.col("year").cast(pl.Utf8)).rename({"source": source, "year": year})
     fig = px.bar(
         d.to_pandas(),
-        x="年度",
+        x=year,
         y="亿元",
-        color="资金来源",
+        color=source,
         color_discrete_map=SOURCE_COLORS,
-        category_orders={"资金来源": list(SOURCE_COLORS)},
+        category_orders={source: list(SOURCE_COLORS)},
         text_auto=".1f",
     )
     fig.update_yaxes(title="投资额（亿元）")
@@ -37,16 +40,17 @@ def investment_by_year(df: pl.DataFrame):
 
 def category_by_source(df: pl.DataFrame, title: str):
     """df: category, source, amount_wan (parts only). Horizontal stacked bars in 亿元."""
+    source, category = metrics.label("source", "plan"), metrics.label("category", "plan")
     order = df.group_by("category").agg(pl.col("amount_wan").sum()).sort("amount_wan")["category"].to_list()
-    d = df.with_columns(亿元=pl.col("amount_wan") / 10_000).rename({"source": "资金来源", "category": "类别"})
+    d = df.with_columns(亿元=pl.col("amount_wan") / 10_000).rename({"source": source, "category": category})
     fig = px.bar(
         d.to_pandas(),
-        y="类别",
+        y=category,
         x="亿元",
-        color="资金来源",
+        color=source,
         orientation="h",
         color_discrete_map=SOURCE_COLORS,
-        category_orders={"类别": order[::-1], "资金来源": list(SOURCE_COLORS)},
+        category_orders={category: order[::-1], source: list(SOURCE_COLORS)},
     )
     fig.update_xaxes(title="投资额（亿元）")
     fig.update_yaxes(title="")

@@ -114,8 +114,10 @@ def _metrics() -> dict[str, Metric]:
 
 
 @cache
-def _labels() -> dict[str, str]:
-    return dict(reference.load("column_label").select("column", "label").iter_rows())
+def _labels() -> dict[tuple[str, str], str]:
+    """(column, domain) -> label; domain '' is the label everywhere the domain has none of its own."""
+    df = reference.load("column_label").with_columns(pl.col("domain").fill_null(""))
+    return {(c, d): lab for c, d, lab in df.select("column", "domain", "label").iter_rows()}
 
 
 def metric(key: str) -> Metric:
@@ -131,19 +133,28 @@ def with_targets(domain: str) -> list[str]:
     return [m.key for m in of(domain) if m.target_setting]
 
 
-def label(column: str) -> str:
-    """A column's Chinese header: a metric's header, else its label in column_label.csv."""
+def label(column: str, domain: str = "") -> str:
+    """A column's Chinese header: a metric's header, else its label in column_label.csv (the domain's own, where
+    the same column means something else there: period is 考核期间 for a concession, 期间 for an indicator)."""
     m = _metrics().get(column)
-    return m.header if m else _labels()[column]
+    if m:
+        return m.header
+    labels = _labels()
+    return labels.get((column, domain)) or labels[(column, "")]
 
 
-def table(df: pl.DataFrame, columns: list[str], dim: str | None = None) -> pl.DataFrame:
+def labelled(df: pl.DataFrame, domain: str = "") -> pl.DataFrame:
+    """Every column of df under its Chinese header."""
+    return df.rename({c: label(c, domain) for c in df.columns})
+
+
+def table(df: pl.DataFrame, columns: list[str], dim: str | None = None, domain: str = "") -> pl.DataFrame:
     """The columns, in order, under their Chinese headers; metrics rounded to their precision. A query grouped
     "by" something returns it as `dim`: `dim` names what it is (county → 区县)."""
     metrics = _metrics()
     return df.select(
         (pl.col(c).round(metrics[c].precision) if c in metrics and metrics[c].format != "count" else pl.col(c)).alias(
-            label(dim) if c == "dim" and dim else label(c)
+            label(dim, domain) if c == "dim" and dim else label(c, domain)
         )
         for c in columns
     )

@@ -4,8 +4,11 @@ intermediate (one row per business entity: the ticket, the score sheet, the plan
 aggregates, rankings, views and the scope macros). The loaded tables themselves are declared in
 warehouse/schema.sql (the contract) and filled by etl.publish from the lake and the reference files.
 
-The build order is derived, never written down: a model runs after every model whose name its SQL mentions
-(outside comments), ties broken by layer and name; a cycle fails the build with the models named."""
+Checks sit beside what they check: <model>.check.sql next to a model, schema.check.sql next to the DDL; each
+'-- check: <name>' statement returns offending rows, and any row fails the publish.
+
+The build order is derived, never written down: a model runs after every model its SQL reads (FROM, JOIN) or
+calls (a macro), outside comments, ties broken by layer and name; a cycle fails the build with the models named."""
 
 from __future__ import annotations
 
@@ -18,6 +21,9 @@ from warehouse.paths import WAREHOUSE_DIR
 
 MODELS_DIR = WAREHOUSE_DIR / "models"
 LAYERS = ("staging", "intermediate", "marts")
+# a model's checks sit beside it (<model>.check.sql); the loaded tables' beside their DDL (schema.check.sql)
+CHECK_SUFFIX = ".check.sql"
+SCHEMA_CHECKS = WAREHOUSE_DIR / "schema.check.sql"
 
 
 @cache
@@ -25,6 +31,8 @@ def discover() -> dict[str, Path]:
     found: dict[str, Path] = {}
     for layer in LAYERS:
         for path in sorted((MODELS_DIR / layer).glob("*.sql")):
+            if path.name.endswith(CHECK_SUFFIX):
+                continue
             if path.stem in found:
                 raise ValueError(f"model {path.stem} is defined twice: {found[path.stem]} and {path}")
             found[path.stem] = path
@@ -35,11 +43,17 @@ def _code(path: Path) -> str:
     return re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
 
 
+def _reference(model: str) -> str:
+    """A use of a model in SQL: read FROM or JOINed (a table or view), or called (a macro). A column that shares
+    a model's name (department) is not a use."""
+    return rf"(?:\b(?:FROM|JOIN)\s+{model}\b|\b{model}\s*\()"
+
+
 @cache
 def dependencies() -> dict[str, frozenset[str]]:
     models = discover()
     return {
-        name: frozenset(other for other in models if other != name and re.search(rf"\b{other}\b", _code(path)))
+        name: frozenset(other for other in models if other != name and re.search(_reference(other), _code(path), flags=re.I))
         for name, path in models.items()
     }
 
@@ -67,3 +81,18 @@ def build(con) -> None:
     """Run every model, in dependency order, on a connection that holds the loaded tables."""
     for name in order():
         con.execute(discover()[name].read_text(encoding="utf-8"))
+
+
+def check_files() -> list[Path]:
+    beside = [discover()[name].with_name(name + CHECK_SUFFIX) for name in order()]
+    return [SCHEMA_CHECKS] + [p for p in beside if p.exists()]
+
+
+def checks() -> list[tuple[str, str]]:
+    """(name, query) of every '-- check: <name>' statement of the check files, loaded tables first, then the
+    models' in build order. A query returns the offending rows."""
+    out = []
+    for path in check_files():
+        parts = re.split(r"^-- check:\s*(\S+)\s*$", path.read_text(encoding="utf-8"), flags=re.M)
+        out += [(parts[i], parts[i + 1].strip().rstrip(";")) for i in range(1, len(parts), 2)]
+    return out

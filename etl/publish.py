@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 from pathlib import Path
 
 import duckdb
@@ -19,8 +18,7 @@ import polars as pl
 from etl import lake, models
 from etl.config import ETL_MEMORY_LIMIT
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
-from warehouse import reference
-from warehouse.contract import WAREHOUSE_SCHEMA_VERSION
+from warehouse import contract, reference
 from warehouse.paths import WAREHOUSE_DIR
 
 log = logging.getLogger(__name__)
@@ -32,12 +30,6 @@ class CheckFailed(RuntimeError):
 
 def sql_file(name: str) -> str:
     return (WAREHOUSE_DIR / name).read_text(encoding="utf-8")
-
-
-def named_checks() -> list[tuple[str, str]]:
-    """'-- check: name' blocks of warehouse/checks.sql."""
-    parts = re.split(r"^-- check:\s*(\S+)\s*$", sql_file("checks.sql"), flags=re.M)
-    return [(parts[i], parts[i + 1].strip().rstrip(";")) for i in range(1, len(parts), 2)]
 
 
 def build(
@@ -76,98 +68,104 @@ def swap(tmp: Path, target: Path) -> None:
     log.info("published %s", target)
 
 
+# a lake dataset's table into a loaded table (the lake's files are the extractors' output, typed as declared)
+INSERT_FROM_PARQUET = "INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)"
+# the tickets are read where they lie: the hotline models write each ticket to the warehouse once
+TICKETS_VIEW = "CREATE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}"
+NO_TICKETS = "(FROM hotline_ticket_version WHERE false)"
+
+# loaded table -> the reference file that fills it (warehouse/reference/<name>.csv)
+REFERENCE_TABLES = {
+    "county_alias": "county_alias",
+    "hotline_rule": "hotline_rules",
+    "hotline_setting": "hotline_settings",
+    "concession_rubric": "concession_rubric",
+    "concession_veto_rule": "concession_veto_rule",
+    "concession_setting": "concession_settings",
+}
+# loaded table -> (lake dataset, lake table); several datasets can fill one table
+LAKE_TABLES = (
+    ("hotline_reject", "hotline", "rejects"),
+    ("hotline_reject", "hotline_file_reject", "rejects"),
+    ("concession_sheet_version", "concession", "sheets"),
+    ("concession_score_version", "concession", "scores"),
+    ("concession_reject", "concession", "rejects"),
+    ("concession_reject", "concession_file_reject", "rejects"),
+    ("indicator_actual_version", "indicator", "actuals"),
+    ("indicator_reject", "indicator", "rejects"),
+    ("indicator_reject", "indicator_file_reject", "rejects"),
+)
+
+
 def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     con.execute(sql_file("schema.sql"))
-    con.register("src_county", reference.counties())
-    con.register("src_alias", reference.county_aliases())
-    con.register("src_calendar", calendar)
-    con.register("src_findings", extra_findings)
-    con.register("src_runs", runs)
-    con.execute("INSERT INTO county BY NAME SELECT * EXCLUDE (adcode), TRY_CAST(adcode AS INTEGER) AS adcode FROM src_county")
-    con.execute("INSERT INTO county_alias BY NAME SELECT * FROM src_alias")
-    con.execute("INSERT INTO calendar BY NAME SELECT * FROM src_calendar")
+    load_frame(con, "county", reference.counties())
+    for table, name in REFERENCE_TABLES.items():
+        load_frame(con, table, reference.load(name))
+    load_frame(con, "calendar", calendar)
+    load_frame(con, "dq_finding", extra_findings)
+    load_frame(con, "etl_run", runs)
     for table in GAZETTE_TABLES:
-        glob = lake.table_glob(lake_dir, "gazette", table)
-        if glob:
-            con.execute(
-                f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)", [glob]
-            )
-    con.execute("INSERT INTO dq_finding BY NAME SELECT * FROM src_findings")
-    con.execute(
-        "INSERT INTO department SELECT DISTINCT department, '12345热线归并清单（附件1）', false, NULL "
-        "FROM hotline_line WHERE department IS NOT NULL"
-    )
-    con.execute("INSERT INTO etl_run BY NAME SELECT * FROM src_runs")
-    _fill_hotline(con, lake_dir, as_of, info)
-    _fill_concession(con, lake_dir)
-    _insert_lake(con, lake_dir, "indicator", "actuals", "indicator_actual_version")
-    _insert_lake(con, lake_dir, "indicator", "rejects", "indicator_reject")
-    _insert_lake(con, lake_dir, "indicator_file_reject", "rejects", "indicator_reject")
+        _insert_lake(con, lake_dir, "gazette", table, table)
+    for target, dataset, table in LAKE_TABLES:
+        _insert_lake(con, lake_dir, dataset, table, target)
+    _tickets(con, lake_dir, as_of)
     models.build(con)
-    con.executemany(
-        "INSERT INTO warehouse_info VALUES (?, ?)", [(k, str(v)) for k, v in {**info, "schema_version": WAREHOUSE_SCHEMA_VERSION}.items()]
-    )
+    info = {**info, "schema_version": contract.WAREHOUSE_SCHEMA_VERSION}
+    load_frame(con, "warehouse_info", pl.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))
 
 
-def _fill_hotline(con, lake_dir: Path, as_of: dt.datetime | None, info: dict[str, str]) -> None:
-    con.register("src_hotline_rules", reference.load("hotline_rules"))
-    con.register("src_hotline_settings", reference.load("hotline_settings"))
-    con.execute(
-        "INSERT INTO hotline_rule BY NAME SELECT * REPLACE (TRY_CAST(standard_days AS INTEGER) AS standard_days, "
-        "TRY_CAST(max_days AS INTEGER) AS max_days, TRY_CAST(extension_days AS INTEGER) AS extension_days, "
-        "TRY_CAST(max_extensions AS INTEGER) AS max_extensions) FROM src_hotline_rules"
-    )
-    con.execute("INSERT INTO hotline_setting BY NAME SELECT * REPLACE (CAST(value AS DOUBLE) AS value) FROM src_hotline_settings")
-    # the lake's tickets are read where they lie (the hotline models write each ticket to the warehouse once)
+def load_frame(con, table: str, frame: pl.DataFrame) -> None:
+    """A frame into a loaded table, each column cast to the type schema.sql declares (a reference file is all
+    text: a blank cell of a typed column is NULL, a value of the wrong type fails the publish). Columns the table does not declare
+    are not loaded: tests/test_metrics.py checks every reference column is read somewhere."""
+    declared = {c.name: c.type for c in contract.declared()[table]}
+    cols = [c for c in frame.columns if c in declared]
+    if frame.is_empty() or not cols:
+        return
+    con.register("src_frame", frame.select(cols))
+    try:
+        exprs = [
+            f'CAST(NULLIF(trim("{c}"), \'\') AS {declared[c]}) AS "{c}"'
+            if frame.schema[c] == pl.Utf8 and declared[c] != "VARCHAR"
+            else f'CAST("{c}" AS {declared[c]}) AS "{c}"'
+            for c in cols
+        ]
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {', '.join(exprs)} FROM src_frame")
+    finally:
+        con.unregister("src_frame")
+
+
+def _tickets(con, lake_dir: Path, as_of: dt.datetime | None) -> None:
     glob = lake.table_glob(lake_dir, "hotline", "tickets")
     source = (
-        f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)"
-        if glob
-        else "(FROM hotline_ticket_version WHERE false)"
+        f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)" if glob else NO_TICKETS
     )
-    con.execute(f"CREATE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
-    _insert_lake(con, lake_dir, "hotline", "rejects", "hotline_reject")
-    _insert_lake(con, lake_dir, "hotline_file_reject", "rejects", "hotline_reject")
-    latest = con.execute(
-        "SELECT max(greatest(received_at, coalesce(dispatched_at, received_at), coalesce(signed_at, received_at), "
-        "coalesce(returned_at, received_at), coalesce(closed_at, received_at))) FROM src_hotline_ticket"
-    ).fetchone()[0]
+    con.execute(TICKETS_VIEW.format(source=source))
+    latest = con.execute(sql_file("publish/latest_ticket_time.sql")).fetchone()[0]
     cutoff = as_of or latest
     con.execute("SET VARIABLE as_of = ?::TIMESTAMP", [cutoff])
-    con.executemany(
-        "INSERT INTO warehouse_info VALUES (?, ?)",
-        [
-            ("hotline_as_of", str(cutoff) if cutoff else ""),
-            ("hotline_as_of_source", "--as-of" if as_of else "latest timestamp in the data"),
-        ],
+    load_frame(
+        con,
+        "warehouse_info",
+        pl.DataFrame(
+            {
+                "key": ["hotline_as_of", "hotline_as_of_source"],
+                "value": [str(cutoff) if cutoff else "", "--as-of" if as_of else "latest timestamp in the data"],
+            }
+        ),
     )
 
 
 def _insert_lake(con, lake_dir: Path, dataset: str, table: str, target: str) -> None:
     glob = lake.table_glob(lake_dir, dataset, table)
     if glob:
-        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)", [glob])
-
-
-def _fill_concession(con, lake_dir: Path) -> None:
-    con.register("src_rubric", reference.load("concession_rubric"))
-    con.register("src_veto", reference.load("concession_veto_rule"))
-    con.execute(
-        "INSERT INTO concession_rubric BY NAME SELECT * REPLACE (group_no::INTEGER AS group_no, group_max::DOUBLE AS group_max, "
-        "max_points::DOUBLE AS max_points, inferred::BOOLEAN AS inferred) FROM src_rubric"
-    )
-    con.execute("INSERT INTO concession_veto_rule BY NAME SELECT veto_no::INTEGER AS veto_no, text FROM src_veto")
-    con.register("src_concession_settings", reference.load("concession_settings"))
-    con.execute("INSERT INTO concession_setting BY NAME SELECT * REPLACE (CAST(value AS DOUBLE) AS value) FROM src_concession_settings")
-    _insert_lake(con, lake_dir, "concession", "sheets", "concession_sheet_version")
-    _insert_lake(con, lake_dir, "concession", "scores", "concession_score_version")
-    _insert_lake(con, lake_dir, "concession", "rejects", "concession_reject")
-    _insert_lake(con, lake_dir, "concession_file_reject", "rejects", "concession_reject")
+        con.execute(INSERT_FROM_PARQUET.format(table=target), [glob])
 
 
 def run_checks(con) -> None:
     failures = []
-    for name, query in named_checks():
+    for name, query in models.checks():
         rows = con.execute(query).fetchall()
         if rows:
             failures.append(f"{name}: {len(rows)} row(s), e.g. {rows[0]}")
@@ -178,10 +176,7 @@ def run_checks(con) -> None:
 def table_counts(db: Path) -> list[tuple[str, int]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = [
-            r[0]
-            for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()
-        ]
-        return [(t, con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables]
+        names = [r[0] for r in con.execute(contract.TABLE_NAMES).fetchall()]
+        return con.execute(contract.row_counts_sql(names)).fetchall() if names else []
     finally:
         con.close()

@@ -117,3 +117,59 @@ def test_one_decoder_for_every_text_input():
         if p.name != "encoding.py" and re.search(r'\.decode\("(utf-8-sig|gb18030)"', p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_checks_sit_beside_what_they_check():
+    """A check file is <model>.check.sql next to its model, or schema.check.sql next to the DDL; every check
+    is named once, and names a relation its file is about."""
+    import re
+
+    files = models.check_files()
+    assert files[0] == models.SCHEMA_CHECKS and len(files) > 1
+    stray = [
+        p for p in models.MODELS_DIR.rglob(f"*{models.CHECK_SUFFIX}") if p.name.removesuffix(models.CHECK_SUFFIX) not in models.discover()
+    ]
+    assert stray == []
+    names = [name for name, _ in models.checks()]
+    assert len(names) == len(set(names)) and "calendar_is_contiguous" in names and "department_is_unique" in names
+    for path in files[1:]:
+        model = path.name.removesuffix(models.CHECK_SUFFIX)
+        for query in re.split(r"^-- check:.*$", path.read_text(encoding="utf-8"), flags=re.M)[1:]:
+            assert re.search(rf"\b{model}\b", query), (path, query)
+
+
+def test_a_failing_check_beside_a_model_stops_the_publish(tmp_path, monkeypatch):
+    """department.check.sql refuses a department listed twice: the check runs on the built warehouse."""
+    import duckdb
+
+    from etl import publish
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE department AS SELECT * FROM (VALUES ('市甲局'), ('市甲局')) t(department)")
+    every = models.checks()
+    monkeypatch.setattr(models, "checks", lambda: [c for c in every if c[0] == "department_is_unique"])
+    with pytest.raises(publish.CheckFailed, match="department_is_unique: 1 row"):
+        publish.run_checks(con)
+
+
+def test_a_column_meaning_is_written_once(warehouse):
+    """The README's prose names tables and rules; the columns and their meanings are generated (schema.sql for a
+    loaded table, the model's '-- columns:' block for a derived one), never listed by hand a second time."""
+    import re
+
+    prose = contract.README.read_text(encoding="utf-8").partition(contract.BEGIN)[0]
+    listed = re.findall(r"^- `(\w+)`", prose, flags=re.M)
+    tables = set(contract.declared()) | {p.stem for p in contract.MODELS_DIR.glob("*/*.sql")}
+    assert [t for t in listed if t not in tables] == []  # a bullet names a table, never a column
+    # every column a model's file documents is a column of the model as built
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        built = {}
+        for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall():
+            built.setdefault(t, set()).add(c)
+    finally:
+        con.close()
+    for model, cols in contract.model_columns().items():
+        assert set(cols) <= built[model], (model, set(cols) - built[model])

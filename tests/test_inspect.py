@@ -42,7 +42,11 @@ def test_rejects_and_problems_are_shown(capsys, tmp_path):
     g = tmp_path / "no-time.csv"
     g.write_text("工单编号,受理日期,诉求类型\nA1,2024-03-05,咨询\n", encoding="utf-8")
     code, out = _inspect(capsys, g)
-    assert code == 1 and "受理日期 → 未识别，不载入（最接近：受理时间" in out and "rejected: no-time.csv: missing required column(s) 受理时间" in out
+    assert (
+        code == 1
+        and "受理日期 → 未识别，不载入（最接近：受理时间" in out
+        and "rejected: no-time.csv: missing required column(s) 受理时间" in out
+    )
     link = tmp_path / "link.csv"
     link.symlink_to(f)
     code, out = _inspect(capsys, link)

@@ -9,11 +9,13 @@ import csv
 import datetime as dt
 import re
 
+import polars as pl
 import pytest
 
 from dashboard import metrics, queries
 from dashboard.filters import HotlineFilter, Scope
 from tests.conftest import GAZETTE, KPI, ROOT, build_warehouse, serving
+from warehouse import reference
 
 REFERENCE = ROOT / "warehouse" / "reference"
 
@@ -105,3 +107,29 @@ def test_dimension_columns_have_one_label():
     assert metrics.label("county") == "区县" and metrics.label("department") == "承办单位"
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "dashboard").rglob("*.py"))
     assert '"县区"' not in source
+
+
+def test_no_view_names_a_column_in_chinese_itself():
+    """A table header is read from column_label.csv (metrics.label / labelled / table), never typed into a view:
+    no .alias("中文") and no rename to a Chinese name in dashboard/."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    found = []
+    for p in (ROOT / "dashboard").rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr == "alias" and node.args and isinstance(node.args[0], ast.Constant) and cjk.search(str(node.args[0].value)):
+                found.append(f"{p.relative_to(ROOT)}:{node.lineno}")
+            if node.func.attr == "rename" and node.args and isinstance(node.args[0], ast.Dict):
+                values = [v.value for v in node.args[0].values if isinstance(v, ast.Constant)]
+                found += [f"{p.relative_to(ROOT)}:{node.lineno}" for v in values if cjk.search(str(v))]
+    assert found == []
+
+
+def test_a_column_label_depends_on_its_domain_only_where_the_meaning_does():
+    """期间 of an indicator is a reporting period; of a concession, the 考核期间; unknown domains fall back."""
+    assert metrics.label("period", "plan") == "期间" and metrics.label("period", "concession") == "考核期间"
+    assert metrics.label("group_name", "concession") == "考核项目" and metrics.label("group_name", "plan") == "分组"
+    assert metrics.label("leaders", "chronicle") == metrics.label("leaders", "county") == "领导"
+    labels = reference.load("column_label").with_columns(pl.col("domain").fill_null(""))
+    assert labels.select("column", "domain").is_unique().all()

@@ -1,75 +1,69 @@
 -- Public tables of the warehouse. Names and the columns named in the issues are a contract used by
--- other tools: add columns, never rename or drop. One line per column is documented in warehouse/README.md.
+-- other tools: add columns, never rename or drop. What a column means follows its `--`; the table
+-- reference in warehouse/README.md is generated from these lines.
 
 CREATE TABLE county (
-    county_key      VARCHAR PRIMARY KEY,   -- adcode for the 9 county-level units, 530300 for 全市, QJ-ETDZ for 曲靖经开区
-    county_name     VARCHAR NOT NULL UNIQUE,
-    adcode          INTEGER,
-    kind            VARCHAR,
-    sort_order      INTEGER,
-    name_en         VARCHAR,
-    seat_lon        DOUBLE,
-    seat_lat        DOUBLE,
-    centroid_lon    DOUBLE,
-    centroid_lat    DOUBLE,
-    area_km2        DOUBLE,
-    is_city_total   BOOLEAN
+    county_key      VARCHAR PRIMARY KEY,   -- adcode as text for the 9 county-level units; `530300` for 全市; `QJ-ETDZ` for 曲靖经开区 (a development zone with no adcode of its own: local key)
+    county_name     VARCHAR NOT NULL UNIQUE,   -- current official name (麒麟区 … 宣威市, 曲靖经开区, 全市)
+    adcode          INTEGER,   -- integer adcode, NULL for 曲靖经开区
+    kind            VARCHAR,   -- 区 / 县 / 市 / 开发区
+    sort_order      INTEGER,   -- official listing order (全市 0)
+    name_en         VARCHAR,   -- pinyin name
+    seat_lon        DOUBLE,   -- government seat, WGS84 (from `data/geo/`, approximate)
+    seat_lat        DOUBLE,   -- government seat, WGS84 (from `data/geo/`, approximate)
+    centroid_lon    DOUBLE,   -- area centroid, WGS84
+    centroid_lat    DOUBLE,   -- area centroid, WGS84
+    area_km2        DOUBLE,   -- geodesic area
+    is_city_total   BOOLEAN   -- true only for 全市
 );
 
 CREATE TABLE county_alias (
-    alias       VARCHAR PRIMARY KEY,
-    county_key  VARCHAR NOT NULL,
-    in_text     BOOLEAN
-);
-
-CREATE TABLE department (
-    department  VARCHAR PRIMARY KEY,
-    source      VARCHAR,
-    is_flagged  BOOLEAN,
-    note        VARCHAR
+    alias       VARCHAR PRIMARY KEY,   -- a name as it may appear in input or text: current, old (沾益县, 马龙县), short (麒麟, 经开区)
+    county_key  VARCHAR NOT NULL,   -- the county it means
+    in_text     BOOLEAN   -- whether the alias is matched in free text (false for 全市/曲靖市, which the text uses for the city itself)
 );
 
 CREATE TABLE calendar (
-    date             DATE PRIMARY KEY,
-    year             INTEGER,
-    month            INTEGER,
-    quarter          INTEGER,
-    month_start      DATE,
-    weekday          INTEGER,
-    is_weekend       BOOLEAN,
-    is_workday       BOOLEAN,
-    day_kind         VARCHAR,
-    holiday_name     VARCHAR,
-    workday_no       INTEGER,
-    calendar_source  VARCHAR,
-    is_provisional   BOOLEAN   -- a year with no official schedule yet: weekends only (etl/calendar.py)
+    date             DATE PRIMARY KEY,   -- the day
+    year             INTEGER,   -- calendar parts
+    month            INTEGER,   -- calendar parts
+    quarter          INTEGER,   -- calendar parts
+    month_start      DATE,   -- first day of the month (for monthly grouping)
+    weekday          INTEGER,   -- 1 = Monday … 7 = Sunday
+    is_weekend       BOOLEAN,   -- Saturday or Sunday
+    is_workday       BOOLEAN,   -- official working day (weekends, public holidays and 调休 working weekends applied)
+    day_kind         VARCHAR,   -- 工作日 / 周末 / 法定节假日 / 调休上班
+    holiday_name     VARCHAR,   -- 元旦, 春节, 国庆节 … (also on the 调休 working days that belong to a holiday)
+    workday_no       INTEGER,   -- running number of working days; a non-working day carries the number of the working day before it, so "N working days after D" is the working day with `workday_no = D.workday_no + N`
+    calendar_source  VARCHAR,   -- `chinesecalendar`, `override` (from `reference/holidays_override.csv`) or `weekends_only` (year unknown to both: a `warning` row in dq_finding says so, with what to fill in)
+    is_provisional   BOOLEAN   -- `calendar_source = 'weekends_only'`: the year's deadlines are provisional
 );
 
 CREATE TABLE gazette_document (
     issue        VARCHAR NOT NULL,
-    doc_no       VARCHAR NOT NULL,
-    doc_type     VARCHAR,
-    title        VARCHAR,
-    issued_on    DATE,
+    doc_no       VARCHAR NOT NULL,   -- 文号
+    doc_type     VARCHAR,   -- 曲政发 / 曲政办发 / 曲政办规 / 曲政任
+    title        VARCHAR,   -- title as printed (layout spaces removed)
+    issued_on    DATE,   -- the signature date; NULL where none is printed (人事任免)
     source_line  INTEGER,
     PRIMARY KEY (issue, doc_no)
 );
 
 CREATE TABLE plan_indicator (
     issue           VARCHAR NOT NULL,
-    seq             INTEGER NOT NULL,
-    section         VARCHAR,
-    name            VARCHAR,
-    unit            VARCHAR,
-    baseline_text   VARCHAR,
-    target_text     VARCHAR,
-    baseline_value  DOUBLE,
-    target_value    DOUBLE,
-    comparator      VARCHAR,
-    binding         VARCHAR,
-    baseline_year   INTEGER,
-    target_year     INTEGER,
-    unit_mixed      BOOLEAN,
+    seq             INTEGER NOT NULL,   -- 序号 1–20
+    section         VARCHAR,   -- 全力巩固拓展脱贫攻坚成果 / 全面实施乡村振兴战略 (the table's section rows, without 一、二、)
+    name            VARCHAR,   -- 指标 as printed (layout spaces between Chinese characters removed)
+    unit            VARCHAR,   -- 单位 as printed (indicator 1: `万人、%`)
+    baseline_text   VARCHAR,   -- the printed 2020 and 2025 cells, unchanged
+    target_text     VARCHAR,   -- the printed 2020 and 2025 cells, unchanged
+    baseline_value  DOUBLE,   -- the number in the cell (`51%` → 51, `≥ 10` → 10); NULL for `—` and for text such as 应兜尽兜
+    target_value    DOUBLE,   -- the number in the cell (`51%` → 51, `≥ 10` → 10); NULL for `—` and for text such as 应兜尽兜
+    comparator      VARCHAR,   -- `≥`, `≤`, `>`, `<` when printed, else NULL
+    binding         VARCHAR,   -- 约束性 / 预期性
+    baseline_year   INTEGER,   -- from the header (2020, 2025)
+    target_year     INTEGER,   -- from the header (2020, 2025)
+    unit_mixed      BOOLEAN,   -- the unit names two units (indicator 1: baseline in 万人, target in %): values are not comparable and are kept as printed
     doc_no          VARCHAR,
     source_line     INTEGER,
     PRIMARY KEY (issue, seq)
@@ -77,15 +71,15 @@ CREATE TABLE plan_indicator (
 
 CREATE TABLE plan_investment (
     issue         VARCHAR NOT NULL,
-    column_no     INTEGER NOT NULL,
-    year          INTEGER,
-    period_start  INTEGER,
-    period_end    INTEGER,
-    category_no   INTEGER,
-    category      VARCHAR NOT NULL,
-    source        VARCHAR NOT NULL,
-    amount_wan    DECIMAL(14, 2),
-    amount_text   VARCHAR,
+    column_no     INTEGER NOT NULL,   -- 专栏 number (11 = 2021—2025 total table, 12–16 = 2021…2025)
+    year          INTEGER,   -- the table's year; NULL for the 2021—2025 table
+    period_start  INTEGER,   -- the years the table covers
+    period_end    INTEGER,   -- the years the table covers
+    category_no   INTEGER,   -- 0 for the 合计 row, 1–9 for 一…九
+    category      VARCHAR NOT NULL,   -- 合计 or the category without its 一、 prefix (特色产业发展工程 …)
+    source        VARCHAR NOT NULL,   -- 合计 / 财政衔接资金 / 其他财政资金 / 其他资金
+    amount_wan    DECIMAL(14, 2),   -- DECIMAL(14,2), 万元, as printed
+    amount_text   VARCHAR,   -- the printed cell
     doc_no        VARCHAR,
     source_line   INTEGER,
     UNIQUE (issue, column_no, category, source)
@@ -93,107 +87,107 @@ CREATE TABLE plan_investment (
 
 CREATE TABLE plan_project (
     issue        VARCHAR NOT NULL,
-    column_no    INTEGER NOT NULL,
-    group_name   VARCHAR,
-    subgroup     VARCHAR,
-    item         VARCHAR NOT NULL,
-    count        DOUBLE,
-    unit         VARCHAR,
-    scale_text   VARCHAR,
-    year         INTEGER,
-    printed      VARCHAR,
+    column_no    INTEGER NOT NULL,   -- 专栏 number
+    group_name   VARCHAR,   -- the 一、 group (生产基地项目) or the column title when the column has no groups
+    subgroup     VARCHAR,   -- the numbered item (特色种植基地项目), NULL if none
+    item         VARCHAR NOT NULL,   -- the counted thing, with a leading 规划/规划实施 dropped (经济作物项目)
+    count        DOUBLE,   -- the number (331); for 专栏10 the 建设规模 (year NULL) or the year's target
+    unit         VARCHAR,   -- 个 / 件 …
+    scale_text   VARCHAR,   -- further figures of the same item (`139 万亩`, `装机容量 2752kw`, `25318 万元`), or a non-numeric yearly target (巩固)
+    year         INTEGER,   -- NULL, or the plan year of a 专栏10 target
+    printed      VARCHAR,   -- the clause as printed
     doc_no       VARCHAR,
     source_line  INTEGER
 );
 
 CREATE TABLE hotline_line (
     issue         VARCHAR NOT NULL,
-    group_seq     INTEGER,
-    name          VARCHAR NOT NULL,
-    numbers       VARCHAR[],
-    numbers_text  VARCHAR,
-    department    VARCHAR,
-    merge_type    VARCHAR,
-    note          VARCHAR,
-    note_printed  BOOLEAN,
-    group_note    VARCHAR,
+    group_seq     INTEGER,   -- 序号 within its group
+    name          VARCHAR NOT NULL,   -- 名称
+    numbers       VARCHAR[],   -- VARCHAR[]; `96927、96301` is one line with two numbers
+    numbers_text  VARCHAR,   -- 号码 as printed
+    department    VARCHAR,   -- 责任单位 as printed
+    merge_type    VARCHAR,   -- 整体并入 / 双号并行
+    note          VARCHAR,   -- 备注; a note printed once applies to the following rows of its group until the next printed note
+    note_printed  BOOLEAN,   -- true on the row where the note is printed
+    group_note    VARCHAR,   -- the group heading's remark (与12345并行，接受派件，信息共享)
     doc_no        VARCHAR,
     source_line   INTEGER
 );
 
 CREATE TABLE personnel_change (
     issue        VARCHAR NOT NULL,
-    doc_no       VARCHAR,
-    name         VARCHAR NOT NULL,
-    action       VARCHAR NOT NULL,  -- 任 or 免
-    post         VARCHAR,
-    text         VARCHAR,
+    doc_no       VARCHAR,   -- 曲政任〔2022〕18号
+    name         VARCHAR NOT NULL,   -- person
+    action       VARCHAR NOT NULL,   -- 任 or 免
+    post         VARCHAR,   -- the post (免去…职务 → the post without 免去/职务)
+    text         VARCHAR,   -- the printed line
     source_line  INTEGER
 );
 
 CREATE TABLE chronicle_event (
-    event_id     VARCHAR PRIMARY KEY,  -- <issue>-<nnn>, stable for a given issue file
+    event_id     VARCHAR PRIMARY KEY,   -- <issue>-<nnn>, stable for a given issue file
     issue        VARCHAR NOT NULL,
-    date_start   DATE NOT NULL,
-    date_end     DATE NOT NULL,
-    text         VARCHAR,
-    event_type   VARCHAR,
-    pieces       INTEGER,
+    date_start   DATE NOT NULL,   -- `1日` → same day; `1日—2日` → a span; month from the `8月份` heading, year from the issue (a month later than the issue's belongs to the year before)
+    date_end     DATE NOT NULL,   -- `1日` → same day; `1日—2日` → a span; month from the `8月份` heading, year from the issue (a month later than the issue's belongs to the year before)
+    text         VARCHAR,   -- the entry, re-joined where a page break split it
+    event_type   VARCHAR,   -- 会议 / 调研 / 招商 / 督导检查 / 学习 / 座谈签约 / 其他, from `reference/chronicle_event_type.csv` (the lowest priority number whose keyword occurs wins)
+    pieces       INTEGER,   -- number of printed paragraphs joined into this entry
     source_line  INTEGER
 );
 
 CREATE TABLE chronicle_event_leader (
-    event_id  VARCHAR NOT NULL,
+    event_id  VARCHAR NOT NULL,   -- the event
     issue     VARCHAR,
-    leader    VARCHAR NOT NULL,
+    leader    VARCHAR NOT NULL,   -- a city leader named in it (from the roster below; bare names next to titled ones count)
     PRIMARY KEY (event_id, leader)
 );
 
 CREATE TABLE chronicle_event_county (
-    event_id    VARCHAR NOT NULL,
+    event_id    VARCHAR NOT NULL,   -- the event
     issue       VARCHAR,
-    county      VARCHAR NOT NULL,
-    county_key  VARCHAR,
+    county      VARCHAR NOT NULL,   -- county_name from the dimension (aliases such as 罗平, 沾益县 normalised)
+    county_key  VARCHAR,   -- its key
     PRIMARY KEY (event_id, county)
 );
 
 CREATE TABLE chronicle_leader (
     issue     VARCHAR NOT NULL,
-    leader    VARCHAR NOT NULL,
-    title     VARCHAR,
-    mentions  INTEGER,
-    events    INTEGER,
+    leader    VARCHAR NOT NULL,   -- name found after (or, for 市长/副市长, before) a city title of `reference/leader_title.csv`, or after a title and a second post ('副市长、市公安局局长王某某'); a leader learnt from an earlier issue is attributed in a later one wherever the name stands, whatever the word order
+    title     VARCHAR,   -- the title printed most often with the name
+    mentions  INTEGER,   -- times printed with a title
+    events    INTEGER,   -- events that name the leader
     PRIMARY KEY (issue, leader)
 );
 
 CREATE TABLE dq_finding (
     issue       VARCHAR,
-    domain      VARCHAR NOT NULL,
-    source      VARCHAR,
-    location    VARCHAR,
-    printed     DOUBLE,
-    computed    DOUBLE,
-    difference  DOUBLE,
-    severity    VARCHAR NOT NULL,   -- rounding | material | unparsed | warning
-    check_name  VARCHAR,
-    message     VARCHAR
+    domain      VARCHAR NOT NULL,   -- plan / hotline / chronicle / personnel / calendar
+    source      VARCHAR,   -- file (or package) the finding is about
+    location    VARCHAR,   -- table, row and column, or line (`专栏15 2024年 · 特色产业发展工程 · 合计列 (line 445)`)
+    printed     DOUBLE,   -- the published figure
+    computed    DOUBLE,   -- the sum of its parts (or the other printed figure it is compared with)
+    difference  DOUBLE,   -- printed − computed, after rounding to 0.01
+    severity    VARCHAR NOT NULL,   -- `rounding` (|difference| ≤ 0.05 万元, or one unit in the last printed place of a percentage), `material`, `unparsed` (a line the parser could not read), `warning` (e.g. calendar fallback)
+    check_name  VARCHAR,   -- investment_row_total, investment_column_total, investment_years_vs_total, investment_text_vs_table, investment_text_share, indicator_count, hotline_list_count, project_yearly_vs_scale, unparsed_line, calendar_fallback, and (warnings, each naming its issue, line and text) section_empty (a heading found whose section yields no rows), chronicle_repeat, chronicle_no_leader, chronicle_date_backwards, personnel_no_post
+    message     VARCHAR   -- Chinese explanation
 );
 
 CREATE TABLE etl_run (
-    run_id         VARCHAR NOT NULL,
-    started_at     TIMESTAMP NOT NULL,
-    finished_at    TIMESTAMP,
-    status         VARCHAR NOT NULL,   -- success | failed
-    source         VARCHAR NOT NULL,   -- an inbox file name, or 'publish' for the run as a whole
-    rows_in        BIGINT,
-    rows_loaded    BIGINT,
-    rows_rejected  BIGINT,
-    message        VARCHAR
+    run_id         VARCHAR NOT NULL,   -- `YYYYmmddTHHMMSS-xxxxxx`
+    started_at     TIMESTAMP NOT NULL,   -- local time
+    finished_at    TIMESTAMP,   -- local time
+    status         VARCHAR NOT NULL,   -- for `publish`: running (a run in progress, or one killed before the next run looked), success, failed, killed (found by the next run), skipped (another run held the lock); for a file: success, rejected (refused whole, with the reason), skipped (not read: a link, folder, pipe, hidden or unknown file)
+    source         VARCHAR NOT NULL,   -- an inbox file name, or `publish` for the run as a whole
+    rows_in        BIGINT,   -- lines read
+    rows_loaded    BIGINT,   -- rows written to the lake
+    rows_rejected  BIGINT,   -- lines that could not be parsed (also in dq_finding)
+    message        VARCHAR   -- summary or the one-line failure reason
 );
 
 CREATE TABLE warehouse_info (
-    key    VARCHAR PRIMARY KEY,
-    value  VARCHAR
+    key    VARCHAR PRIMARY KEY,   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`
+    value  VARCHAR   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`
 );
 
 -- ---------------------------------------------------------------- 12345 hotline
@@ -240,7 +234,7 @@ CREATE TABLE hotline_ticket_version (
 
 CREATE TABLE hotline_reject (
     source_file  VARCHAR NOT NULL,
-    row          BIGINT,     -- NULL when the whole file was rejected
+    row          BIGINT,   -- line in the file, header = 1; NULL when the whole file was rejected
     "column"     VARCHAR,
     reason       VARCHAR NOT NULL,
     value        VARCHAR
@@ -249,16 +243,16 @@ CREATE TABLE hotline_reject (
 -- ---------------------------------------------------------------- pipeline-gas concessions
 CREATE TABLE concession_rubric (
     item_code   VARCHAR PRIMARY KEY,   -- 1.1 … 3.5
-    group_no    INTEGER,
-    group_name  VARCHAR,
-    group_max   DOUBLE,
-    item_name   VARCHAR,
-    max_points  DOUBLE,
-    method      VARCHAR,
-    basis       VARCHAR,
+    group_no    INTEGER,   -- 供应保障能力 70 / 燃气设施运行、维护、抢修和安全管理 20 / 企业服务水平 10
+    group_name  VARCHAR,   -- 供应保障能力 70 / 燃气设施运行、维护、抢修和安全管理 20 / 企业服务水平 10
+    group_max   DOUBLE,   -- 供应保障能力 70 / 燃气设施运行、维护、抢修和安全管理 20 / 企业服务水平 10
+    item_name   VARCHAR,   -- 考核内容, 分值, 评价方法与标准, 评价依据
+    max_points  DOUBLE,   -- 考核内容, 分值, 评价方法与标准, 评价依据
+    method      VARCHAR,   -- 考核内容, 分值, 评价方法与标准, 评价依据
+    basis       VARCHAR,   -- 考核内容, 分值, 评价方法与标准, 评价依据
     source      VARCHAR,   -- where in the gazette the row comes from
     inferred    BOOLEAN,   -- a value not printed in the gazette (its cell was lost) and deduced
-    note        VARCHAR
+    note        VARCHAR   -- a value not printed (its cell was lost) and how it was deduced
 );
 
 CREATE TABLE concession_veto_rule (
@@ -276,13 +270,13 @@ CREATE TABLE concession_setting (
 -- Every loaded score sheet (one per enterprise × period × assessment type × file).
 CREATE TABLE concession_sheet_version (
     enterprise       VARCHAR NOT NULL,
-    counties         VARCHAR[],
+    counties         VARCHAR[],   -- list
     period           VARCHAR NOT NULL,   -- 2024 (annual) or 2024Q1 (quarterly)
     year             INTEGER,
     quarter          INTEGER,
     period_end       DATE,
     assessment_type  VARCHAR NOT NULL,   -- 自评 / 年度考评 / 第三方评估 / 复核
-    veto_nos         INTEGER[],
+    veto_nos         INTEGER[],   -- list
     note             VARCHAR,
     source_file      VARCHAR,
     source_row       BIGINT,
@@ -313,10 +307,10 @@ CREATE TABLE indicator_actual_version (
     seq          INTEGER NOT NULL,
     county       VARCHAR NOT NULL,   -- a county of the dimension, or 全市
     county_key   VARCHAR,
-    period       VARCHAR NOT NULL,   -- 2023, 2023Q2 or 2023-06
-    period_type  VARCHAR,            -- 年度 / 季度 / 月度
+    period       VARCHAR NOT NULL,   -- `2023`, `2023Q2`, `2023-06`
+    period_type  VARCHAR,   -- 年度 / 季度 / 月度
     period_end   DATE,
-    value        DOUBLE,             -- 1/0 for 是/否 of qualitative indicators
+    value        DOUBLE,   -- the number (1/0 for 是/否), `value_text` — as reported; `note`, `source_file`, `source_row`, `is_demo`
     value_text   VARCHAR,            -- as reported
     note         VARCHAR,
     source_file  VARCHAR,

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, db, metrics
-from warehouse import runlog
+from warehouse import contract, runlog
 from warehouse.paths import db_path, lake_path
 
 SQL_DIR = Path(__file__).parent
@@ -115,8 +115,7 @@ def hotline_lines() -> pl.DataFrame:
 
 def table_counts() -> pl.DataFrame:
     names = run("table_counts")["table_name"].to_list()
-    union = " UNION ALL ".join(f"SELECT '{n}' AS table_name, count(*) AS row_count FROM \"{n}\"" for n in names)
-    return db.query(union + " ORDER BY table_name") if names else pl.DataFrame()
+    return db.query(contract.row_counts_sql(names)) if names else pl.DataFrame()
 
 
 def run_log() -> pl.DataFrame:

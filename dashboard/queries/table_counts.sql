@@ -1,4 +1,3 @@
 -- scope: admin (operations data for administrators only)
-SELECT table_name, estimated_size AS row_count
-FROM duckdb_tables()
-ORDER BY table_name
+-- the tables of the warehouse; their exact row counts: warehouse.contract.row_counts_sql
+SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name

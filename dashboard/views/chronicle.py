@@ -70,13 +70,13 @@ def render() -> None:
         st.caption("筛选出的大事记未提及具体县（市、区）。")
 
     table = events.select(
-        pl.col("date_start").alias("开始日期"),
-        pl.col("date_end").alias("结束日期"),
-        pl.col("event_type").alias("事件类型"),
-        pl.col("leaders").list.join("、").alias("领导"),
+        pl.col("date_start").alias(metrics.label("date_start")),
+        pl.col("date_end").alias(metrics.label("date_end")),
+        pl.col("event_type").alias(metrics.label("event_type")),
+        pl.col("leaders").list.join("、").alias(metrics.label("leaders")),
         pl.col("counties").list.join("、").alias(metrics.label("county")),
-        pl.col("text").alias("内容"),
-        pl.col("event_id").alias("编号"),
+        pl.col("text").alias(metrics.label("text")),
+        pl.col("event_id").alias(metrics.label("event_id")),
     )
     st.dataframe(
         table,

@@ -95,21 +95,21 @@ def ranking(results: pl.DataFrame, period: str) -> None:
         color="verdict",
         color_discrete_map=VERDICT_COLORS,
         text="total_score",
-        labels={"total_score": metrics.metric("total_score").label, "label": "", "verdict": "结论"},
+        labels={"total_score": metrics.metric("total_score").label, "label": "", "verdict": metrics.label("verdict", "concession")},
     )
     rules = queries.concession_settings()
     fig.add_vline(x=rules["pass_mark"], line_dash="dash", line_color="#c0392b", annotation_text=f"合格线 {rules['pass_mark']:g} 分")
     fig.update_xaxes(range=[0, rules["full_marks"]], title=f"{metrics.metric('total_score').label}（满分 {rules['full_marks']:g}）")
     st.plotly_chart(charts._style(fig, f"{period} 各企业得分"), width="stretch", key="gas-rank")
     table = results.select(
-        pl.col("enterprise").alias("企业"),
+        pl.col("enterprise").alias(metrics.label("enterprise")),
         pl.col("county").alias(metrics.label("county")),
-        pl.col("assessment_type").alias("考核类型"),
+        pl.col("assessment_type").alias(metrics.label("assessment_type")),
         pl.col("total_score").alias(metrics.label("total_score")),
-        pl.col("items_scored").alias("已评分项数"),
-        pl.col("veto_nos").alias("一票否决项"),
-        pl.col("verdict").alias("结论"),
-        pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias("整改期限"),
+        pl.col("items_scored").alias(metrics.label("items_scored")),
+        pl.col("veto_nos").alias(metrics.label("veto_nos")),
+        pl.col("verdict").alias(metrics.label("verdict")),
+        pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias(metrics.label("rectify_by")),
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, safe_filename("燃气特许经营_得分", period), key="dl-gas-rank")
@@ -131,19 +131,19 @@ def heatmap(period: str, types, counties) -> None:
         zmin=0,
         zmax=100,
         aspect="auto",
-        labels={"color": "得分率(%)"},
+        labels={"color": metrics.label("pct_of_max", "concession")},
     )
     fig.update_xaxes(tickangle=-60)
     fig.update_layout(height=max(420, 36 * wide.height + 260))
     st.plotly_chart(charts._style(fig, "分项得分率（得分 ÷ 该项满分，%）"), width="stretch", key="gas-heat")
     table = s.select(
-        pl.col("enterprise").alias("企业"),
-        pl.col("assessment_type").alias("考核类型"),
-        pl.col("item_code").alias("指标编号"),
-        pl.col("item_name").alias("考核内容"),
-        pl.col("score").alias("得分"),
-        pl.col("max_points").alias("满分"),
-        pl.col("pct_of_max").round(1).alias("得分率(%)"),
+        pl.col("enterprise").alias(metrics.label("enterprise")),
+        pl.col("assessment_type").alias(metrics.label("assessment_type")),
+        pl.col("item_code").alias(metrics.label("item_code")),
+        pl.col("item_name").alias(metrics.label("item_name")),
+        pl.col("score").alias(metrics.label("score")),
+        pl.col("max_points").alias(metrics.label("max_points")),
+        pl.col("pct_of_max").round(1).alias(metrics.label("pct_of_max")),
     )
     download_buttons(table, safe_filename("燃气特许经营_分项得分", period), key="dl-gas-items")
 
@@ -157,17 +157,17 @@ def trend(results: pl.DataFrame, counties: list[str]) -> None:
         y="total_score",
         color="assessment_type",
         markers=True,
-        labels={"period": "考核期间", "total_score": metrics.metric("total_score").label, "assessment_type": "考核类型"},
+        labels={c: metrics.label(c, "concession") for c in ("period", "total_score", "assessment_type")},
     )
     pass_mark = queries.concession_settings()["pass_mark"]
     fig.add_hline(y=pass_mark, line_dash="dash", line_color="#c0392b", annotation_text=f"合格线 {pass_mark:g} 分")
     fig.update_xaxes(type="category")
     st.plotly_chart(charts._style(fig, f"{enterprise}：历次得分"), width="stretch", key="gas-trend")
     table = t.select(
-        pl.col("period").alias("考核期间"),
-        pl.col("assessment_type").alias("考核类型"),
+        pl.col("period").alias(metrics.label("period", "concession")),
+        pl.col("assessment_type").alias(metrics.label("assessment_type")),
         pl.col("total_score").alias(metrics.label("total_score")),
-        pl.col("verdict").alias("结论"),
+        pl.col("verdict").alias(metrics.label("verdict")),
     )
     download_buttons(table, safe_filename("燃气特许经营_趋势", enterprise), key="dl-gas-trend")
 
@@ -184,7 +184,7 @@ def gap(period: str, counties: list[str]) -> None:
         .agg(自评=pl.col("self_score").sum(), 考评=pl.col("official_score").sum())
         .with_columns(差异=(pl.col("自评") - pl.col("考评")).round(2))
         .sort("差异", descending=True)
-        .rename({"enterprise": "企业"})
+        .rename({"enterprise": metrics.label("enterprise", "concession")})
     )
     st.plotly_chart(
         charts.bar_counts(
@@ -194,13 +194,13 @@ def gap(period: str, counties: list[str]) -> None:
         key="gas-gap",
     )
     table = g.select(
-        pl.col("enterprise").alias("企业"),
-        pl.col("item_code").alias("指标编号"),
-        pl.col("item_name").alias("考核内容"),
-        pl.col("max_points").alias("满分"),
-        pl.col("self_score").round(2).alias("自评均分"),
-        pl.col("official_score").alias("考评得分"),
-        pl.col("gap").round(2).alias("差异"),
+        pl.col("enterprise").alias(metrics.label("enterprise")),
+        pl.col("item_code").alias(metrics.label("item_code")),
+        pl.col("item_name").alias(metrics.label("item_name")),
+        pl.col("max_points").alias(metrics.label("max_points")),
+        pl.col("self_score").round(2).alias(metrics.label("self_score")),
+        pl.col("official_score").alias(metrics.label("official_score")),
+        pl.col("gap").round(2).alias(metrics.label("gap")),
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, safe_filename("燃气特许经营_自评与考评", str(year)), key="dl-gas-gap")
@@ -211,18 +211,18 @@ def rubric() -> None:
     st.caption("考核指标及评分细则（曲政办规〔2022〕7号 附件）。公报表格有单元格缺失，推定的分值已标注。")
     st.dataframe(
         r.select(
-            pl.col("item_code").alias("指标编号"),
-            pl.col("group_name").alias("考核项目"),
-            pl.col("item_name").alias("考核内容"),
-            pl.col("max_points").alias("分值"),
-            pl.col("inferred").alias("推定"),
-            pl.col("note").alias("说明"),
-            pl.col("method").alias("评价方法与标准"),
+            pl.col("item_code").alias(metrics.label("item_code")),
+            pl.col("group_name").alias(metrics.label("group_name", "concession")),
+            pl.col("item_name").alias(metrics.label("item_name")),
+            pl.col("max_points").alias(metrics.label("max_points")),
+            pl.col("inferred").alias(metrics.label("inferred")),
+            pl.col("note").alias(metrics.label("note")),
+            pl.col("method").alias(metrics.label("method")),
         ),
         hide_index=True,
         width="stretch",
     )
-    st.dataframe(queries.concession_veto_rules().rename({"veto_no": "一票否决编号", "text": "情形"}), hide_index=True, width="stretch")
+    st.dataframe(metrics.labelled(queries.concession_veto_rules(), "concession"), hide_index=True, width="stretch")
 
 
 def template_download() -> None:

@@ -134,12 +134,12 @@ def indicators(county: str, scope: Scope) -> None:
     for col, status in zip(cols, ("已达标", "按进度", "滞后", "未报送"), strict=True):
         col.metric(status, fmt.count(n.get(status, 0), " 项"))
     table = p.select(
-        pl.col("seq").alias("序号"),
-        pl.col("name").alias("指标"),
-        pl.col("actual_text").alias("实际值"),
-        pl.col("expected").round(2).alias("按进度应达"),
+        pl.col("seq").alias(metrics.label("seq")),
+        pl.col("name").alias(metrics.label("name")),
+        pl.col("actual_text").alias(metrics.label("actual_text")),
+        pl.col("expected").round(2).alias(metrics.label("expected")),
         pl.col("target_text").alias(f"{p['target_year'].max()}年目标"),
-        pl.col("status").alias("状态"),
+        pl.col("status").alias(metrics.label("status")),
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, safe_filename("区县画像_规划指标", county, period), key="dl-county-ind")
@@ -154,13 +154,13 @@ def concessions(county: str, scope: Scope) -> None:
     for row in r.filter(pl.col("verdict").str.starts_with("否决")).iter_rows(named=True):
         st.error(f"一票否决：{row['enterprise']}（{row['period']} {row['assessment_type']}）", icon="🚫")
     table = r.select(
-        pl.col("enterprise").alias("企业"),
-        pl.col("county").alias("服务区县"),
-        pl.col("period").alias("最近考核期间"),
-        pl.col("assessment_type").alias("考核类型"),
+        pl.col("enterprise").alias(metrics.label("enterprise")),
+        pl.col("county").alias(metrics.label("county", "concession")),
+        pl.col("period").alias(metrics.label("period", "concession")),
+        pl.col("assessment_type").alias(metrics.label("assessment_type")),
         pl.col("total_score").alias(metrics.label("total_score")),
-        pl.col("verdict").alias("结论"),
-        pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias("整改期限"),
+        pl.col("verdict").alias(metrics.label("verdict")),
+        pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias(metrics.label("rectify_by")),
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, safe_filename("区县画像_燃气特许经营", county), key="dl-county-gas")
@@ -175,10 +175,10 @@ def chronicle(county: str, scope: Scope) -> None:
         return
     st.metric("提及该县区的大事记", fmt.count(e.height, " 条"))
     table = e.select(
-        pl.col("date_start").alias("日期"),
-        pl.col("event_type").alias("类型"),
-        pl.col("leaders").list.join("、").alias("领导"),
-        pl.col("text").alias("内容"),
+        pl.col("date_start").alias(metrics.label("date_start")),
+        pl.col("event_type").alias(metrics.label("event_type")),
+        pl.col("leaders").list.join("、").alias(metrics.label("leaders")),
+        pl.col("text").alias(metrics.label("text")),
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config={"日期": st.column_config.DateColumn("日期", format="YYYY-MM-DD")})
     download_buttons(table, safe_filename("区县画像_大事记", county, *scope.file_tag()[1:]), key="dl-county-chr")

@@ -198,14 +198,12 @@ def plan_summary() -> None:
     )
     with st.expander(f"本期公报文件（{c['documents']} 份）与人事任免"):
         st.dataframe(
-            queries.documents().rename({"issue": "期号", "doc_no": "文号", "title": "标题", "issued_on": "印发日期"}),
+            metrics.labelled(queries.documents()),
             hide_index=True,
             width="stretch",
         )
         st.dataframe(
-            queries.personnel().rename(
-                {"doc_no": "文号", "issued_on": "印发日期", "name": "姓名", "action": "任/免", "post": "职务", "issue": "期号"}
-            ),
+            metrics.labelled(queries.personnel(), "personnel"),
             hide_index=True,
             width="stretch",
         )

@@ -20,13 +20,10 @@ def plan_years(ind: pl.DataFrame) -> tuple[int | None, int | None]:
 def indicator_columns(ind: pl.DataFrame) -> dict[str, str]:
     base, target = plan_years(ind)
     return {
-        "seq": "序号",
-        "section": "类别",
-        "name": "指标",
-        "unit": "单位",
+        **{c: metrics.label(c, "plan") for c in ("seq", "section", "name", "unit")},
         "baseline_text": f"{base or ''}年基期",
         "target_text": f"{target or ''}年目标",
-        "binding": "指标属性",
+        "binding": metrics.label("binding", "plan"),
     }
 
 
@@ -138,7 +135,7 @@ def investment(inv: pl.DataFrame, all_years: str) -> None:
         sel.pivot(on="source", index=["category_no", "category"], values="amount_wan", aggregate_function="first")
         .sort("category_no")
         .drop("category_no")
-        .rename({"category": "项目分类"})
+        .rename({"category": metrics.label("category", "plan")})
     )
     sources = [c for c in SOURCE_ORDER if c in printed.columns]
     printed = printed.select("项目分类", *sources, *(c for c in printed.columns if c not in ("项目分类", *sources)))
@@ -171,15 +168,15 @@ def projects(proj: pl.DataFrame) -> None:
     chosen = st.multiselect(PAGE_FILTERS["plan_columns"], list(labels), key="plan_columns", placeholder="全部专栏")
     shown = proj.filter(pl.col("column_no").is_in([labels[c] for c in chosen])) if chosen else proj
     table = shown.select(
-        pl.format("专栏{}", "column_no").alias("专栏"),
-        pl.col("group_name").alias("分组"),
-        pl.col("subgroup").alias("子项"),
-        pl.col("item").alias("项目"),
-        pl.col("year").alias("年度"),
-        pl.col("count").alias("数量"),
-        pl.col("unit").alias("单位"),
-        pl.col("scale_text").alias("规模/说明"),
-        pl.col("printed").alias("公报原文"),
+        pl.format("专栏{}", "column_no").alias(metrics.label("column_no", "plan")),
+        pl.col("group_name").alias(metrics.label("group_name")),
+        pl.col("subgroup").alias(metrics.label("subgroup")),
+        pl.col("item").alias(metrics.label("item")),
+        pl.col("year").alias(metrics.label("year", "plan")),
+        pl.col("count").alias(metrics.label("count")),
+        pl.col("unit").alias(metrics.label("unit")),
+        pl.col("scale_text").alias(metrics.label("scale_text")),
+        pl.col("printed").alias(metrics.label("printed")),
     )
     counted = shown.filter(pl.col("year").is_null() & (pl.col("unit") == "个"))
     st.metric("规划项目数（“个”计，不含年度分解）", fmt.count(int(counted["count"].sum()), " 个"))
@@ -239,14 +236,14 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None
         height=740,
     )
     table = p.select(
-        pl.col("seq").alias("序号"),
-        pl.col("name").alias("指标"),
+        pl.col("seq").alias(metrics.label("seq")),
+        pl.col("name").alias(metrics.label("name")),
         pl.col("county").alias(metrics.label("county")),
-        pl.col("period").alias("期间"),
-        pl.col("actual_text").alias("实际值"),
-        pl.col("expected").round(2).alias("按进度应达"),
+        pl.col("period").alias(metrics.label("period")),
+        pl.col("actual_text").alias(metrics.label("actual_text")),
+        pl.col("expected").round(2).alias(metrics.label("expected")),
         pl.col("target_text").alias(f"{target_year}年目标"),
-        pl.col("status").alias("状态"),
+        pl.col("status").alias(metrics.label("status")),
     )
     download_buttons(table, safe_filename("规划指标监测", period, "-".join(counties)), key="dl-monitoring")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import dq, queries, shell
+from dashboard import dq, metrics, queries, shell
 from dashboard.export import download_buttons
 from dashboard.filters import PAGE_FILTERS
 from warehouse.paths import db_path, lake_path
@@ -44,15 +44,15 @@ def render() -> None:
 
     st.subheader("运行记录")
     table = runs.select(
-        pl.col("run_id").alias("运行编号"),
-        pl.col("started_at").alias("开始"),
-        pl.col("finished_at").alias("结束"),
-        pl.col("status").replace(queries.RUN_STATUS_ZH).alias("状态"),
-        pl.col("source").replace({"publish": "（整次运行）"}).alias("来源"),
-        pl.col("rows_in").alias("读入行数"),
-        pl.col("rows_loaded").alias("载入行数"),
-        pl.col("rows_rejected").alias("拒收行数"),
-        pl.col("message").alias("说明"),
+        pl.col("run_id").alias(metrics.label("run_id")),
+        pl.col("started_at").alias(metrics.label("started_at")),
+        pl.col("finished_at").alias(metrics.label("finished_at")),
+        pl.col("status").replace(queries.RUN_STATUS_ZH).alias(metrics.label("status")),
+        pl.col("source").replace({"publish": "（整次运行）"}).alias(metrics.label("source")),
+        pl.col("rows_in").alias(metrics.label("rows_in")),
+        pl.col("rows_loaded").alias(metrics.label("rows_loaded")),
+        pl.col("rows_rejected").alias(metrics.label("rows_rejected")),
+        pl.col("message").alias(metrics.label("message")),
     ).head(200)
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "ETL运行记录", key="dl-runs")
@@ -60,12 +60,10 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("数据新鲜度")
-        st.dataframe(
-            queries.freshness().rename({"domain": "数据", "latest_date": "最新日期", "row_count": "行数"}), hide_index=True, width="stretch"
-        )
+        st.dataframe(metrics.labelled(queries.freshness(), "status"), hide_index=True, width="stretch")
     with right:
         st.subheader("各表行数")
-        st.dataframe(queries.table_counts().rename({"table_name": "表", "row_count": "行数"}), hide_index=True, width="stretch")
+        st.dataframe(metrics.labelled(queries.table_counts(), "status"), hide_index=True, width="stretch")
 
     calendar_section()
 
@@ -96,7 +94,7 @@ def render() -> None:
     st.caption(
         f"{rejects['source_file'].n_unique()} 个文件中共 {rejects.height} 条拒收记录；行号为文件中的行（表头为第 1 行），行号为空表示整个文件被拒收。"
     )
-    table = rejects.rename({"domain": "数据", "source_file": "文件", "row": "行", "column": "列", "reason": "原因", "value": "原值"})
+    table = metrics.labelled(rejects, "status")
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "拒收记录", key="dl-rejects")
 
@@ -115,10 +113,10 @@ def calendar_section() -> None:
         st.warning(note, icon="📅")
     st.dataframe(
         years.select(
-            pl.col("year").alias("年份"),
-            pl.col("calendar_source").replace(CALENDAR_SOURCE_ZH).alias("节假日来源"),
-            pl.col("holidays").alias("法定节假日（工作日放假）天数"),
-            pl.col("working_weekends").alias("调休上班天数"),
+            pl.col("year").alias(metrics.label("year")),
+            pl.col("calendar_source").replace(CALENDAR_SOURCE_ZH).alias(metrics.label("calendar_source")),
+            pl.col("holidays").alias(metrics.label("holidays")),
+            pl.col("working_weekends").alias(metrics.label("working_weekends")),
         ),
         hide_index=True,
         width="stretch",
@@ -133,8 +131,6 @@ def audit_section() -> None:
     if log.is_empty():
         st.caption("还没有审计记录。")
         return
-    table = log.rename(
-        {"at": "时间", "username": "用户", "event": "事件", "detail": "内容", "row_count": "行数", "client": "客户端地址"}
-    ).with_columns(pl.col("事件").replace(audit.EVENT_ZH))
+    table = metrics.labelled(log.with_columns(pl.col("event").replace(audit.EVENT_ZH)), "status")
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "审计记录", key="dl-audit")

@@ -37,4 +37,10 @@ def end(col: str) -> pl.Expr:
 
 def kind(col: str) -> pl.Expr:
     """年度, 季度 or 月度."""
-    return pl.when(quarter(col).is_not_null()).then(pl.lit("季度")).when(month(col).is_not_null()).then(pl.lit("月度")).otherwise(pl.lit("年度"))
+    return (
+        pl.when(quarter(col).is_not_null())
+        .then(pl.lit("季度"))
+        .when(month(col).is_not_null())
+        .then(pl.lit("月度"))
+        .otherwise(pl.lit("年度"))
+    )

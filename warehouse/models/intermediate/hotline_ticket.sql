@@ -4,6 +4,41 @@
 -- Deadlines: N working days end at 23:59:59 of the N-th working day after the day of receipt; the
 -- receipt day never counts. calendar.workday_no of a non-working day is that of the working day before,
 -- so the N-th working day after day D is the working day numbered D.workday_no + N in every case.
+--
+-- columns:
+--   ticket_id — 工单编号
+--   received_at — 受理时间
+--   channel — 受理渠道 (电话, 网站, 微信, 小程序, APP, 短信, 其他)
+--   category — 诉求类型 (咨询, 求助, 意见建议, 投诉, 举报, 表扬)
+--   topic — 事项分类
+--   county — 所属区县 normalised to the county dimension (NULL when not given)
+--   county_key — 所属区县 normalised to the county dimension (NULL when not given)
+--   department — 承办单位 (NULL for 当场答复)
+--   handling — 当场答复 / 派单
+--   answered_directly — handling = 当场答复
+--   dispatched_at — 派单, 签收, 退单 times
+--   signed_at — 派单, 签收, 退单 times
+--   returned_at — 派单, 签收, 退单 times
+--   closed_at — 办结时间; for 当场答复 the receipt time when none is given
+--   extensions — approved extensions, 0–2
+--   satisfaction — 满意 / 基本满意 / 不满意 / 未回访, NULL when not visited yet
+--   content — 诉求内容 with phone and ID numbers masked
+--   caller_hash — the first 64 bits of the salted sha256 of the caller's phone digits, as an unsigned integer (name and number are never stored; a number is cheaper to store and group by than 64 hex characters, and 64 bits keep collisions negligible: about 1 in 300,000 among 10 million callers)
+--   is_demo — from a demo file (演示)
+--   source_file — the export the row comes from
+--   month — first day of the month of receipt
+--   standard_days — the limits in working days (maximum includes 10 per extension for 投诉/举报); NULL for 表扬
+--   max_days_total — the limits in working days (maximum includes 10 per extension for 投诉/举报); NULL for 表扬
+--   standard_deadline_at — 23:59:59 of the N-th working day after the day of receipt (standard, maximum)
+--   deadline_at — 23:59:59 of the N-th working day after the day of receipt (standard, maximum)
+--   closed_on_time — closed no later than `deadline_at` (true for 当场答复 and for closed 表扬; NULL while open)
+--   overdue_open — not closed and `deadline_at` before the cut-off (`warehouse_info.hotline_as_of`)
+--   sign_on_time — signed within 2 hours of dispatch; false if unsigned and the window has passed at the cut-off; NULL if not dispatched
+--   return_on_time — returned within 24 hours of signing; NULL if not returned
+--   workdays_to_close — working days from the day of receipt to the day of closing (0 for 当场答复)
+--   workdays_overdue — for open tickets past their deadline, working days since the deadline
+--   repeat_caller — the same caller had another ticket in the previous 30 days
+--   calendar_provisional — received, or due, in a provisional calendar year: the deadline may move once the year is entered
 
 CREATE TABLE hotline_ticket AS
 WITH latest AS (

@@ -2,6 +2,17 @@
 -- complete, total >= the pass mark (75, 第十六条) and no 一票否决 item is triggered. A veto means the concession is
 -- to be withdrawn (第二十二、二十三条); a 不合格 annual result opens a rectification deadline (3 months, 第二十四条).
 -- The pass mark and the months are read from concession_setting (reference/concession_settings.csv).
+--
+-- columns:
+--   county — 、-joined
+--   total_score — sum of the item scores
+--   items_scored — all 23 items scored
+--   complete — all 23 items scored
+--   veto — 一票否决 items triggered
+--   veto_nos — 一票否决 items triggered
+--   passed — complete and total ≥ 75 and no veto
+--   verdict — 合格 / 不合格 / 否决(收回特许经营权) / 不完整
+--   rectify_by — period end + 3 months for a 不合格 annual result (第二十四条)
 CREATE TABLE concession_result AS
 WITH totals AS (
     SELECT enterprise, period, assessment_type, sum(score) AS total_score, count(DISTINCT item_code) AS items

@@ -1,5 +1,22 @@
 -- Page aggregates, built once here so that a filter change reads thousands of rows, not millions.
 -- Every figure of the hotline pages is a sum of these counts over the rows in the filter scope.
+--
+-- columns:
+--   volume — tickets received
+--   direct — tickets answered on the spot (当场答复)
+--   signed_on_time — dispatched tickets signed within the signing window
+--   sign_judged — dispatched tickets whose signing can be judged (sign_on_time not NULL)
+--   closed — tickets closed
+--   closed_on_time — tickets closed by their deadline (当场答复 included)
+--   overdue_open — tickets open past their deadline at the cut-off
+--   late_closed — tickets closed after their deadline
+--   satisfied — tickets visited with 满意 or 基本满意
+--   visited — tickets visited with 满意, 基本满意 or 不满意
+--   workdays_sum — working days to close, summed over dispatched closed tickets
+--   workdays_n — dispatched closed tickets (the divisor of workdays_sum)
+--   repeat_callers — tickets whose caller had another ticket in the previous 30 days
+--   provisional — tickets received or due in a provisional calendar year
+--   has_demo — any demo ticket in the group
 CREATE TABLE hotline_cube AS
 SELECT month, county, department, category, channel, topic,
        count(*) AS volume,

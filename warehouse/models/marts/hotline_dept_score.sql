@@ -1,6 +1,13 @@
 -- The data-derived part of 附件3: 100 − 0.5 per ticket closed late − 1 per ticket open past its deadline
 -- + 5 per quarter in which every ticket the department received (at least one) closed on time; tickets
 -- count in the year and quarter of receipt; never below 0.
+--
+-- columns:
+--   score — 100 − 0.5 × late_closed − 1 × overdue_open + 5 × full_quarters, floor 0
+--   late_closed — tickets closed after `deadline_at`
+--   overdue_open — tickets open past `deadline_at` at the cut-off
+--   full_quarters — quarters with at least one ticket received and every one closed on time
+--   received — tickets received in the year
 CREATE TABLE hotline_dept_score AS
 WITH s AS (SELECT key, value FROM hotline_setting),
 q AS (

@@ -5,6 +5,15 @@
 -- status: 已达标 (actual >= the target: every target of 专栏1 is a level to reach or keep, e.g. 义务教育
 -- 巩固率 stays at or above 98), 按进度 (>= expected), 滞后 (below), 未报送 (nothing reported for the period).
 -- Qualitative targets (应兜尽兜, 应保尽保) take 是 (已达标) or 否 (滞后).
+--
+-- columns:
+--   plan_doc_no — the plan (`plan_catalog.doc_no`)
+--   actual — NULL when not reported
+--   actual_text — NULL when not reported
+--   baseline_year — the plan's years, from its 专栏1 header (2020 and 2025 for the 2021–2025 plan)
+--   target_year — the plan's years, from its 专栏1 header (2020 and 2025 for the 2021–2025 plan)
+--   expected — on the straight line from the baseline (at the end of `baseline_year`, or the first actual) to the target (at the end of `target_year`)
+--   status — 已达标 / 按进度 / 滞后 / 未报送
 
 CREATE TABLE indicator_progress AS
 WITH plan_ind AS (

@@ -1,5 +1,5 @@
--- Checks run on a freshly built warehouse before it replaces the one being served.
--- Each statement is named by a '-- check: <name>' line and returns the offending rows; any row fails the run.
+-- Checks on the loaded tables declared in schema.sql, run on a freshly built warehouse before it replaces the
+-- one being served. Each '-- check: <name>' statement returns the offending rows; any row fails the run.
 
 -- check: calendar_is_contiguous
 SELECT date FROM (SELECT date, lag(date) OVER (ORDER BY date) AS prev FROM calendar) WHERE prev IS NOT NULL AND date - prev <> 1;
@@ -30,12 +30,3 @@ SELECT event_id, county FROM chronicle_event_county WHERE county NOT IN (SELECT 
 
 -- check: personnel_action_known
 SELECT issue, name FROM personnel_change WHERE action NOT IN ('任', '免');
-
--- check: hotline_aggregates_add_up
-SELECT * FROM (
-    SELECT 'hotline_cube' AS aggregate, (SELECT coalesce(sum(volume), 0) FROM hotline_cube) AS counted,
-           (SELECT count(*) FROM hotline_ticket) AS tickets
-    UNION ALL
-    SELECT 'hotline_overdue', (SELECT count(*) FROM hotline_overdue), (SELECT count(*) FROM hotline_ticket WHERE overdue_open)
-)
-WHERE counted <> tickets;
