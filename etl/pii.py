@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 # Numbers are matched in every form a caller or a clerk types them (the forms NFKC folds together), without
@@ -45,6 +46,19 @@ def caller_key_sql(hex_digest: str) -> str:
     a tenth of the cost of the 64 hex characters to store and to group by. The one definition of the key:
     extraction and the upgrade of older lake partitions both use it."""
     return f"('0x' || left({hex_digest}, 16))::UBIGINT"
+
+
+# the stored key of each phone (digits only): NULL for none; the first 64 bits of sha256(salt ‖ digits)
+CALLER_KEYS = (
+    "SELECT CASE WHEN coalesce(phone_digits, '') = '' THEN NULL "
+    f"ELSE {caller_key_sql('sha256($salt || phone_digits)')} END AS caller_hash FROM phones"
+)
+
+
+def caller_keys(phone_digits: pl.Series, salt: str) -> pl.Series:
+    """The caller key of each phone number, in order (DuckDB's sha256: polars has none)."""
+    phones = pl.DataFrame({"phone_digits": phone_digits})  # noqa: F841 (read by DuckDB below)
+    return duckdb.sql(CALLER_KEYS, params={"salt": salt}).pl()["caller_hash"]
 
 
 def mask_text(col: pl.Expr) -> pl.Expr:

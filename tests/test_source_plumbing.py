@@ -106,3 +106,20 @@ def test_every_extractor_returns_the_one_result_type(tmp_path):
     assert gazette.summary.startswith("公报 2022-09：") and kpi.summary == "12345 工单（utf-8）：载入 7 行，拒收 0 行"
     assert set(kpi.tables) == {"tickets", "rejects"} and kpi.problems.is_empty()
     assert hotline.HEADERS["ticket_id"] == "工单编号" and concession.HEADERS["enterprise"] == "企业名称"
+
+
+def test_county_names_are_canonical_for_every_source():
+    """county_alias.csv: 宣威 and 沾益县 (the name before 2016) mean 宣威市 and 沾益区 (adcodes 530381, 530303)."""
+    df = pl.DataFrame({"c": ["宣威", "沾益县", "麒麟区", "火星县", None]})
+    got = df.select(
+        canon.county_known(pl.col("c")).alias("known"),
+        canon.county_key(pl.col("c")).alias("key"),
+        canon.county_name(pl.col("c")).alias("name"),
+    ).rows()
+    assert got == [
+        (True, "530381", "宣威市"),
+        (True, "530303", "沾益区"),
+        (True, "530302", "麒麟区"),
+        (False, None, None),
+        (None, None, None),
+    ]

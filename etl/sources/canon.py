@@ -99,3 +99,20 @@ def closest(header: str, source: str) -> list[str]:
 
 def describe_unmapped(headers: list[str], source: str) -> str:
     return "、".join(f"{h}（最接近：{'、'.join(closest(h, source)) or '无'}）" for h in headers)
+
+
+def county_known(expr: pl.Expr) -> pl.Expr:
+    """True where the text is a county name or alias (county_alias.csv: 宣威, 沾益县, 全市 …)."""
+    return expr.is_in(reference.county_aliases()["alias"].to_list())
+
+
+def county_key(expr: pl.Expr) -> pl.Expr:
+    """A county name or alias -> the county's key (NULL when unknown)."""
+    aliases = reference.county_aliases()
+    return expr.replace_strict(aliases["alias"], aliases["county_key"], default=None, return_dtype=pl.Utf8)
+
+
+def county_name(expr: pl.Expr) -> pl.Expr:
+    """A county name or alias -> its official name (NULL when unknown)."""
+    names = reference.counties()
+    return county_key(expr).replace_strict(names["county_key"], names["county_name"], default=None, return_dtype=pl.Utf8)

@@ -70,9 +70,18 @@ def sniff(path: Path) -> str | None:
 
 
 def _county_checks(col: str) -> pl.Expr:
-    aliases = reference.county_aliases()["alias"].to_list()
-    parts = pl.col(col).str.split("、").list.eval(pl.element().str.strip_chars()).list.eval(pl.element().filter(pl.element() != ""))
-    return ~blank(col) & (parts.list.eval(pl.element().is_in(aliases)).list.all().not_())
+    return ~blank(col) & _counties(col).list.eval(canon.county_known(pl.element())).list.all().not_()
+
+
+def _counties(col: str) -> pl.Expr:
+    """'麒麟区、沾益区' -> the listed names, trimmed."""
+    return (
+        pl.col(col)
+        .fill_null("")
+        .str.split("、")
+        .list.eval(pl.element().str.strip_chars())
+        .list.eval(pl.element().filter(pl.element() != ""))
+    )
 
 
 def _common_checks(label: dict[str, str]) -> list[tuple[str, str, pl.Expr, str]]:
@@ -106,20 +115,9 @@ def _veto_check(col: str) -> pl.Expr:
 
 
 def _sheet_frame(df: pl.DataFrame, veto_col: str | None, note_col: str | None, file_name: str, is_demo: bool) -> pl.DataFrame:
-    aliases = reference.county_aliases()
-    counties = reference.counties().select("county_key", "county_name")
-    key_to_name = dict(counties.iter_rows())
     return df.select(
         pl.col("enterprise").str.strip_chars(),
-        pl.col("county")
-        .fill_null("")
-        .str.split("、")
-        .list.eval(pl.element().str.strip_chars())
-        .list.eval(pl.element().filter(pl.element() != ""))
-        .list.eval(
-            pl.element().replace_strict(aliases["alias"], aliases["county_key"], default=None).replace_strict(key_to_name, default=None)
-        )
-        .alias("counties"),
+        _counties("county").list.eval(canon.county_name(pl.element())).alias("counties"),
         pl.col("period").str.strip_chars(),
         period.year("period").alias("year"),
         period.quarter("period").alias("quarter"),

@@ -146,7 +146,6 @@ def extract(path: Path, salt: str, run_time: dt.datetime, is_demo: bool = False)
 
     rules = reference.load("hotline_rules")
     max_ext = int(rules["max_extensions"].cast(pl.Int64).max())
-    aliases = reference.county_aliases()
     lo = dt.datetime.fromisoformat(CALENDAR_START)
     ext = pl.col("extensions").cast(pl.Float64, strict=False)
     answered_directly = (pl.col("handling") == "当场答复").fill_null(False) | (
@@ -172,7 +171,7 @@ def extract(path: Path, salt: str, run_time: dt.datetime, is_demo: bool = False)
             f"延期次数应为 {'、'.join(str(n) for n in range(max_ext))} 或 {max_ext}",
         ),
         ("category", ~pl.col("category").is_in(rules["category"].to_list()).fill_null(False), "未知诉求类型"),
-        ("county", ~_missing("county") & ~pl.col("county").is_in(aliases["alias"].to_list()), "未知区县"),
+        ("county", ~_missing("county") & ~canon.county_known(pl.col("county")), "未知区县"),
         ("handling", ~_missing("handling") & ~pl.col("handling").is_in(list(HANDLING)), "办理方式应为 当场答复 或 派单"),
         ("satisfaction", ~_missing("satisfaction") & ~pl.col("satisfaction").is_in(list(SATISFACTION)), "未知回访结果"),
         ("channel", ~_missing("channel") & ~pl.col("channel").is_in(list(CHANNELS)), "未知受理渠道"),
@@ -201,7 +200,8 @@ def extract(path: Path, salt: str, run_time: dt.datetime, is_demo: bool = False)
         "channel",
         "category",
         "topic",
-        pl.col("county").replace_strict(aliases["alias"], aliases["county_key"], default=None).alias("county_key"),
+        canon.county_key(pl.col("county")).alias("county_key"),
+        canon.county_name(pl.col("county")).alias("county"),
         "department",
         "handling",
         (pl.col("handling") == "当场答复").alias("answered_directly"),
@@ -218,14 +218,7 @@ def extract(path: Path, salt: str, run_time: dt.datetime, is_demo: bool = False)
         "source_row",
         pl.lit(is_demo).alias("is_demo"),
     )
-    counties = reference.counties().select("county_key", pl.col("county_name").alias("county"))
-    tickets = tickets.join(counties, on="county_key", how="left")
-    phones = tickets.select("phone_digits")  # noqa: F841 (read by DuckDB below)
-    caller_hash = duckdb.sql(
-        "SELECT CASE WHEN coalesce(phone_digits, '') = '' THEN NULL "
-        f"ELSE {pii.caller_key_sql('sha256($salt || phone_digits)')} END AS caller_hash FROM phones",
-        params={"salt": salt},
-    ).pl()["caller_hash"]
+    caller_hash = pii.caller_keys(tickets["phone_digits"], salt)
     tickets = tickets.with_columns(caller_hash=caller_hash).select(pl.col(c).cast(t) for c, t in TICKET_SCHEMA.items())
     rejected = rejected_rows(rejects)
     return Extraction(

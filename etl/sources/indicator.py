@@ -15,7 +15,6 @@ from etl import lake
 from etl.sources import canon, period, tabular
 from etl.sources.extraction import Extraction, rejected_rows
 from etl.sources.tabular import FileRejected, blank
-from warehouse import reference
 
 SOURCE = "indicator"
 NAMES = canon.standard(SOURCE)  # canonical column -> the template's header
@@ -79,7 +78,6 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Extract
         .sort(["source_row", "in_plan"], descending=[False, True], nulls_last=True)
         .unique("source_row", keep="first", maintain_order=True)
     )
-    aliases = reference.county_aliases()
     num = pl.col("value").str.replace_all(r"[%,，\s]", "").cast(pl.Float64, strict=False)
     indicator_col = "seq" if "seq" in label else "indicator"
     checks = [
@@ -92,7 +90,7 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Extract
         (
             "county",
             label.get("county", "区县"),
-            blank("county") | ~pl.col("county").is_in(aliases["alias"].to_list()),
+            blank("county") | ~canon.county_known(pl.col("county")),
             "未知区县（可填县区名或 全市）",
         ),
         (
@@ -119,26 +117,22 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Extract
     checks += tabular.damaged_checks([(c, label.get(c, c)) for c in NAMES], encoding)
     rejects = tabular.rejects_from_checks(df, path.name, checks)
     good = df.filter(~pl.col("source_row").is_in(rejects["row"].implode()))
-    counties = reference.counties().select("county_key", pl.col("county_name"))
-    actuals = (
-        good.select(
-            pl.col("seq_resolved").alias("seq"),
-            pl.col("county").replace_strict(aliases["alias"], aliases["county_key"], default=None).alias("county_key"),
-            "period",
-            period.kind("period").alias("period_type"),
-            period.end("period").alias("period_end"),
-            pl.when(pl.col("qualitative"))
-            .then(pl.col("value").replace_strict(YES_NO, default=None).cast(pl.Float64))
-            .otherwise(num)
-            .alias("value"),
-            pl.col("value").alias("value_text"),
-            "note",
-            pl.lit(path.name).alias("source_file"),
-            "source_row",
-            pl.lit(is_demo).alias("is_demo"),
-        )
-        .join(counties, on="county_key", how="left")
-        .rename({"county_name": "county"})
+    actuals = good.select(
+        pl.col("seq_resolved").alias("seq"),
+        canon.county_key(pl.col("county")).alias("county_key"),
+        canon.county_name(pl.col("county")).alias("county"),
+        "period",
+        period.kind("period").alias("period_type"),
+        period.end("period").alias("period_end"),
+        pl.when(pl.col("qualitative"))
+        .then(pl.col("value").replace_strict(YES_NO, default=None).cast(pl.Float64))
+        .otherwise(num)
+        .alias("value"),
+        pl.col("value").alias("value_text"),
+        "note",
+        pl.lit(path.name).alias("source_file"),
+        "source_row",
+        pl.lit(is_demo).alias("is_demo"),
     )
     actuals = actuals.select(pl.col(c).cast(t) for c, t in ACTUAL_SCHEMA.items())
     rejected = rejected_rows(rejects)
