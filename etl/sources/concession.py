@@ -15,9 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import lake
-from etl.sources import canon, period, tabular
-from etl.sources.extraction import Extraction, rejected_rows
+from etl.sources import canon, extraction, period, tabular
+from etl.sources.extraction import Extraction
 from etl.sources.tabular import blank
 from warehouse import reference
 
@@ -146,16 +145,14 @@ def extract(path: Path, is_demo: bool = False) -> Extraction:
     damaged = tabular.damaged_checks([(rename.get(c, c), c) for c in df.columns if c != "source_row"], encoding)
     extract_shape = _long if shape == "long" else _wide
     sheets, scores, rejects = extract_shape(df.rename(rename), label, maxima, path.name, is_demo, damaged)
-    rejected = rejected_rows(rejects)
-    return Extraction(
+    return extraction.export(
         path.name,
         "concession",
-        lake.file_partition(path.name),
         {"sheets": sheets, "scores": scores, "rejects": rejects},
+        "sheets",
         rows_in,
-        sheets.height,
-        rejected,
-        f"燃气特许经营评分表（{SHAPES[shape]}）：载入 {sheets.height} 张评分表，拒收 {rejected} 行",
+        f"燃气特许经营评分表（{SHAPES[shape]}）",
+        unit="张评分表",
     )
 
 

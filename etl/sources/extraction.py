@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from etl import lake
+
 
 @dataclass
 class Extraction:
@@ -28,9 +30,14 @@ class Extraction:
         return self.tables["rejects"] if "rejects" in self.tables else self.tables["dq_finding"]
 
 
-def rejected_rows(rejects: pl.DataFrame) -> int:
-    """Rows of a file with at least one rejected cell (a row can fail several checks)."""
-    return rejects["row"].n_unique()
+def export(
+    source: str, dataset: str, tables: dict[str, pl.DataFrame], loaded: str, rows_in: int, kind: str, unit: str = "行", note: str = ""
+) -> Extraction:
+    """The result of a tabular export: one lake partition per file name; rows loaded are those of the table
+    `loaded`, rows rejected the distinct rows of `rejects` (a row can fail several checks)."""
+    n, rejected = tables[loaded].height, tables["rejects"]["row"].n_unique()
+    summary = f"{kind}：载入 {n} {unit}，拒收 {rejected} 行{note}"
+    return Extraction(source, dataset, lake.file_partition(source), tables, rows_in, n, rejected, summary)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import lake, pii
+from etl import pii
 from etl.config import CALENDAR_START
-from etl.sources import canon, tabular
-from etl.sources.extraction import Extraction, rejected_rows
+from etl.sources import canon, extraction, tabular
+from etl.sources.extraction import Extraction
 from warehouse import reference
 
 SOURCE = "hotline"
@@ -220,17 +220,14 @@ def extract(path: Path, salt: str, run_time: dt.datetime, is_demo: bool = False)
     )
     caller_hash = pii.caller_keys(tickets["phone_digits"], salt)
     tickets = tickets.with_columns(caller_hash=caller_hash).select(pl.col(c).cast(t) for c, t in TICKET_SCHEMA.items())
-    rejected = rejected_rows(rejects)
-    return Extraction(
+    return extraction.export(
         path.name,
         "hotline",
-        lake.file_partition(path.name),
         {"tickets": tickets, "rejects": rejects},
+        "tickets",
         rows_in,
-        tickets.height,
-        rejected,
-        f"12345 工单（{encoding}）：载入 {tickets.height} 行，拒收 {rejected} 行"
-        + (f"；未识别、未载入的列：{describe_unmapped(unmapped)}" if unmapped else ""),
+        f"12345 工单（{encoding}）",
+        note=f"；未识别、未载入的列：{describe_unmapped(unmapped)}" if unmapped else "",
     )
 
 

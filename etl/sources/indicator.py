@@ -11,9 +11,8 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import lake
-from etl.sources import canon, period, tabular
-from etl.sources.extraction import Extraction, rejected_rows
+from etl.sources import canon, extraction, period, tabular
+from etl.sources.extraction import Extraction
 from etl.sources.tabular import FileRejected, blank
 
 SOURCE = "indicator"
@@ -135,14 +134,4 @@ def extract(path: Path, catalog: pl.DataFrame, is_demo: bool = False) -> Extract
         pl.lit(is_demo).alias("is_demo"),
     )
     actuals = actuals.select(pl.col(c).cast(t) for c, t in ACTUAL_SCHEMA.items())
-    rejected = rejected_rows(rejects)
-    return Extraction(
-        path.name,
-        "indicator",
-        lake.file_partition(path.name),
-        {"actuals": actuals, "rejects": rejects},
-        rows_in,
-        actuals.height,
-        rejected,
-        f"规划指标监测值：载入 {actuals.height} 行，拒收 {rejected} 行",
-    )
+    return extraction.export(path.name, "indicator", {"actuals": actuals, "rejects": rejects}, "actuals", rows_in, "规划指标监测值")
