@@ -6,7 +6,24 @@ import argparse
 import getpass
 import sys
 
+from dashboard import db, queries
 from dashboard.auth import ROLES, hash_password, load_users, save_users, users_file
+from warehouse.paths import db_path
+
+
+def check_scope(kind: str, value: str) -> None:
+    """Refuses a county or department the warehouse does not have (an alias such as 宣威 is refused too: an
+    account's scope is compared with the data by its official name)."""
+    label = {"county": "县（市、区）", "department": "承办单位"}[kind]
+    try:
+        dims = db.query(queries.sql("dimensions"))
+    except db.WarehouseMissing:
+        raise SystemExit(f"没有数据仓库（{db_path()}），无法核对{label}；请先运行 `python -m etl run`") from None
+    known = dims.filter(dims["kind"] == kind)["value"].to_list()
+    if value not in known:
+        near = [k for k in known if value in k or k in value]
+        hint = f"；是否指：{'、'.join(near)}" if near else f"；可选：{'、'.join(known[:12])}{' 等' if len(known) > 12 else ''}"
+        raise SystemExit(f"数据仓库中没有{label}“{value}”{hint}")
 
 
 def _password(args) -> str:
@@ -46,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("县级 users need --county")
         if args.role == "部门" and not args.department:
             raise SystemExit("部门 users need --department")
+        if args.county:
+            check_scope("county", args.county)
+        if args.department:
+            check_scope("department", args.department)
         users[args.username] = {
             "name": args.name or args.username,
             "role": args.role,

@@ -30,8 +30,9 @@ def add_user(username: str, password: str, *extra: str) -> None:
         sys.stdin = stdin
 
 
-def test_users_cli_stores_bcrypt_hashes(tmp_path, monkeypatch, capsys):
+def test_users_cli_stores_bcrypt_hashes(tmp_path, monkeypatch, capsys, warehouse):
     monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
+    monkeypatch.setenv("DASHBOARD_DB", str(warehouse))
     add_user("zhang", "correct horse", "--role", "县级", "--county", "宣威市", "--name", "张三")
     stored = json.loads((tmp_path / "users.json").read_text(encoding="utf-8"))["users"]["zhang"]
     assert stored["password_hash"].startswith("$2b$12$") and "correct horse" not in (tmp_path / "users.json").read_text()
@@ -47,6 +48,27 @@ def test_users_cli_stores_bcrypt_hashes(tmp_path, monkeypatch, capsys):
     assert auth.authenticate("zhang", "correct horse") is None and auth.authenticate("zhang", "new password 2") is not None
     with pytest.raises(SystemExit, match="县级 users need --county"):
         main(["add", "li", "--role", "县级", "--password-stdin"])
+
+
+def test_users_cli_refuses_a_scope_the_warehouse_does_not_have(tmp_path, monkeypatch, warehouse):
+    """An account's county or department is compared with the data by its official name: 火星县 is no county,
+    宣威 is an alias (the data says 宣威市), 市火星局 is in no registry; 市交通运输局 is in 附件1 of the gazette."""
+    from dashboard.users import main
+
+    monkeypatch.setenv("DASHBOARD_USERS", str(tmp_path / "users.json"))
+    monkeypatch.setenv("DASHBOARD_DB", str(warehouse))
+    with pytest.raises(SystemExit, match="数据仓库中没有县（市、区）“火星县”"):
+        main(["add", "a", "--role", "县级", "--county", "火星县", "--password-stdin"])
+    with pytest.raises(SystemExit, match="数据仓库中没有县（市、区）“宣威”；是否指：宣威市"):
+        main(["add", "a", "--role", "县级", "--county", "宣威", "--password-stdin"])
+    with pytest.raises(SystemExit, match="数据仓库中没有承办单位“市火星局”"):
+        main(["add", "a", "--role", "部门", "--department", "市火星局", "--password-stdin"])
+    add_user("jt", "password 123", "--role", "部门", "--department", "市交通运输局")
+    assert auth.load_users()["jt"]["department"] == "市交通运输局"
+    monkeypatch.setenv("DASHBOARD_DB", str(tmp_path / "none.duckdb"))
+    with pytest.raises(SystemExit, match="没有数据仓库.*请先运行 `python -m etl run`"):
+        main(["add", "b", "--role", "县级", "--county", "宣威市", "--password-stdin"])
+    assert set(auth.load_users()) == {"jt"}
 
 
 def test_restrict_narrows_every_county_and_department_parameter():
