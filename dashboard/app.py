@@ -7,12 +7,15 @@ page link (/chronicle) would get that page alone, without page config or navigat
 beside the entry, st.navigation governs from the first request (tests/browser/test_browser.py opens a page
 link first on a fresh server)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import db, nav
 from dashboard.shell import APP_TITLE
 
-st.set_page_config(page_title=APP_TITLE, page_icon=":material/location_city:", layout="wide")
+# a local icon: a Material icon as page_icon is fetched from fonts.gstatic.com, and the app must work offline
+st.set_page_config(page_title=APP_TITLE, page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
 
 try:
     pages = nav.pages()

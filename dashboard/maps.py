@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import cache
 
 import polars as pl
 import pydeck as pdk
 
+from warehouse import reference
 from warehouse.paths import DATA_DIR
 
 GEOJSON = DATA_DIR / "geo" / "qujing_counties.geojson"
 LOW, HIGH = (222, 235, 247), (8, 48, 107)  # light to dark blue
-LAYER_ID = "counties"
+LAYER_ID = "counties"  # the layer's stable id: a click arrives as event.selection.objects[LAYER_ID]
+SELECTED_LINE = [230, 126, 34]  # the chosen county's outline
+PHONE_MAP_WIDTH = 340  # the narrowest map drawn (a 390-px phone): the whole city fits it and any wider map
+LABEL_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
 
 def clicked_county(event) -> str | None:
@@ -29,9 +34,43 @@ def _geometry() -> dict:
     return json.loads(GEOJSON.read_text(encoding="utf-8"))
 
 
-def county_map(values: pl.DataFrame, metric, zoom: float = 7.2) -> pdk.Deck:
-    """values: county, value of one metric (dashboard.metrics.Metric). Shaded by value (darker = higher), tooltip
-    县区 · 指标 · 值 · 排名 (rank 1 is the best: the highest, or the lowest for a metric where lower is better)."""
+@cache
+def bounds() -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the city's boundaries."""
+    xs, ys = [], []
+
+    def walk(c):
+        if isinstance(c[0], int | float):
+            xs.append(c[0])
+            ys.append(c[1])
+        else:
+            for d in c:
+                walk(d)
+
+    for feat in _geometry()["features"]:
+        walk(feat["geometry"]["coordinates"])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(height_px: int, width_px: int = PHONE_MAP_WIDTH, margin: float = 0.9) -> pdk.ViewState:
+    """The view that shows the whole city in a map of this height, on a phone-width map as well as on a desk
+    (a Web Mercator world is 256·2^zoom pixels across; latitude is stretched by the projection)."""
+    west, south, east, north = bounds()
+    across = width_px * margin * 360 / (256 * (east - west))
+    down = height_px * margin * 2 * math.pi / (256 * (_mercator_y(north) - _mercator_y(south)))
+    zoom = math.log2(min(across, down))
+    centre_lat = math.degrees(2 * math.atan(math.exp((_mercator_y(north) + _mercator_y(south)) / 2)) - math.pi / 2)
+    return pdk.ViewState(latitude=centre_lat, longitude=(west + east) / 2, zoom=round(zoom, 2), pitch=0, bearing=0)
+
+
+def county_map(values: pl.DataFrame, metric, height_px: int, selected: str | None = None) -> pdk.Deck:
+    """values: county, value of one metric (dashboard.metrics.Metric). Shaded by value (darker = higher), each
+    county named on the map, the selected one outlined; tooltip 县区 · 指标 · 值 · 排名 (rank 1 is the best: the
+    highest, or the lowest for a metric where lower is better). No basemap: nothing is fetched from outside."""
     data = {r["county"]: r["value"] for r in values.iter_rows(named=True) if r["value"] is not None}
     ranked = sorted(data, key=lambda c: data[c], reverse=metric.higher_is_better)
     lo, hi = (min(data.values()), max(data.values())) if data else (0, 1)
@@ -47,23 +86,50 @@ def county_map(values: pl.DataFrame, metric, zoom: float = 7.2) -> pdk.Deck:
             "value": metric.pattern.format(v) if v is not None else "无数据",
             "rank": f"第 {ranked.index(name) + 1} / {len(ranked)} 名" if v is not None else "—",
             "fill": color,
+            "line": SELECTED_LINE if name == selected else [255, 255, 255],
+            "width": 4 if name == selected else 1.5,
         }
         features.append({**feat, "properties": props})
-    layer = pdk.Layer(
+    shapes = pdk.Layer(
         "GeoJsonLayer",
         {"type": "FeatureCollection", "features": features},
+        id=LAYER_ID,
         pickable=True,
         stroked=True,
         filled=True,
         get_fill_color="properties.fill",
-        get_line_color=[255, 255, 255],
-        line_width_min_pixels=1.5,
+        get_line_color="properties.line",
+        get_line_width="properties.width",
+        line_width_units="pixels",
     )
-    view = pdk.ViewState(latitude=25.55, longitude=103.85, zoom=zoom, pitch=0)
+    names = {f["properties"]["name"] for f in features}
+    labels = [
+        {
+            "name": r["county_name"],
+            "position": [r["centroid_lon"], r["centroid_lat"]],
+            "color": [255, 255, 255] if (data.get(r["county_name"]) or lo) > (lo + hi) / 2 else [33, 33, 33],
+        }
+        for r in reference.counties().iter_rows(named=True)
+        if r["county_name"] in names
+    ]
+    text = pdk.Layer(
+        "TextLayer",
+        labels,
+        id=f"{LAYER_ID}-labels",
+        get_position="position",
+        get_text="name",
+        get_size=13,
+        get_color="color",
+        character_set="auto",
+        font_family=LABEL_FONT,
+        pickable=False,
+    )
     return pdk.Deck(
-        layers=[layer],
-        initial_view_state=view,
-        map_style=None,
+        layers=[shapes, text],
+        initial_view_state=fit_view(height_px),
+        # No basemap: map_provider None with pydeck's default map_style sentinel, which Streamlit draws without tiles, so
+        # nothing is fetched from outside and no foreign map (without a 审图号) is shown. map_style None or "" would make
+        # Streamlit add its theme's Carto tiles instead (tests/browser/test_leader.py watches the requests).
         map_provider=None,
         tooltip={"html": "<b>{name}</b><br/>{metric}：{value}<br/>{rank}", "style": {"fontSize": "13px"}},
     )

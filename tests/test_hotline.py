@@ -397,6 +397,17 @@ def test_english_headers_and_time_formats(tmp_path):
     ]
 
 
+def test_opening_the_county_profile_leaves_the_global_filter_alone(hotline_app):
+    """Opened at 全市, 区县画像 asks for a county and shows the map to click; the filter of every page stays 全市."""
+    at = _page("county")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox[0].value is None and at.session_state["scope"].counties == ()
+    assert "county" not in at.query_params
+    assert any("请选择一个县（市、区）" in i.value for i in at.info) and not at.metric
+    at.run()  # a rerun (any widget) changes nothing either
+    assert at.session_state["scope"].counties == ()
+
+
 def test_county_profile(hotline_app):
     at = _page("county")
     at.selectbox(key=at.selectbox[0].key).select("宣威市").run()

@@ -1,6 +1,7 @@
 """区县画像: one county's hotline against targets, the city and the other counties, its plan indicators,
-gas concessions, the chronicle events that mention it and its monthly trends. Choosing a county here (or on
-the map) sets the global filter, so every link leads to the source page filtered to the county."""
+gas concessions, the chronicle events that mention it and its monthly trends. The county shown is the one the
+global filter names; opening the page never changes the filter. Choosing a county here (or clicking it on the
+map) is an explicit act that sets the global filter, so the sidebar and every link show it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dashboard.filters import HotlineFilter, Scope, set_county
 from dashboard.nav import link
 
 MAP_METRICS = ["on_time_rate", "volume", "satisfaction_rate", "overdue_open"]
+MAP_HEIGHT = 420
 
 
 def render() -> None:
@@ -23,22 +25,33 @@ def render() -> None:
     user = auth.current_user()
     if user is not None and user.role == "县级":  # offer only what the account may see
         counties = [user.county]
-    current = scope.counties[0] if scope.counties and scope.counties[0] in counties else counties[0]
+    # the county in force is the global filter's, when it names one; opening the page never changes the filter
+    in_scope = [c for c in scope.counties if c in counties]
+    current = in_scope[0] if len(in_scope) == 1 else (counties[0] if len(counties) == 1 else None)
     shell.page_header(
         "区县画像",
-        "一个县（市、区）的 12345 热线、规划指标、燃气特许经营与大事记；在左侧或下方选择县区，或点击地图。",
-        f"{current} · {scope.month_from:%Y-%m} 至 {scope.month_to:%Y-%m}",
+        "一个县（市、区）的 12345 热线、规划指标、燃气特许经营与大事记；在下方或左侧选择县区，或点击地图。",
+        f"{current or '全市'} · {scope.month_from:%Y-%m} 至 {scope.month_to:%Y-%m}",
     )
-    chosen = st.selectbox("县（市、区）", counties, index=counties.index(current), key=f"county_pick_{current}")
-    if chosen not in counties:  # a value the account may not choose (a forged widget state): ignore it, never loop
-        chosen = current
-    if chosen != current or scope.counties != (current,):
-        set_county(chosen)
-        if scope.counties != (chosen,):
-            st.rerun()
-    county = chosen
-    county_scope = Scope(scope.month_from, scope.month_to, (county,), scope.departments)
+    chosen = st.selectbox(
+        "县（市、区）",
+        counties,
+        index=counties.index(current) if current else None,
+        placeholder="请选择县（市、区）",
+        key=f"county_pick_{current}",
+    )
+    if chosen is not None and chosen != current and chosen in counties:  # a forged value is ignored, never looped on
+        set_county(chosen)  # an explicit choice: it becomes the global filter, and the sidebar shows it
+        st.rerun()
     city_scope = Scope(scope.month_from, scope.month_to, (), scope.departments)
+    if current is None:
+        st.info("请选择一个县（市、区），或点击地图上的县区。选择后，左侧筛选随之改为该县区，其他页面也按它筛选。")
+        by_county = queries.hotline_kpis(HotlineFilter.within(city_scope), "county").filter(pl.col("dim").is_not_null())
+        if by_county.height:
+            county_map(by_county, None)
+        return
+    county = current
+    county_scope = Scope(scope.month_from, scope.month_to, (county,), scope.departments)
 
     hotline(county, county_scope, city_scope)
     indicators(county, scope)
@@ -90,15 +103,7 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
             help=f"全市 {n} 个县区中排第 {rank}。{m.help(settings)}",
         )
         m.badge(col, k[key], settings, f" · 排名 {rank}/{n}")
-    key = st.selectbox("地图指标（点击地图上的县区可切换）", MAP_METRICS, format_func=metrics.label, key="county_map_metric")
-    m = metrics.metric(key)
-    values = by_county.select(pl.col("dim").alias("county"), pl.col(key).alias("value"))
-    event = st.pydeck_chart(maps.county_map(values, m, zoom=6.6), height=420, on_select="rerun", key="county-map")
-    st.caption(maps.legend(values, m))
-    clicked = maps.clicked_county(event)
-    if clicked and clicked != county:
-        set_county(clicked)
-        st.rerun()
+    county_map(by_county, county)
     month, where, on_time = metrics.label("month"), metrics.label("county"), metrics.metric("on_time_rate")
     monthly = queries.hotline_kpis(HotlineFilter.within(county_scope), "month")
     city_monthly = queries.hotline_kpis(HotlineFilter.within(city_scope), "month")
@@ -114,6 +119,19 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
     table = metrics.table(monthly, ["dim", "volume", *metrics.with_targets("hotline"), "overdue_open"], dim="month")
     download_buttons(table, safe_filename("区县画像_12345热线", county, *county_scope.file_tag()[1:]), key="dl-county-hl")
     link("hotline", f"在 12345热线 页查看{county}的明细 →")
+
+
+def county_map(by_county: pl.DataFrame, county: str | None) -> None:
+    """The city's counties shaded by a chosen metric, the county in force outlined; a click chooses a county."""
+    key = st.selectbox("地图指标（点击地图上的县区可切换县区）", MAP_METRICS, format_func=metrics.label, key="county_map_metric")
+    m = metrics.metric(key)
+    values = by_county.select(pl.col("dim").alias("county"), pl.col(key).alias("value"))
+    event = st.pydeck_chart(maps.county_map(values, m, MAP_HEIGHT, selected=county), height=MAP_HEIGHT, on_select="rerun", key="county-map")
+    st.caption(maps.legend(values, m))
+    clicked = maps.clicked_county(event)
+    if clicked and clicked != county:
+        set_county(clicked)
+        st.rerun()
 
 
 def _rank(df: pl.DataFrame, col: str, county: str, higher_better: bool) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GAZETTE, ROOT
+from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -67,28 +66,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from etl.demo import write_concession_files, write_files, write_indicator_files
-    from etl.pipeline import run
-
-    root = tmp_path_factory.mktemp("e2e")
-    inbox = root / "inbox"
-    write_files(inbox, n=3000, seed=5, first="2024-01", last="2024-06")
-    write_concession_files(inbox, seed=5)
-    write_indicator_files(inbox, seed=5)
-    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
-    db = root / "warehouse.duckdb"
-    run(inbox, db, root / "lake")
-    return db
-
-
-@pytest.fixture(scope="module")
-def app_url(demo_db):
-    with serve_app({"DASHBOARD_DB": str(demo_db)}) as url:
-        yield url
-
-
 @contextmanager
 def serve_app(env: dict[str, str], port: int | None = None, args: tuple[str, ...] = ()):
     """`streamlit run dashboard/app.py` on 127.0.0.1 with these environment variables; yields its URL once healthy."""
@@ -115,24 +92,6 @@ def serve_app(env: dict[str, str], port: int | None = None, args: tuple[str, ...
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1200}, accept_downloads=True, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def _open(page, url: str) -> None:

@@ -1,0 +1,100 @@
+"""Issue 14 in headless Chromium, at desk (1440×900) and phone (390×844) size: 区县画像 leaves the global filter
+alone, a click on the map chooses a county, and the map fetches nothing from outside."""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.parse
+
+import pytest
+
+from tests.browser.test_browser import ARTIFACTS, _filter_line, _open, missing
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
+VIEWPORTS = {"desk": (1440, 900), "phone": (390, 844)}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def sized(request, browser):
+    width, height = VIEWPORTS[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", is_mobile=request.param == "phone")
+    page = context.new_page()
+    page.size_name = request.param
+    yield page
+    context.close()
+
+
+def _county_in_url(page) -> str | None:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query)).get("county")
+
+
+def test_opening_the_county_profile_changes_no_filter(app_url, sized):
+    _open(sized, f"{app_url}/county?from=2024-01&to=2024-06")
+    assert sized.locator("[data-testid=stException]").count() == 0
+    assert "全市" in _filter_line(sized) and _county_in_url(sized) is None
+    assert sized.get_by_text("请选择一个县（市、区）").count() >= 1
+    _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")  # another page: still the whole city
+    assert "全市" in _filter_line(sized) and _county_in_url(sized) is None
+
+
+def _inside(lon: float, lat: float, ring: list) -> bool:
+    """Ray casting: is the point inside the polygon ring?"""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _mercator(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def test_a_click_on_the_map_chooses_that_county(app_url, sized):
+    """The map is drawn at the view that fits the city (west 103.06°, east 104.83°, south 24.35°, north 27.06°);
+    宣威市's centroid (104.10°E, 26.22°N, reference/county.csv) lies inside its boundary, and the click lands on
+    the pixel that projection gives it."""
+    from dashboard import maps
+
+    geo = json.loads((ROOT / "data" / "geo" / "qujing_counties.geojson").read_text(encoding="utf-8"))
+    xuanwei = next(f for f in geo["features"] if f["properties"]["name"] == "宣威市")
+    lon, lat = 104.10, 26.22
+    polygons = xuanwei["geometry"]["coordinates"]
+    rings = [p[0] for p in polygons] if xuanwei["geometry"]["type"] == "MultiPolygon" else [polygons[0]]
+    assert any(_inside(lon, lat, r) for r in rings)
+
+    _open(sized, f"{app_url}/county?from=2024-01&to=2024-06")
+    chart = sized.locator("[data-testid=stDeckGlJsonChart]").first
+    chart.scroll_into_view_if_needed()
+    sized.wait_for_timeout(1500)
+    box = chart.bounding_box()
+    view = maps.fit_view(420)
+    scale = 256 * 2**view.zoom
+    x = box["x"] + box["width"] / 2 + (lon - view.longitude) * scale / 360
+    y = box["y"] + box["height"] / 2 - (_mercator(lat) - _mercator(view.latitude)) * scale / (2 * math.pi)
+    sized.mouse.click(x, y)
+    sized.wait_for_function("() => location.search.includes('county=')", timeout=20_000)
+    sized.wait_for_timeout(2000)
+    assert _county_in_url(sized) == "宣威市"
+    assert "宣威市" in _filter_line(sized)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    sized.screenshot(path=str(ARTIFACTS / f"county-map-{sized.size_name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize("path", ["county?county=%E5%AE%A3%E5%A8%81%E5%B8%82", "hotline", "chronicle", "", "plan", "concession"])
+def test_nothing_is_fetched_from_outside(app_url, sized, path):
+    """No basemap tiles, icons, fonts or scripts from another host: the app works offline and shows no foreign
+    map (Streamlit's default basemap is Carto's; a Material page icon comes from fonts.gstatic.com)."""
+    hosts = set()
+    sized.on("request", lambda r: hosts.add(urllib.parse.urlsplit(r.url).hostname))
+    _open(sized, f"{app_url}/{path}{'&' if '?' in path else '?'}from=2024-01&to=2024-06")
+    for chart in sized.locator("[data-testid=stDeckGlJsonChart]").all():
+        if not chart.is_visible():  # in a closed tab
+            continue
+        chart.scroll_into_view_if_needed()
+        sized.wait_for_timeout(1500)
+        assert chart.locator("canvas").count() >= 1
+    sized.wait_for_timeout(1000)
+    assert hosts <= {"127.0.0.1", "localhost", None}, hosts
