@@ -30,7 +30,8 @@ COUNTY = "宣威市"
 # The floors, written by hand: the same figures, one statement, no macro, no parameterised grouping.
 KPI_MEASURES = """
     sum(volume), 100.0 * sum(direct) / sum(volume), 100.0 * sum(signed_on_time) / sum(sign_judged),
-    100.0 * sum(closed) / sum(volume), 100.0 * sum(closed_on_time) / sum(closed), sum(overdue_open), sum(late_closed),
+    sum(closed) + sum(overdue_open), sum(volume) - sum(closed) - sum(overdue_open),
+    100.0 * sum(closed) / (sum(closed) + sum(overdue_open)), 100.0 * sum(closed_on_time) / sum(closed), sum(overdue_open), sum(late_closed),
     100.0 * sum(satisfied) / sum(visited), 100.0 * sum(visited) / sum(closed), sum(workdays_sum) / sum(workdays_n),
     100.0 * sum(repeat_callers) / sum(volume), bool_or(has_demo)"""
 KPI_DIMS = {"all": None, "month": "month", "county": "county", "department": "department", "category": "category",

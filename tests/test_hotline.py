@@ -122,7 +122,10 @@ def test_kpis_on_a_hand_made_file(kpi_db):
     finally:
         con.close()
     assert k["volume"] == 7
-    assert k["close_rate"] == pytest.approx(100 * 5 / 7)
+    # 办结率 over the tickets due by the cut-off: the 5 closed and T4 (open past 11 May); T5 (received 30 July,
+    # 求助, due 6 August) is 在办, not a failure
+    assert (k["due"], k["in_progress"]) == (6, 1)
+    assert k["close_rate"] == pytest.approx(100 * 5 / 6)
     assert k["on_time_rate"] == pytest.approx(80.0)
     assert k["overdue_open"] == 1 and k["late_closed"] == 1
     assert k["satisfaction_rate"] == pytest.approx(100 * 2 / 3)
@@ -345,7 +348,8 @@ def test_hotline_page_kpis_and_filters(hotline_app):
     at = _page("hotline")
     m = _metrics(at)
     assert m["工单量"] == "7 件"
-    assert m["办结率（目标 ≥100%）"] == "71.4%"  # 5 / 7
+    assert m["办结率（目标 ≥100%）"] == "83.3%"  # 5 closed of 6 due (T5 is 在办)
+    assert any(c.value == "应办结件 6 件；在办件 1 件（时限未到，不计入）" for c in at.caption)
     assert m["按期办结率（目标 ≥95%）"] == "80.0%"  # 4 / 5
     assert m["满意率（目标 ≥95%）"] == "66.7%"  # 2 / 3
     assert m["逾期未办结"] == "1 件" and m["签收及时率"] == "50.0%" and m["平均办结用时（工作日）"] == "7.60"
@@ -415,7 +419,7 @@ def test_county_profile(hotline_app):
     m = {x.label: (x.value, x.delta) for x in at.metric}
     # 宣威市: T3 (closed late, 不满意) and T4 (open, overdue); the city: 5 of 7 closed = 71.4%
     assert m["工单量"][0] == "2 件"
-    assert m["办结率（目标 ≥100%）"] == ("50.0%", "-21.4 个百分点（对比全市 71.4%）")
+    assert m["办结率（目标 ≥100%）"] == ("50.0%", "-33.3 个百分点（对比全市 83.3%）")  # 1 of 2 due; city 5 of 6
     assert m["按期办结率（目标 ≥95%）"][0] == "0.0%"
     assert m["提及该县区的大事记"][0] == "6 条"  # August 2022 entries naming 宣威
     assert any(md.value.startswith("**当前筛选：** 宣威市") for md in at.markdown)

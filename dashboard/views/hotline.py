@@ -104,8 +104,11 @@ def kpi_cards(k: dict, settings: dict) -> None:
         m = metrics.metric(key)
         col.metric(m.card_label(settings), m.show(k[key]), border=True, help=m.help(settings))
         m.badge(col, k[key], settings)
-    c = st.columns(5)
-    for col, key in zip(c, ("volume", "direct_rate", "sign_rate", "overdue_open", "mean_workdays"), strict=True):
+        if key == "close_rate":
+            due, open_ = metrics.metric("due"), metrics.metric("in_progress")
+            col.caption(f"{due.label} {due.show(k['due'])}；{open_.label} {open_.show(k['in_progress'])}（时限未到，不计入）")
+    c = st.columns(6)
+    for col, key in zip(c, ("volume", "in_progress", "direct_rate", "sign_rate", "overdue_open", "mean_workdays"), strict=True):
         m = metrics.metric(key)
         col.metric(m.card_label(settings), m.show(k[key]), help=m.help(settings))
 
