@@ -75,7 +75,7 @@ class Scope:
         return " · ".join(parts)
 
     def file_tag(self) -> list[str]:
-        return ["-".join(self.counties) or "全市", f"{self.month_from:%Y-%m}", f"{self.month_to:%Y-%m}"]
+        return [county_tag(self.counties), f"{self.month_from:%Y-%m}", f"{self.month_to:%Y-%m}"]
 
     def query_params(self) -> dict[str, str]:
         out = {"from": f"{self.month_from:%Y-%m}", "to": f"{self.month_to:%Y-%m}"}
@@ -106,6 +106,11 @@ class HotlineFilter:
 
     def file_tag(self) -> list[str]:
         return Scope(self.month_from, self.month_to, self.counties).file_tag()
+
+
+def county_tag(counties) -> str:
+    """The county part of a download's file name: the counties chosen, or 全市."""
+    return "-".join(counties) or "全市"
 
 
 def _month(text: str) -> dt.date:

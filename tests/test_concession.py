@@ -32,13 +32,17 @@ def write_wide(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def build(tmp_path: Path, *files: Path) -> Path:
+# the run's time for the hand-made sheets: 21 days before 甲公司's rectification deadline (2025-03-31)
+RUN_AT = dt.datetime(2025, 3, 10, 12, 0)
+
+
+def build(tmp_path: Path, *files: Path, as_of: dt.datetime = RUN_AT) -> Path:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     for f in files:
         shutil.copy2(f, inbox / f.name)
     db = tmp_path / "w.duckdb"
-    run(inbox, db, tmp_path / "lake")
+    run(inbox, db, tmp_path / "lake", as_of=as_of)
     return db
 
 
@@ -86,6 +90,41 @@ def test_verdicts_on_hand_made_sheets(gas_db):
         ("甲公司", "2024Q1", 74.5, True, False, False, "不合格", None),
     ]
     assert q(gas_db, "SELECT county FROM concession_result WHERE enterprise = '甲公司' AND period = '2024'") == [("麒麟区、曲靖经开区",)]
+
+
+@pytest.mark.parametrize(
+    ("run_at", "status"),
+    [(dt.datetime(2025, 1, 15), "整改期内"), (dt.datetime(2025, 3, 1), "即将到期"), (dt.datetime(2025, 4, 1), "已逾期")],
+)
+def test_a_rectification_deadline_against_the_runs_time(tmp_path, run_at, status):
+    """甲公司 must rectify by 2025-03-31 (第二十四条: 3 months after 2024): 75 days ahead on 15 January, 30 days
+    ahead on 1 March (within rectify_warning_days), passed on 1 April."""
+    db = build(tmp_path, GAZETTE, write_wide(tmp_path / "src" / "考评.csv", HAND_MADE[:1]), as_of=run_at)
+    assert q(db, "SELECT enterprise, rectify_by, rectify_status FROM concession_result") == [("甲公司", dt.date(2025, 3, 31), status)]
+
+
+def test_an_overdue_rectification_is_shown_as_such(tmp_path, monkeypatch):
+    db = build(tmp_path, GAZETTE, write_wide(tmp_path / "src" / "考评.csv", HAND_MADE[:1]), as_of=dt.datetime(2025, 4, 1))
+    with serving(db, monkeypatch):
+        at = _page("concession")
+    assert any("整改期限 2025-03-31 已逾期" in e.value for e in at.error)
+    ranking = next(df.value for df in at.dataframe if "结论" in df.value.columns)
+    assert list(ranking["整改状态"]) == ["已逾期"]
+
+
+def test_a_rejected_sheet_is_shown_with_its_reason(tmp_path, monkeypatch):
+    """A sheet whose 1.1 reads 'abc' is refused whole (wide shape): the page says so, with file, row and reason,
+    and the verdicts do not count it (the download's name is checked in the browser, tests/browser/test_leader.py)."""
+    bad = sheet("戊公司", "陆良县", "2024", "年度考评")
+    bad[4] = "abc"
+    db = build(tmp_path, GAZETTE, write_wide(tmp_path / "src" / "考评.csv", [*HAND_MADE[:1], bad]))
+    with serving(db, monkeypatch):
+        at = _page("concession")
+    assert any("有 1 处被拒收（1 个文件）" in w.value for w in at.warning)
+    table = next(df.value for df in at.dataframe if "原因" in df.value.columns)
+    assert table[["文件", "行", "列", "原因", "原值"]].values.tolist() == [["考评.csv", 3, "1.1", "得分不是数字", "abc"]]
+    m = {x.label: x.value for x in at.metric}
+    assert m["评分表"] == "1 张"  # 戊公司's sheet is not counted
 
 
 def test_long_shape_gives_the_same_result(tmp_path):
@@ -180,7 +219,8 @@ def test_concession_page(gas_app):
     m = {x.label: x.value for x in at.metric}
     assert (m["评分表"], m["合格"], m["不合格"], m["否决(收回特许经营权)"], m["不完整"]) == ("4 张", "1 家", "1 家", "1 家", "1 家")
     assert "丙公司" in at.error[0].value and "第4项" in at.error[0].value  # the veto comes first
-    assert any("甲公司" in w.value and "2025-03-31" in w.value for w in at.warning)
+    # 2025-03-31 is 21 days after the run (within the 30 days of rectify_warning_days)
+    assert any("甲公司" in w.value and "须于 2025-03-31 前完成整改（即将到期" in w.value for w in at.warning)
     ranking = next(df.value for df in at.dataframe if "结论" in df.value.columns)
     assert list(ranking["企业"])[0] == "丙公司"  # vetoes lead the table
     at.multiselect(key="g_counties").select("宣威市").run()

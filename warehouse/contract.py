@@ -21,7 +21,8 @@ from warehouse.paths import WAREHOUSE_DIR
 # 2: caller_hash as UBIGINT, page aggregates (hotline_cube …), hotline_in_scope.
 # 3: calendar.is_provisional, hotline_ticket.calendar_provisional, hotline_cube.provisional.
 # 4: concession_setting (pass mark and rectification months from reference/concession_settings.csv).
-WAREHOUSE_SCHEMA_VERSION = "4"
+# 5: concession_result.rectify_status (the deadline against the run's time, variable run_at).
+WAREHOUSE_SCHEMA_VERSION = "5"
 
 SCHEMA_FILE = WAREHOUSE_DIR / "schema.sql"
 

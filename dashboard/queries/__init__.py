@@ -223,6 +223,10 @@ def hotline_settings() -> dict:
 
 
 # ---------------------------------------------------------------- concessions and plan monitoring
+def concession_rejects() -> pl.DataFrame:
+    return run("concession_rejects")
+
+
 def concession_results(period: str, types=(), counties=()) -> pl.DataFrame:
     return run("concession_results", period=period, types=list(types), counties=list(counties))
 

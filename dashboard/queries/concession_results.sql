@@ -1,7 +1,7 @@
 -- scope: county (rows belong to counties: a county account sees its own; a department account none)
 -- Concession results for one period (and its assessment types), optionally one or more counties.
 SELECT r.enterprise, r.county, r.period, r.assessment_type, r.total_score, r.items_scored, r.complete, r.veto,
-       array_to_string(r.veto_nos::VARCHAR[], '、') AS veto_nos, r.passed, r.verdict, r.rectify_by, r.is_demo
+       array_to_string(r.veto_nos::VARCHAR[], '、') AS veto_nos, r.passed, r.verdict, r.rectify_by, r.rectify_status, r.is_demo
 FROM concession_result r
 WHERE r.period = $period
   AND (len($types) = 0 OR list_contains($types, r.assessment_type))

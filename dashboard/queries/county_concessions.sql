@@ -1,6 +1,6 @@
 -- scope: county (rows belong to counties: a county account sees its own; a department account none)
 -- The latest result of each assessment type for every enterprise serving a county.
-SELECT r.enterprise, r.county, r.period, r.assessment_type, r.total_score, r.verdict, r.rectify_by, r.is_demo
+SELECT r.enterprise, r.county, r.period, r.assessment_type, r.total_score, r.verdict, r.rectify_by, r.rectify_status, r.is_demo
 FROM concession_result r
 JOIN concession_enterprise_county c ON c.enterprise = r.enterprise AND c.county = $county
 WHERE r.year <= $year

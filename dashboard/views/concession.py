@@ -6,9 +6,9 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, metrics, queries, shell
+from dashboard import auth, charts, fmt, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
-from dashboard.filters import PAGE_FILTERS
+from dashboard.filters import PAGE_FILTERS, county_tag
 from dashboard.templates import concession_template_xlsx
 
 VERDICT_COLORS = {"合格": "#2e7d32", "不合格": "#e67e22", "否决(收回特许经营权)": "#c0392b", "不完整": "#9e9e9e"}
@@ -51,6 +51,7 @@ def render() -> None:
     if results["is_demo"].any():
         st.warning("演示数据：燃气企业及其评分为虚构数据，仅用于展示。", icon="⚠️")
     alerts(results)
+    rejected(scope)
     m = st.columns(5)
     m[0].metric("评分表", fmt.count(results.height, " 张"))
     for col, verdict in zip(m[1:], VERDICT_COLORS, strict=True):
@@ -58,7 +59,7 @@ def render() -> None:
 
     tabs = st.tabs(["得分排名", "分项热力图", "企业趋势", "自评与考评差异", "评分细则与模板"])
     with tabs[0]:
-        ranking(results, period)
+        ranking(results, period, counties)
     with tabs[1]:
         heatmap(period, types, counties)
     with tabs[2]:
@@ -79,13 +80,33 @@ def alerts(results: pl.DataFrame) -> None:
             icon="🚫",
         )
     for r in results.filter(pl.col("verdict") == "不合格").iter_rows(named=True):
-        due = f"，须于 {r['rectify_by']:%Y-%m-%d} 前完成整改" if r["rectify_by"] else ""
-        st.warning(
-            f"不合格：{r['enterprise']}（{r['county']}）{r['period']} {r['assessment_type']} 得分 {r['total_score']:g}{due}（第二十四条）。"
-        )
+        text = f"不合格：{r['enterprise']}（{r['county']}）{r['period']} {r['assessment_type']} 得分 {r['total_score']:g}"
+        if r["rectify_status"] == "已逾期":
+            st.error(f"{text}，整改期限 {r['rectify_by']:%Y-%m-%d} 已逾期（第二十四条）。", icon="⏰")
+        elif r["rectify_by"]:
+            st.warning(f"{text}，须于 {r['rectify_by']:%Y-%m-%d} 前完成整改（{r['rectify_status']}，第二十四条）。")
+        else:
+            st.warning(f"{text}（第二十四条）。")
 
 
-def ranking(results: pl.DataFrame, period: str) -> None:
+def rejected(scope) -> None:
+    """Sheets the ETL refused, with the reason: a leader must know a sheet is missing, not read its absence as a
+    result. The rows carry no county, so only city-wide accounts see them."""
+    user = auth.current_user()
+    if user is not None and user.role not in ("管理员", "市级领导"):
+        return
+    rejects = queries.concession_rejects()
+    if rejects.is_empty():
+        return
+    files = rejects["source_file"].n_unique()
+    st.warning(f"有 {rejects.height} 处被拒收（{files} 个文件）：被拒收的评分表不计入结论，请按原因更正后重新报送。", icon="📄")
+    with st.expander("查看被拒收的评分表及原因"):
+        table = metrics.labelled(rejects, "status")
+        st.dataframe(table, hide_index=True, width="stretch")
+        download_buttons(table, safe_filename("燃气特许经营_拒收记录", *scope.file_tag()), key="dl-gas-rejects")
+
+
+def ranking(results: pl.DataFrame, period: str, counties: list[str]) -> None:
     d = results.with_columns(label=pl.format("{}（{}）", "enterprise", "assessment_type")).sort("total_score")
     fig = px.bar(
         d.to_pandas(),
@@ -110,9 +131,10 @@ def ranking(results: pl.DataFrame, period: str) -> None:
         pl.col("veto_nos").alias(metrics.label("veto_nos")),
         pl.col("verdict").alias(metrics.label("verdict")),
         pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias(metrics.label("rectify_by")),
+        pl.col("rectify_status").fill_null("").alias(metrics.label("rectify_status")),
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(table, safe_filename("燃气特许经营_得分", period), key="dl-gas-rank")
+    download_buttons(table, safe_filename("燃气特许经营_得分", county_tag(counties), period), key="dl-gas-rank")
 
 
 def heatmap(period: str, types, counties) -> None:
@@ -145,7 +167,7 @@ def heatmap(period: str, types, counties) -> None:
         pl.col("max_points").alias(metrics.label("max_points")),
         pl.col("pct_of_max").round(1).alias(metrics.label("pct_of_max")),
     )
-    download_buttons(table, safe_filename("燃气特许经营_分项得分", period), key="dl-gas-items")
+    download_buttons(table, safe_filename("燃气特许经营_分项得分", county_tag(counties), period), key="dl-gas-items")
 
 
 def trend(results: pl.DataFrame, counties: list[str]) -> None:
@@ -169,7 +191,7 @@ def trend(results: pl.DataFrame, counties: list[str]) -> None:
         pl.col("total_score").alias(metrics.label("total_score")),
         pl.col("verdict").alias(metrics.label("verdict")),
     )
-    download_buttons(table, safe_filename("燃气特许经营_趋势", enterprise), key="dl-gas-trend")
+    download_buttons(table, safe_filename("燃气特许经营_趋势", county_tag(counties), enterprise), key="dl-gas-trend")
 
 
 def gap(period: str, counties: list[str]) -> None:
@@ -203,7 +225,7 @@ def gap(period: str, counties: list[str]) -> None:
         pl.col("gap").round(2).alias(metrics.label("gap")),
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    download_buttons(table, safe_filename("燃气特许经营_自评与考评", str(year)), key="dl-gas-gap")
+    download_buttons(table, safe_filename("燃气特许经营_自评与考评", county_tag(counties), str(year)), key="dl-gas-gap")
 
 
 def rubric() -> None:

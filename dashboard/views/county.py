@@ -179,6 +179,7 @@ def concessions(county: str, scope: Scope) -> None:
         pl.col("total_score").alias(metrics.label("total_score")),
         pl.col("verdict").alias(metrics.label("verdict")),
         pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias(metrics.label("rectify_by")),
+        pl.col("rectify_status").fill_null("").alias(metrics.label("rectify_status")),
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, safe_filename("区县画像_燃气特许经营", county), key="dl-county-gas")

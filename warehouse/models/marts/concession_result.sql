@@ -6,18 +6,19 @@
 -- columns:
 --   county — 、-joined
 --   total_score — sum of the item scores
---   items_scored — all 23 items scored
+--   items_scored — rubric items with a score
 --   complete — all 23 items scored
 --   veto — 一票否决 items triggered
 --   veto_nos — 一票否决 items triggered
 --   passed — complete and total ≥ 75 and no veto
 --   verdict — 合格 / 不合格 / 否决(收回特许经营权) / 不完整
 --   rectify_by — period end + 3 months for a 不合格 annual result (第二十四条)
+--   rectify_status — 已逾期 (rectify_by before the run's time), 即将到期 (within rectify_warning_days), 整改期内; NULL without a deadline
 CREATE TABLE concession_result AS
 WITH totals AS (
     SELECT enterprise, period, assessment_type, sum(score) AS total_score, count(DISTINCT item_code) AS items
     FROM concession_score GROUP BY ALL
-)
+), verdicts AS (
 SELECT
     s.enterprise,
     array_to_string(s.counties, '、') AS county,
@@ -37,4 +38,11 @@ SELECT
          THEN (s.period_end + to_months(concession_setting_value('rectify_months')::INTEGER))::DATE END AS rectify_by,
     s.note, s.is_demo, s.source_file
 FROM concession_sheet s
-LEFT JOIN totals t USING (enterprise, period, assessment_type);
+LEFT JOIN totals t USING (enterprise, period, assessment_type)
+)
+-- the rectification deadline against the run's time (publish sets run_at): a deadline passed is 已逾期
+SELECT *, CASE WHEN rectify_by IS NULL THEN NULL
+               WHEN rectify_by < getvariable('run_at')::DATE THEN '已逾期'
+               WHEN rectify_by <= getvariable('run_at')::DATE + concession_setting_value('rectify_warning_days')::INTEGER THEN '即将到期'
+               ELSE '整改期内' END AS rectify_status
+FROM verdicts;
