@@ -82,6 +82,7 @@ REFERENCE_TABLES = {
     "concession_rubric": "concession_rubric",
     "concession_veto_rule": "concession_veto_rule",
     "concession_setting": "concession_settings",
+    "freshness_rule": "freshness_rules",
 }
 # loaded table -> (lake dataset, lake table); several datasets can fill one table
 LAKE_TABLES = (
@@ -110,10 +111,12 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     for target, dataset, table in LAKE_TABLES:
         _insert_lake(con, lake_dir, dataset, table, target)
     _tickets(con, lake_dir, as_of)
-    # the run's time (--as-of, else when the run finished): deadlines that are not tickets' are judged against it
-    con.execute("SET VARIABLE run_at = ?::TIMESTAMP", [as_of or dt.datetime.fromisoformat(info["built_at"])])
+    # the run's time (--as-of, else when the run finished): deadlines that are not tickets', and the freshness of
+    # every domain, are judged against it
+    run_at = as_of or dt.datetime.fromisoformat(info["built_at"])
+    con.execute("SET VARIABLE run_at = ?::TIMESTAMP", [run_at])
     models.build(con)
-    info = {**info, "schema_version": contract.WAREHOUSE_SCHEMA_VERSION}
+    info = {**info, "run_at": run_at.isoformat(timespec="seconds"), "schema_version": contract.WAREHOUSE_SCHEMA_VERSION}
     load_frame(con, "warehouse_info", pl.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))
 
 

@@ -39,8 +39,11 @@ def print_status(db: Path, lake_dir: Path) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
         print("\n== 数据新鲜度 (freshness) ==")
-        for domain, latest, n in con.execute("SELECT * FROM v_freshness").fetchall():
-            print(f"  {domain:<8} latest {latest or '—'}  rows {n:,}")
+        for label, latest, n, age, limit, stale in con.execute(
+            "SELECT label, latest_date, row_count, age_days, max_age_days, stale FROM v_freshness"
+        ).fetchall():
+            flag = f"  ⚠ older than {limit} days" if stale else ""
+            print(f"  {label:<12} latest {latest or '—'}  ({'—' if age is None else f'{age} days'} before the run)  rows {n:,}{flag}")
         built = dict(con.execute("SELECT key, value FROM warehouse_info").fetchall())
         print(f"  warehouse built {built.get('built_at')} by run {built.get('run_id')}")
     finally:

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from etl.pipeline import run
-from tests.conftest import ROOT, fetch, serving
+from tests.conftest import GAZETTE, ROOT, fetch, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AS_OF = dt.datetime(2024, 7, 31, 23, 59, 59)
@@ -92,6 +92,28 @@ def test_overdue_judged_at_the_cut_off(deadline_db):
 @pytest.fixture(scope="module")
 def kpi_db(tmp_path_factory):
     return load(tmp_path_factory.mktemp("kpi"), FIXTURES / "hotline_kpi.csv")
+
+
+def test_freshness_of_every_domain_against_the_runs_time(tmp_path, monkeypatch):
+    """Run at 2024-07-31 23:59:59 over the gazette and the 7 tickets: the newest ticket was received on 30 July
+    (1 day, within 35); the newest document of the 2022-09 issue is dated 25 August 2022 and its newest event
+    31 August 2022 (706 and 700 days, beyond 45 and 75); no concession sheets or indicator actuals at all."""
+    db = load(tmp_path, GAZETTE, FIXTURES / "hotline_kpi.csv")
+    got = rows(db, "SELECT domain, latest_date, age_days, max_age_days, stale FROM v_freshness ORDER BY domain")
+    assert got == [
+        ("chronicle", dt.date(2022, 8, 31), 700, 75, True),
+        ("concession", None, None, 120, True),
+        ("gazette", dt.date(2022, 8, 25), 706, 45, True),
+        ("hotline", dt.date(2024, 7, 30), 1, 35, False),
+        ("indicator", None, None, 120, True),
+    ]
+    assert rows(db, "SELECT value FROM warehouse_info WHERE key = 'run_at'") == [("2024-07-31T23:59:59",)]
+    with serving(db, monkeypatch):
+        at = _page("status")
+    warned = [w.value for w in at.warning if "🕒" in str(w.icon) or "预期更新周期" in w.value or "还没有数据" in w.value]
+    assert "大事记：最新数据为 2022-08-31，距本次运行（2024-07-31 23:59:59）已 700 天，超过预期更新周期 75 天" in "".join(warned)
+    assert any(w.startswith("燃气特许经营评分：还没有数据") for w in warned)
+    assert not any(w.startswith("12345 工单") for w in warned)
 
 
 def test_kpis_on_a_hand_made_file(kpi_db):

@@ -185,6 +185,13 @@ CREATE TABLE etl_run (
     message        VARCHAR   -- summary or the one-line failure reason
 );
 
+CREATE TABLE freshness_rule (
+    domain        VARCHAR PRIMARY KEY,   -- hotline / concession / indicator / gazette / chronicle
+    label         VARCHAR,   -- the domain's Chinese name
+    max_age_days  INTEGER,   -- the expected refresh: older data is flagged on 数据状态 (reference/freshness_rules.csv)
+    note          VARCHAR
+);
+
 CREATE TABLE warehouse_info (
     key    VARCHAR PRIMARY KEY,   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`
     value  VARCHAR   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`

@@ -1,2 +1,3 @@
 -- scope: public (published or reference data, the same for every role)
-SELECT domain, coalesce(strftime(latest_date, '%Y-%m-%d'), '—') AS latest_date, row_count FROM v_freshness
+-- Each domain's newest date against the run's time and its expected refresh (reference/freshness_rules.csv).
+SELECT label, latest_date, row_count, age_days, max_age_days, stale FROM v_freshness

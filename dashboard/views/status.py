@@ -57,13 +57,9 @@ def render() -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "ETL运行记录", key="dl-runs")
 
-    left, right = st.columns(2)
-    with left:
-        st.subheader("数据新鲜度")
-        st.dataframe(metrics.labelled(queries.freshness(), "status"), hide_index=True, width="stretch")
-    with right:
-        st.subheader("各表行数")
-        st.dataframe(metrics.labelled(queries.table_counts(), "status"), hide_index=True, width="stretch")
+    freshness_section()
+    st.subheader("各表行数")
+    st.dataframe(metrics.labelled(queries.table_counts(), "status"), hide_index=True, width="stretch")
 
     calendar_section()
 
@@ -97,6 +93,28 @@ def render() -> None:
     table = metrics.labelled(rejects, "status")
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "拒收记录", key="dl-rejects")
+
+
+def freshness_section() -> None:
+    """Every domain's newest data against the run's time; a warning where it is older than expected."""
+    st.subheader("数据新鲜度")
+    f = queries.freshness()
+    run_at = queries.warehouse_info().get("run_at", "—").replace("T", " ")
+    for r in f.filter(pl.col("stale")).iter_rows(named=True):
+        if r["latest_date"] is None:
+            st.warning(f"{r['label']}：还没有数据。", icon="🕒")
+        else:
+            st.warning(
+                f"{r['label']}：最新数据为 {r['latest_date']:%Y-%m-%d}，距本次运行（{run_at}）已 {r['age_days']} 天，"
+                f"超过预期更新周期 {r['max_age_days']} 天，请检查是否按时报送或导入。",
+                icon="🕒",
+            )
+    st.caption(f"以本次 ETL 运行时刻（{run_at}）计算；预期更新周期见 warehouse/reference/freshness_rules.csv，可由管理员调整。")
+    table = f.with_columns(
+        pl.col("latest_date").dt.strftime("%Y-%m-%d").fill_null("—"),
+        pl.when(pl.col("stale")).then(pl.lit("超期")).otherwise(pl.lit("正常")).alias("stale"),
+    )
+    st.dataframe(metrics.labelled(table, "status"), hide_index=True, width="stretch")
 
 
 CALENDAR_SOURCE_ZH = {
