@@ -37,6 +37,72 @@ PAGE_FILTERS = {
 }
 
 
+# ---------------------------------------------------------------- page filters in the URL
+# Each page filter is mirrored in the URL under its widget key (hl_categories=投诉,举报), so a copied link shows
+# exactly what was on screen. A link's values are put into session state at the session's first run
+# (seed_page_filters) and checked against the options when the widget is drawn: an unknown value is dropped with a
+# note, never an exception.
+LIST_SEPARATOR = ","
+
+
+def seed_page_filters(params: dict[str, str]) -> None:
+    for key in PAGE_FILTERS:
+        if params.get(key, "").strip() and key not in st.session_state:
+            st.session_state[key] = params[key].strip()
+
+
+def _checked(container, key: str, options: list, multi: bool) -> bool:
+    """Whether the key holds a valid value (after dropping what a link asked for that is not an option)."""
+    state = st.session_state
+    if key not in state:
+        return False
+    value = state[key]
+    if multi:
+        asked = [v for v in value.split(LIST_SEPARATOR) if v] if isinstance(value, str) else list(value)
+        known = [v for v in asked if v in options]
+        bad = [v for v in asked if v not in options]
+        state[key] = known
+    else:
+        bad = [] if value in options else [value]
+        if bad:
+            del state[key]
+    if bad:
+        container.warning(f"链接中的{PAGE_FILTERS[key]}“{'、'.join(map(str, bad))}”无法识别，已忽略", icon="🔗")
+    return key in state
+
+
+def _to_url(key: str, value) -> None:
+    text = LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list | tuple) else ("" if value is None else str(value))
+    if text:
+        st.query_params[key] = text
+    elif key in st.query_params:
+        del st.query_params[key]
+
+
+def multiselect(container, key: str, options: list, **kwargs) -> list:
+    """A page filter drawn as a multiselect, its value mirrored in the URL."""
+    _checked(container, key, options, multi=True)
+    value = container.multiselect(PAGE_FILTERS[key], options, key=key, **kwargs)
+    _to_url(key, value)
+    return value
+
+
+def selectbox(container, key: str, options: list, index: int | None = 0, **kwargs):
+    """A page filter drawn as a selectbox, its value mirrored in the URL."""
+    if _checked(container, key, options, multi=False):
+        value = container.selectbox(PAGE_FILTERS[key], options, key=key, **kwargs)
+    else:
+        value = container.selectbox(PAGE_FILTERS[key], options, index=index, key=key, **kwargs)
+    _to_url(key, value)
+    return value
+
+
+def text_input(container, key: str, **kwargs) -> str:
+    value = container.text_input(PAGE_FILTERS[key], key=key, **kwargs)
+    _to_url(key, value.strip())
+    return value
+
+
 def page_filter_summary(state) -> str:
     """The page filters set in this session, e.g. '诉求类型=投诉、举报；关键词=招商' (for the audit)."""
     parts = []
@@ -173,6 +239,7 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
     state = st.session_state
     if STATE not in state:
         state[STATE], state[NOTES] = from_url(dict(st.query_params), months, counties, departments, aliases)
+        seed_page_filters(dict(st.query_params))
     scope: Scope = state[STATE]
     # the widgets start from the stored scope, so a page switch (which may drop widget state) keeps it
     with st.sidebar:
@@ -230,6 +297,6 @@ def category_channel_bar(options: pl.DataFrame) -> tuple[list[str], list[str]]:
         return options.filter(pl.col("kind") == kind)["value"].to_list()
 
     c1, c2, _ = st.columns([2, 2, 3])
-    categories = c1.multiselect(PAGE_FILTERS["hl_categories"], values("category"), key="hl_categories", placeholder="全部类型")
-    channels = c2.multiselect(PAGE_FILTERS["hl_channels"], values("channel"), key="hl_channels", placeholder="全部渠道")
+    categories = multiselect(c1, "hl_categories", values("category"), placeholder="全部类型")
+    channels = multiselect(c2, "hl_channels", values("channel"), placeholder="全部渠道")
     return categories, channels

@@ -107,6 +107,26 @@ def test_link_sets_the_scope_and_bad_values_are_noted(app_env):
     assert at.query_params["county"] == "罗平县"  # the URL now says what is shown
 
 
+def test_page_filters_travel_in_the_link(app_env):
+    """A copied link carries the page's own filters too: 领导 and 关键词 here. An unknown 领导 is dropped with a note;
+    after the run the URL holds exactly what is on screen."""
+    at = AppTest.from_string("from dashboard.views.chronicle import render\nrender()\n", default_timeout=TIMEOUT)
+    at.query_params["from"] = "2022-08"
+    at.query_params["to"] = "2022-08"
+    at.query_params["chr_leaders"] = "何长松（副市长）,火星人"
+    at.run()
+    ok(at)
+    assert at.multiselect(key="chr_leaders").value == ["何长松（副市长）"]
+    assert metric(at, "事件") == "18 条"  # as chosen by hand in test_chronicle_leader_and_county_filter
+    assert any("链接中的领导“火星人”无法识别" in w.value for w in at.warning)
+    assert at.query_params["chr_leaders"] == "何长松（副市长）" and at.query_params["from"] == "2022-08"
+    at.text_input(key="chr_keyword").input("招商").run()
+    ok(at)
+    assert at.query_params["chr_keyword"] == "招商" and at.query_params["chr_leaders"] == "何长松（副市长）"
+    at.multiselect(key="chr_leaders").unselect("何长松（副市长）").run()
+    assert "chr_leaders" not in at.query_params
+
+
 def test_chronicle_empty_filter_says_why(app_env):
     at = ok(page("chronicle"))
     at.text_input(key="chr_keyword").input("不存在的关键词").run()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, fmt, maps, metrics, queries, shell
+from dashboard import charts, filters, fmt, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
-from dashboard.filters import PAGE_FILTERS
 
 
 def render() -> None:
@@ -21,9 +20,9 @@ def render() -> None:
     labels = {f"{r['value']}（{r['label']}）": r["value"] for r in leaders.iter_rows(named=True)}
     header = st.container()  # the title goes above the page's own filters, but says what they chose
     c2, c3, c5 = st.columns([2, 2, 3])
-    chosen_leaders = c2.multiselect(PAGE_FILTERS["chr_leaders"], list(labels), key="chr_leaders", placeholder="全部领导")
-    chosen_types = c3.multiselect(PAGE_FILTERS["chr_types"], types, key="chr_types", placeholder="全部类型")
-    keyword = c5.text_input(PAGE_FILTERS["chr_keyword"], key="chr_keyword", placeholder="如：招商、乡村振兴、安全生产")
+    chosen_leaders = filters.multiselect(c2, "chr_leaders", list(labels), placeholder="全部领导")
+    chosen_types = filters.multiselect(c3, "chr_types", types, placeholder="全部类型")
+    keyword = filters.text_input(c5, "chr_keyword", placeholder="如：招商、乡村振兴、安全生产")
     start, end = scope.month_from, scope.date_to
     chosen_counties = list(scope.counties)
     extra = "、".join(labels[x] for x in chosen_leaders), "、".join(chosen_types), f"含“{keyword.strip()}”" if keyword.strip() else ""

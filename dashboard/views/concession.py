@@ -6,9 +6,9 @@ import plotly.express as px
 import polars as pl
 import streamlit as st
 
-from dashboard import auth, charts, fmt, metrics, queries, shell
+from dashboard import auth, charts, filters, fmt, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
-from dashboard.filters import PAGE_FILTERS, county_tag
+from dashboard.filters import county_tag
 from dashboard.templates import concession_template_xlsx
 
 VERDICT_COLORS = {"合格": "#2e7d32", "不合格": "#e67e22", "否决(收回特许经营权)": "#c0392b", "不完整": "#9e9e9e"}
@@ -40,8 +40,8 @@ def render() -> None:
     period_list = periods["period"].to_list()
     in_scope = [p for p in period_list if scope.month_from.year <= int(p[:4]) <= scope.month_to.year] or period_list
     annual = [p for p in in_scope if "Q" not in p]
-    period = c1.selectbox(PAGE_FILTERS["gas_period"], in_scope, index=in_scope.index(annual[0]) if annual else 0, key="gas_period")
-    types = c2.multiselect(PAGE_FILTERS["gas_types"], ["年度考评", "自评", "第三方评估", "复核"], key="gas_types", placeholder="全部类型")
+    period = filters.selectbox(c1, "gas_period", in_scope, index=in_scope.index(annual[0]) if annual else 0)
+    types = filters.multiselect(c2, "gas_types", ["年度考评", "自评", "第三方评估", "复核"], placeholder="全部类型")
     st.caption(f"考核期间按左侧月份范围的年份列出（{scope.month_from.year}–{scope.month_to.year}）。")
     results = queries.concession_results(period, types, counties)
     if results.is_empty():
@@ -171,7 +171,7 @@ def heatmap(period: str, types, counties) -> None:
 
 
 def trend(results: pl.DataFrame, counties: list[str]) -> None:
-    enterprise = st.selectbox(PAGE_FILTERS["gas_enterprise"], sorted(results["enterprise"].unique().to_list()), key="gas_enterprise")
+    enterprise = filters.selectbox(st, "gas_enterprise", sorted(results["enterprise"].unique().to_list()))
     t = queries.concession_trend(enterprise, counties)
     fig = px.line(
         t.to_pandas(),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, maps, metrics, queries, shell
+from dashboard import charts, filters, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
-from dashboard.filters import PAGE_FILTERS, HotlineFilter, category_channel_bar
+from dashboard.filters import HotlineFilter, category_channel_bar
 
 TABLE_METRICS = [
     "volume",
@@ -136,7 +136,7 @@ def trend(f, settings) -> None:
 
 def by_county(f) -> None:
     df = queries.hotline_kpis(f, "county").filter(pl.col("dim").is_not_null())
-    key = st.selectbox(PAGE_FILTERS["hl_map_metric"], MAP_METRICS, format_func=metrics.label, key="hl_map_metric")
+    key = filters.selectbox(st, "hl_map_metric", MAP_METRICS, format_func=metrics.label)
     m = metrics.metric(key)
     values = df.select(pl.col("dim").alias("county"), pl.col(key).alias("value"))
     county = metrics.label("county")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, dq, fmt, metrics, queries, shell
+from dashboard import charts, dq, filters, fmt, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
-from dashboard.filters import PAGE_FILTERS
 
 
 def plan_years(ind: pl.DataFrame) -> tuple[int | None, int | None]:
@@ -71,7 +70,7 @@ def choose_plan() -> str | None:
     if plans.height < 2:
         return None
     labels = {f"{r['plan_name']}（{r['doc_no']}）": r["doc_no"] for r in plans.iter_rows(named=True)}
-    chosen = st.selectbox(PAGE_FILTERS["plan_doc"], list(labels), key="plan_doc")
+    chosen = filters.selectbox(st, "plan_doc", list(labels))
     return labels[chosen]
 
 
@@ -81,10 +80,8 @@ def indicators(ind: pl.DataFrame) -> None:
     c2.metric("约束性指标", fmt.count(ind.filter(pl.col("binding") == "约束性").height, " 项"))
     c3.metric("预期性指标", fmt.count(ind.filter(pl.col("binding") == "预期性").height, " 项"))
     f1, f2 = st.columns(2)
-    binding = f1.multiselect(PAGE_FILTERS["plan_binding"], ["约束性", "预期性"], key="plan_binding", placeholder="全部")
-    sections = f2.multiselect(
-        PAGE_FILTERS["plan_section"], ind["section"].unique(maintain_order=True).to_list(), key="plan_section", placeholder="全部"
-    )
+    binding = filters.multiselect(f1, "plan_binding", ["约束性", "预期性"], placeholder="全部")
+    sections = filters.multiselect(f2, "plan_section", ind["section"].unique(maintain_order=True).to_list(), placeholder="全部")
     shown = ind.filter(
         (pl.col("binding").is_in(binding) if binding else pl.lit(True)) & (pl.col("section").is_in(sections) if sections else pl.lit(True))
     )
@@ -121,7 +118,7 @@ def investment(inv: pl.DataFrame, all_years: str) -> None:
     st.plotly_chart(charts.investment_by_year(yearly), width="stretch", key="inv-year")
 
     periods = [all_years] + [str(y) for y in sorted(inv["year"].drop_nulls().unique().to_list())]
-    period = st.selectbox(PAGE_FILTERS["plan_period"], periods, key="plan_period")
+    period = filters.selectbox(st, "plan_period", periods)
     sel = inv.filter(pl.col("year").is_null()) if period == all_years else inv.filter(pl.col("year") == int(period))
     sel_parts = sel.filter((pl.col("category") != "合计") & (pl.col("source") != "合计"))
     st.plotly_chart(
@@ -165,7 +162,7 @@ def projects(proj: pl.DataFrame) -> None:
         return
     groups = proj.select("column_no", "group_name").unique(maintain_order=True)
     labels = {f"专栏{r['column_no']} {r['group_name']}": r["column_no"] for r in groups.iter_rows(named=True)}
-    chosen = st.multiselect(PAGE_FILTERS["plan_columns"], list(labels), key="plan_columns", placeholder="全部专栏")
+    chosen = filters.multiselect(st, "plan_columns", list(labels), placeholder="全部专栏")
     shown = proj.filter(pl.col("column_no").is_in([labels[c] for c in chosen])) if chosen else proj
     table = shown.select(
         pl.format("专栏{}", "column_no").alias(metrics.label("column_no", "plan")),
@@ -212,7 +209,7 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None
     within = periods.filter(pl.col("period_end").is_between(scope.month_from, scope.date_to))
     period_list = (within if within.height else periods)["period"].to_list()
     c1, _ = st.columns([1, 3])
-    period = c1.selectbox(PAGE_FILTERS["mon_period"], period_list, key="mon_period")
+    period = filters.selectbox(c1, "mon_period", period_list)
     counties = list(scope.counties) + (["全市"] if scope.counties else [])
     p = queries.indicator_progress(period, counties, plan)
     base_year, target_year = plan_years(ind)
@@ -251,8 +248,8 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None
     ind = ind.filter(pl.col("target_value").is_not_null())
     labels = {f"{r['seq']} {r['name']}": r["seq"] for r in ind.iter_rows(named=True)}
     d1, d2 = st.columns([3, 1])
-    chosen = d1.selectbox(PAGE_FILTERS["mon_indicator"], list(labels), key="mon_indicator")
-    county = d2.selectbox(PAGE_FILTERS["mon_county"], order, key="mon_county", index=order.index("全市") if "全市" in order else 0)
+    chosen = filters.selectbox(d1, "mon_indicator", list(labels))
+    county = filters.selectbox(d2, "mon_county", order, index=order.index("全市") if "全市" in order else 0)
     t = queries.indicator_trajectory(labels[chosen], county, plan)
     if t.filter(pl.col("actual").is_not_null()).is_empty():
         st.info("该县区未报送此指标。")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import dq, metrics, queries, shell
+from dashboard import dq, filters, metrics, queries, shell
 from dashboard.export import download_buttons
-from dashboard.filters import PAGE_FILTERS
 from warehouse.paths import db_path, lake_path
 from warehouse.runlog import schedule_summary
 
@@ -65,11 +64,9 @@ def render() -> None:
 
     st.subheader("数据质量发现")
     findings = dq.labelled(queries.findings())
-    severities = st.multiselect(
-        PAGE_FILTERS["status_severity"], list(dq.SEVERITY_ZH.values()), key="status_severity", placeholder="全部级别"
-    )
+    severities = filters.multiselect(st, "status_severity", list(dq.SEVERITY_ZH.values()), placeholder="全部级别")
     domains = sorted(findings["domain"].unique().to_list())
-    chosen_domains = st.multiselect(PAGE_FILTERS["status_domains"], domains, key="status_domains", placeholder="全部领域")
+    chosen_domains = filters.multiselect(st, "status_domains", domains, placeholder="全部领域")
     shown = findings.filter(
         (pl.col("severity").is_in(severities) if severities else pl.lit(True))
         & (pl.col("domain").is_in(chosen_domains) if chosen_domains else pl.lit(True))
