@@ -98,3 +98,32 @@ def test_nothing_is_fetched_from_outside(app_url, sized, path):
         assert chart.locator("canvas").count() >= 1
     sized.wait_for_timeout(1000)
     assert hosts <= {"127.0.0.1", "localhost", None}, hosts
+
+
+def test_a_link_carries_the_page_filters(app_url, sized):
+    """诉求类型 in the link is shown as chosen; choosing another adds it to the URL, so the copied link reproduces
+    the screen."""
+    _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06&hl_categories=%E6%8A%95%E8%AF%89")
+    box = sized.locator("[data-testid=stMultiSelect]").filter(has_text="诉求类型")
+    assert "投诉" in box.inner_text()
+    box.locator("input").click()
+    sized.get_by_role("option", name="举报", exact=True).click()
+    sized.keyboard.press("Escape")
+    sized.wait_for_timeout(2500)
+    assert dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))["hl_categories"] == "投诉,举报"
+    assert sized.locator("[data-testid=stException]").count() == 0
+
+
+def test_close_rate_counts_tickets_in_hand_as_in_progress(app_url, sized):
+    _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
+    caption = sized.get_by_text("（时限未到，不计入）").first
+    assert caption.is_visible() and caption.inner_text().startswith("应办结件 ")
+
+
+def test_concession_downloads_are_named_by_scope(app_url, sized, tmp_path):
+    _open(sized, f"{app_url}/concession?county=%E5%AE%A3%E5%A8%81%E5%B8%82&from=2024-01&to=2024-06")
+    if sized.get_by_text("当前筛选条件下没有评分结果").count():
+        pytest.skip("the demo has no sheet for 宣威市 in this period")
+    with sized.expect_download() as d:
+        sized.locator("button:visible", has_text="下载 CSV").first.click()
+    assert d.value.suggested_filename.startswith("燃气特许经营_") and "宣威市" in d.value.suggested_filename
