@@ -366,6 +366,21 @@ def _metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
 
 
+def test_overview_compares_with_the_previous_period_when_it_has_data(hotline_app):
+    """April–July 2024 holds T3, T4 and T5 (3 tickets); December 2023–March 2024 holds T1, T2, T6 and T7 (4):
+    环比 −1 件. April–July 2023 holds none: no 同比."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("from dashboard.views.overview import render\nrender()\n", default_timeout=60)
+    at.query_params["from"] = "2024-04"
+    at.query_params["to"] = "2024-07"
+    at.run()
+    assert not at.exception
+    card = next(m for m in at.metric if m.label == "工单量")
+    assert (card.value, card.delta) == ("3 件", "环比 -1 件")
+    assert "同比 —（去年同期无工单数据）" in [c.value for c in at.caption]
+
+
 def test_hotline_page_kpis_and_filters(hotline_app):
     at = _page("hotline")
     m = _metrics(at)
@@ -401,6 +416,10 @@ def test_department_table_carries_the_score(hotline_app):
 def test_overview_and_status_show_the_hotline(hotline_app):
     at = _page("overview")
     assert _metrics(at)["工单量"] == "7 件"
+    # the 7 tickets span 2024-01..2024-07: the previous 7 months and a year earlier hold none, so no change is shown
+    assert not any(m.delta for m in at.metric if m.label.startswith(("工单量", "办结率", "按期办结率")))
+    captions = [c.value for c in at.caption]
+    assert captions.count("环比 —（上期无工单数据）") == 5 and captions.count("同比 —（去年同期无工单数据）") == 5
     at = _page("status")
     rejects = next(df.value for df in at.dataframe if "原因" in df.value.columns)
     assert list(rejects["文件"]) == ["坏文件.csv"] and "missing required column(s) 诉求类型" in rejects["原因"][0]
@@ -441,7 +460,8 @@ def test_county_profile(hotline_app):
     m = {x.label: (x.value, x.delta) for x in at.metric}
     # 宣威市: T3 (closed late, 不满意) and T4 (open, overdue); the city: 5 of 7 closed = 71.4%
     assert m["工单量"][0] == "2 件"
-    assert m["办结率（目标 ≥100%）"] == ("50.0%", "-33.3 个百分点（对比全市 83.3%）")  # 1 of 2 due; city 5 of 6
+    assert m["办结率（目标 ≥100%）"] == ("50.0%", "较全市 -33.3 个百分点")  # 1 of 2 due; city 5 of 6
+    assert "全市 83.3%" in [c.value for c in at.caption]
     assert m["按期办结率（目标 ≥95%）"][0] == "0.0%"
     assert m["提及该县区的大事记"][0] == "6 条"  # August 2022 entries naming 宣威
     assert any(md.value.startswith("**当前筛选：** 宣威市") for md in at.markdown)

@@ -41,6 +41,9 @@ def test_overview(app_env):
     assert next(m.delta for m in at.metric if m.label == "归并热线") == "整体并入 23 · 双号并行 15"
     assert metric(at, "所选期间大事记") == "186 条"
     assert metric(at, "其中实质差异") == "4 条"
+    # the gazette's chronicle starts in August 2022: no comparison with July (once shown as +186 against nothing)
+    assert not next(m.delta for m in at.metric if m.label == "所选期间大事记")
+    assert any(c.value == "环比 —（上期早于大事记资料起点 2022-08）" for c in at.caption)
 
 
 def test_plan_page_and_binding_filter(app_env):

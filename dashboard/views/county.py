@@ -96,13 +96,15 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
     for col, key in zip(cols[1:], metrics.with_targets("hotline"), strict=True):
         m = metrics.metric(key)
         rank = _rank(by_county, key, county, m.higher_is_better)
+        d = m.delta(k[key], c[key])
         col.metric(
             m.card_label(settings),
             m.show(k[key]),
-            f"{m.delta(k[key], c[key])}（对比全市 {m.show(c[key])}）",
+            f"较全市 {d}" if d else None,
             help=f"全市 {n} 个县区中排第 {rank}。{m.help(settings)}",
         )
         m.badge(col, k[key], settings, f" · 排名 {rank}/{n}")
+        col.caption(f"全市 {m.show(c[key])}")  # its own line: a delta this long is cut off in a narrow column
     county_map(by_county, county)
     month, where, on_time = metrics.label("month"), metrics.label("county"), metrics.metric("on_time_rate")
     monthly = queries.hotline_kpis(HotlineFilter.within(county_scope), "month")

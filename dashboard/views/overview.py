@@ -1,5 +1,7 @@
-"""总览: for the filtered scope, the few numbers that matter from each domain, each with its change
-against the previous period of the same length and a link to the detail."""
+"""总览: for the filtered scope, the few numbers that matter from each domain, each with its change and a link to
+the detail. Every change says what it compares with (环比: the previous period of the same length; 同比: the same
+months a year earlier; 较上期 / 较上年度 for reporting periods) and is never made against a period without data:
+it shows "—" and why instead."""
 
 from __future__ import annotations
 
@@ -24,13 +26,27 @@ def previous(scope: Scope) -> Scope:
     return Scope(shift(scope.month_from, months), shift(scope.month_to, months), scope.counties, scope.departments)
 
 
+def year_ago(scope: Scope) -> Scope:
+    """The same months a year earlier."""
+    return Scope(
+        scope.month_from.replace(year=scope.month_from.year - 1),
+        scope.month_to.replace(year=scope.month_to.year - 1),
+        scope.counties,
+        scope.departments,
+    )
+
+
+def _period(s: Scope) -> str:
+    return f"{s.month_from:%Y-%m} 至 {s.month_to:%Y-%m}"
+
+
 def render() -> None:
     scope = shell.setup()
     if scope is None:
         return
     shell.page_header("总览", shell.status_line(), scope.describe())
     prev = previous(scope)
-    st.caption(f"变化均与上一同长度期间（{prev.month_from:%Y-%m} 至 {prev.month_to:%Y-%m}）相比。")
+    st.caption(f"环比：与上一同长度期间（{_period(prev)}）相比；同比：与去年同期（{_period(year_ago(scope))}）相比。")
     hotline_summary(scope, prev)
     monitoring_summary(scope)
     concession_summary(scope)
@@ -38,10 +54,16 @@ def render() -> None:
     plan_summary()
 
 
-def _delta(now, before, unit: str = "") -> str | None:
+def _delta(now, before, unit: str = "", label: str = "") -> str | None:
+    """A change in whole units, 'label +3 项'; None when either side is missing (the caller says why)."""
     if now is None or before is None:
         return None
-    return f"{now - before:+,.0f}{unit}"
+    return f"{label} {now - before:+,.0f}{unit}".strip()
+
+
+def _missing(col, label: str, why: str) -> None:
+    """Where a comparison cannot be made: '环比 —（上期无数据）' instead of a figure against nothing."""
+    col.caption(f"{label} —（{why}）")
 
 
 def hotline_summary(scope: Scope, prev: Scope) -> None:
@@ -49,8 +71,11 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
         return
     k = queries.hotline_kpis(HotlineFilter.within(scope))
     kp = queries.hotline_kpis(HotlineFilter.within(prev))
+    ky = queries.hotline_kpis(HotlineFilter.within(year_ago(scope)))
     now = k.row(0, named=True) if k.height else {}
-    before = kp.row(0, named=True) if kp.height else {}
+    # a period without tickets is no basis for a comparison (the data may simply not reach back that far)
+    before = kp.row(0, named=True) if kp.height and kp["volume"][0] else {}
+    last_year = ky.row(0, named=True) if ky.height and ky["volume"][0] else {}
     settings = queries.hotline_settings()
     st.subheader("12345 热线" + ("　·　演示数据" if now.get("has_demo") else ""))
     if not now.get("volume"):
@@ -59,15 +84,22 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
     cols = st.columns(5)
     for col, key in zip(cols, ("volume", *metrics.with_targets("hotline"), "overdue_open"), strict=True):
         m = metrics.metric(key)
+        mom, yoy = m.delta(now[key], before.get(key)), m.delta(now[key], last_year.get(key))
         col.metric(
             m.card_label(settings),
             m.show(now[key]),
-            m.delta(now[key], before.get(key)),
+            f"环比 {mom}" if mom else None,
             delta_color={"higher": "normal", "lower": "inverse"}.get(m.direction, "off"),
             help=m.help(settings),
         )
         if m.target_setting:
             m.badge(col, now[key], settings)
+        if not mom:
+            _missing(col, "环比", "上期无工单数据" if not before else "上期无此项")
+        if yoy:
+            col.caption(f"同比 {yoy}")
+        else:
+            _missing(col, "同比", "去年同期无工单数据" if not last_year else "去年同期无此项")
     link("hotline", "查看 12345 热线 →")
 
 
@@ -84,18 +116,20 @@ def monitoring_summary(scope: Scope) -> None:
     counties = list(scope.counties) or ["全市"]
     p = queries.indicator_progress(period, counties)
     n = dict(p.group_by("status").len().iter_rows())
-    before = {}
-    if within.height > 1:
-        before = dict(queries.indicator_progress(within["period"][1], counties).group_by("status").len().iter_rows())
+    before, earlier = {}, within["period"][1] if within.height > 1 else None
+    if earlier:
+        before = dict(queries.indicator_progress(earlier, counties).group_by("status").len().iter_rows())
     st.subheader(f"规划指标监测（{'、'.join(counties)} · {period}）")
     cols = st.columns(4)
     for col, status in zip(cols, ("已达标", "按进度", "滞后", "未报送"), strict=True):
         col.metric(
             status,
             fmt.count(n.get(status, 0), " 项"),
-            _delta(n.get(status, 0), before.get(status, 0) if before else None, " 项"),
+            _delta(n.get(status, 0), before.get(status, 0) if before else None, " 项", f"较上期（{earlier}）"),
             delta_color="inverse" if status in ("滞后", "未报送") else "normal",
         )
+        if not before:
+            _missing(col, "较上期", "此前没有报送期")
     lagging = p.filter(pl.col("status") == "滞后").select(pl.format("{} {}（{}）", "seq", "name", "county")).to_series().to_list()
     if lagging:
         st.caption("滞后：" + "；".join(lagging[:8]) + ("……" if len(lagging) > 8 else ""))
@@ -124,20 +158,22 @@ def concession_summary(scope: Scope) -> None:
     cols[1].metric(
         "不合格",
         fmt.count(count(r, pl.col("verdict") == "不合格"), " 家"),
-        _delta(count(r, pl.col("verdict") == "不合格"), count(rp, pl.col("verdict") == "不合格"), " 家"),
+        _delta(count(r, pl.col("verdict") == "不合格"), count(rp, pl.col("verdict") == "不合格"), " 家", "较上年度"),
         delta_color="inverse",
     )
     cols[2].metric(
         "一票否决",
         fmt.count(count(r, pl.col("veto")), " 家"),
-        _delta(count(r, pl.col("veto")), count(rp, pl.col("veto")), " 家"),
+        _delta(count(r, pl.col("veto")), count(rp, pl.col("veto")), " 家", "较上年度"),
         delta_color="inverse",
     )
     cols[3].metric(
         "平均得分",
         f"{r['total_score'].mean():.1f}",
-        None if rp is None or rp.is_empty() else f"{r['total_score'].mean() - rp['total_score'].mean():+.1f} 分",
+        None if rp is None or rp.is_empty() else f"较上年度 {r['total_score'].mean() - rp['total_score'].mean():+.1f} 分",
     )
+    if rp is None or rp.is_empty():
+        _missing(cols[1], "较上年度", f"{int(years[0]) - 1} 年没有年度考评")
     for row in r.filter(pl.col("veto")).iter_rows(named=True):
         st.error(f"一票否决：{row['enterprise']}（{row['county']}）", icon="🚫")
     link("concession", "查看燃气特许经营 →")
@@ -148,10 +184,18 @@ def chronicle_summary(scope: Scope, prev: Scope) -> None:
     if not span["events"]:
         return
     now = queries.chronicle_events(scope.month_from, scope.date_to, counties=scope.counties)
-    before = queries.chronicle_events(prev.month_from, prev.date_to, counties=scope.counties)
+    covered = prev.month_from >= span["first_date"].replace(day=1)  # the chronicle reaches back to the previous period
+    before = queries.chronicle_events(prev.month_from, prev.date_to, counties=scope.counties) if covered else None
     st.subheader("大事记")
     cols = st.columns(4)
-    cols[0].metric("所选期间大事记", fmt.count(now.height, " 条"), _delta(now.height, before.height, " 条"), delta_color="off")
+    cols[0].metric(
+        "所选期间大事记",
+        fmt.count(now.height, " 条"),
+        _delta(now.height, before.height, " 条", "环比") if covered else None,
+        delta_color="off",
+    )
+    if not covered:
+        _missing(cols[0], "环比", f"上期早于大事记资料起点 {span['first_date']:%Y-%m}")
     cols[1].metric("涉及市领导", fmt.count(now.select(pl.col("leaders").explode()).drop_nulls().n_unique(), " 位"))
     cols[2].metric("资料覆盖", f"{span['first_date']:%Y-%m} 至 {span['last_date']:%Y-%m}")
     if now.height:
