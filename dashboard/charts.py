@@ -163,6 +163,9 @@ def indicator_trajectory(t: pl.DataFrame, title: str):
         )
     if target is not None:
         fig.add_hline(y=target, line_dash="dash", line_color="#2e7d32", annotation_text=f"{target_year} 目标 {target:g}")
-    fig.update_xaxes(title="")
+    # a year's figure is at its end (31 December), so each tick is a year's end labelled with that year: the 2025
+    # target sits on "2025", not on plotly's default "Jan 2026"
+    years = range(t["baseline_year"][0], target_year + 1)
+    fig.update_xaxes(title="", tickvals=[dt.date(y, 12, 31) for y in years], ticktext=[f"{y}年" for y in years])
     fig.update_yaxes(title=t["unit"][0] or "")
     return _style(fig, title)

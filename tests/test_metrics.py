@@ -133,3 +133,26 @@ def test_a_column_label_depends_on_its_domain_only_where_the_meaning_does():
     assert metrics.label("leaders", "chronicle") == metrics.label("leaders", "county") == "领导"
     labels = reference.load("column_label").with_columns(pl.col("domain").fill_null(""))
     assert labels.select("column", "domain").is_unique().all()
+
+
+def test_the_trajectory_puts_each_year_on_its_own_tick():
+    """The 2025 target is drawn at 2025-12-31 under the tick labelled 2025年 (plotly's own ticks called it Jan 2026)."""
+    from dashboard import charts
+
+    t = pl.DataFrame(
+        {
+            "period_end": [dt.date(2023, 12, 31)],
+            "actual": [60.0],
+            "expected": [58.0],
+            "baseline_value": [51.0],
+            "target_value": [70.0],
+            "baseline_year": [2020],
+            "target_year": [2025],
+            "projected": [None],
+            "unit": ["%"],
+        }
+    )
+    fig = charts.indicator_trajectory(t, "x")
+    axis = fig.layout.xaxis
+    assert list(axis.ticktext) == ["2020年", "2021年", "2022年", "2023年", "2024年", "2025年"]
+    assert list(axis.tickvals)[-1] == dt.date(2025, 12, 31) == fig.data[0].x[-1]  # the target on the 2025 tick
