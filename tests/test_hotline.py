@@ -411,6 +411,9 @@ def test_department_table_carries_the_score(hotline_app):
     at = _page("hotline")
     dept = next(df.value for df in at.dataframe if "承办单位" in df.value.columns and "考核得分(分)" in df.value.columns)
     assert dict(zip(dept["承办单位"], dept["考核得分(分)"], strict=True)) == {"市甲局": 103.5, "市乙局": 105.0}
+    # opened in rank order, the rank and the score first (visible without scrolling on a phone)
+    assert list(dept.columns[:3]) == ["排名", "承办单位", "考核得分(分)"]
+    assert dept[["排名", "承办单位"]].values.tolist() == [[1, "市乙局"], [2, "市甲局"]]
 
 
 def test_overview_and_status_show_the_hotline(hotline_app):

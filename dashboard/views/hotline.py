@@ -176,7 +176,14 @@ def by_department(f) -> None:
     if queries.allowed("hotline_dept_score"):
         dept, score = metrics.label("department"), metrics.metric("dept_score")
         scores = metrics.table(queries.hotline_dept_score(year), ["department", "dept_score", "full_quarters"])
-        table = table.join(scores, on=dept, how="left").sort(score.header, nulls_last=True)
+        rank = metrics.label("rank")
+        # opened in rank order (1 = the highest score), rank, department and score first: visible without scrolling
+        table = (
+            table.join(scores, on=dept, how="left")
+            .with_columns(pl.col(score.header).rank("min", descending=True).cast(pl.Int32).alias(rank))
+            .sort(rank, dept, nulls_last=True)
+        )
+        table = table.select(rank, dept, score.header, pl.exclude(rank, dept, score.header))
         st.caption(
             f"{metrics.metric('dept_score').label}为 {year} 年全年数据派生部分（附件3）：{metrics.metric('dept_score').rule(queries.hotline_settings())}，最低 0 分；"
             "按受理时间计入年度和季度，不受月份筛选影响。点击列名可排序。"
