@@ -117,7 +117,9 @@ def page_filter_summary(state) -> str:
 
 STATE = "scope"
 NOTES = "scope_notes"
-WIDGET = {"counties": "g_counties", "departments": "g_departments", "months": "g_months"}
+WIDGET = {"counties": "g_counties", "departments": "g_departments", "from": "g_from", "to": "g_to", "quick": "g_quick"}
+# quick month ranges, counted back from the latest month with data (never from the clock)
+QUICK_RANGES = {"本月": 1, "近三月": 3, "本年": None, "全部": 0}
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,45 @@ def from_url(
     return scope, notes
 
 
+def quick_range(name: str, months: list[str]) -> tuple[str, str]:
+    """本月 / 近三月 / 本年 / 全部, ending at the latest month with data ('本月' is the latest month the data has)."""
+    last = months[-1]
+    n = QUICK_RANGES[name]
+    if n is None:  # 本年: January of the latest month's year, or the first month with data
+        first = max(f"{last[:4]}-01", months[0])
+    elif n == 0:
+        first = months[0]
+    else:
+        first = months[max(0, len(months) - n)]
+    return first, last
+
+
+def month_range(months: list[str], scope: Scope) -> tuple[str, str]:
+    """The month range: quick choices, then 从/至 (two short lists rather than a slider of every month)."""
+    state = st.session_state
+
+    def apply_quick() -> None:
+        if state.get(WIDGET["quick"]):
+            state[WIDGET["from"]], state[WIDGET["to"]] = quick_range(state[WIDGET["quick"]], months)
+
+    def clear_quick() -> None:
+        state[WIDGET["quick"]] = None
+
+    for key, value in ((WIDGET["from"], f"{scope.month_from:%Y-%m}"), (WIDGET["to"], f"{scope.month_to:%Y-%m}")):
+        if state.get(key) not in months:  # first run, or a page switch dropped the widget state: from the scope
+            state[key] = value if value in months else (months[0] if key == WIDGET["from"] else months[-1])
+    st.segmented_control(
+        "月份", list(QUICK_RANGES), key=WIDGET["quick"], on_change=apply_quick, help=f"以数据中最新的月份（{months[-1]}）为准"
+    )
+    left, right = st.columns(2)
+    m_from = left.selectbox("从", months, key=WIDGET["from"], on_change=clear_quick)
+    m_to = right.selectbox("至", months, key=WIDGET["to"], on_change=clear_quick)
+    if m_from > m_to:
+        st.caption("起始月份晚于结束月份，已按先后调换。")
+        m_from, m_to = m_to, m_from
+    return m_from, m_to
+
+
 def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scope:
     """The sidebar filter bar; returns the current scope, never wider than the user may see."""
 
@@ -245,9 +286,7 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
     with st.sidebar:
         st.markdown("**筛选**")
         if len(months) > 1:
-            m_from, m_to = st.select_slider(
-                "月份范围", options=months, value=(f"{scope.month_from:%Y-%m}", f"{scope.month_to:%Y-%m}"), key=WIDGET["months"]
-            )
+            m_from, m_to = month_range(months, scope)
         else:
             m_from = m_to = months[0]
         chosen_counties = st.multiselect(

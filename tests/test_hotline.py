@@ -407,6 +407,20 @@ def test_hotline_page_kpis_and_filters(hotline_app):
     assert any(m.value.startswith("**当前筛选：** 宣威市 · 2022-08 至 2024-07") for m in at.markdown)
 
 
+@pytest.mark.parametrize(
+    ("quick", "months"),
+    [("本月", ("2024-07", "2024-07")), ("近三月", ("2024-05", "2024-07")), ("本年", ("2024-01", "2024-07")), ("全部", ("2022-08", "2024-07"))],
+)
+def test_quick_month_ranges_end_at_the_latest_month_with_data(hotline_app, quick, months):
+    """The data runs from the chronicle's 2022-08 to the last ticket's 2024-07: 本月 is 2024-07, never the clock's."""
+    at = _page("hotline")
+    at.button_group(key="g_quick").set_value(quick).run()
+    assert not at.exception
+    assert (at.selectbox(key="g_from").value, at.selectbox(key="g_to").value) == months
+    assert (at.query_params["from"], at.query_params["to"]) == months
+    assert any(m.value.startswith(f"**当前筛选：** 全市 · {months[0]} 至 {months[1]}") for m in at.markdown)
+
+
 def test_department_table_carries_the_score(hotline_app):
     at = _page("hotline")
     dept = next(df.value for df in at.dataframe if "承办单位" in df.value.columns and "考核得分(分)" in df.value.columns)
