@@ -15,7 +15,9 @@ from dashboard import db, nav
 from dashboard.shell import APP_TITLE
 
 # a local icon: a Material icon as page_icon is fetched from fonts.gstatic.com, and the app must work offline
-st.set_page_config(page_title=APP_TITLE, page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
+ASSETS = Path(__file__).parent / "assets"
+st.set_page_config(page_title=APP_TITLE, page_icon=str(ASSETS / "favicon.png"), layout="wide")
+st.html(f"<style>{(ASSETS / 'app.css').read_text(encoding='utf-8')}</style>")  # print and phone layout
 
 try:
     pages = nav.pages()

@@ -127,3 +127,18 @@ def test_concession_downloads_are_named_by_scope(app_url, sized, tmp_path):
     with sized.expect_download() as d:
         sized.locator("button:visible", has_text="下载 CSV").first.click()
     assert d.value.suggested_filename.startswith("燃气特许经营_") and "宣威市" in d.value.suggested_filename
+
+
+def test_printing_a_page_leaves_out_the_sidebar_and_fits_the_charts(app_url, sized):
+    """Ctrl+P: under print media the sidebar, toolbars and download buttons are gone, and every chart fits the width
+    of an A4 page (794 CSS pixels at 96 dpi) instead of being cropped."""
+    _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
+    sized.emulate_media(media="print")
+    sized.set_viewport_size({"width": 794, "height": 1123})
+    sized.wait_for_timeout(1500)
+    assert not sized.locator("[data-testid=stSidebar]").is_visible()
+    assert sized.locator("[data-testid=stDownloadButton]:visible").count() == 0
+    widths = sized.eval_on_selector_all(
+        "[data-testid=stPlotlyChart] svg.main-svg", "els => els.map(e => e.getBoundingClientRect()).filter(r => r.width > 0).map(r => r.right)"
+    )
+    assert widths and max(widths) <= 794 + 1, widths
