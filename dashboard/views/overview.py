@@ -81,6 +81,8 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
     if not now.get("volume"):
         st.info("所选范围内没有 12345 工单。")
         return
+    if not before and not last_year:
+        st.caption("环比 —（上期无工单数据）；同比 —（去年同期无工单数据）")
     cols = st.columns(5)
     for col, key in zip(cols, ("volume", *metrics.with_targets("hotline"), "overdue_open"), strict=True):
         m = metrics.metric(key)
@@ -94,12 +96,10 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
         )
         if m.target_setting:
             m.badge(col, now[key], settings)
-        if not mom:
-            _missing(col, "环比", "上期无工单数据" if not before else "上期无此项")
-        if yoy:
-            col.caption(f"同比 {yoy}")
-        else:
-            _missing(col, "同比", "去年同期无工单数据" if not last_year else "去年同期无此项")
+        if before or last_year:  # one line under the card (said once for the section when neither period has data)
+            notes = [] if mom else [f"环比 —（{'上期无工单数据' if not before else '上期无此项'}）"]
+            notes.append(f"同比 {yoy}" if yoy else f"同比 —（{'去年同期无工单数据' if not last_year else '去年同期无此项'}）")
+            col.caption("；".join(notes))
     link("hotline", "查看 12345 热线 →")
 
 
