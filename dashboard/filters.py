@@ -43,12 +43,16 @@ PAGE_FILTERS = {
 # (seed_page_filters) and checked against the options when the widget is drawn: an unknown value is dropped with a
 # note, never an exception.
 LIST_SEPARATOR = ","
+TICKET_PARAM = "ticket"  # ?ticket=… opens a ticket's drill-through under its list
+TICKET_LINKED = "ticket_from_link"  # session state: the ticket a link opened
 
 
 def seed_page_filters(params: dict[str, str]) -> None:
     for key in PAGE_FILTERS:
         if params.get(key, "").strip() and key not in st.session_state:
             st.session_state[key] = params[key].strip()
+    if params.get(TICKET_PARAM, "").strip():  # a drill-through link (dashboard/views/ticket.py)
+        st.session_state[TICKET_LINKED] = params[TICKET_PARAM].strip()
 
 
 def _checked(container, key: str, options: list, multi: bool) -> bool:

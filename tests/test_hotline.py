@@ -409,7 +409,12 @@ def test_hotline_page_kpis_and_filters(hotline_app):
 
 @pytest.mark.parametrize(
     ("quick", "months"),
-    [("本月", ("2024-07", "2024-07")), ("近三月", ("2024-05", "2024-07")), ("本年", ("2024-01", "2024-07")), ("全部", ("2022-08", "2024-07"))],
+    [
+        ("本月", ("2024-07", "2024-07")),
+        ("近三月", ("2024-05", "2024-07")),
+        ("本年", ("2024-01", "2024-07")),
+        ("全部", ("2022-08", "2024-07")),
+    ],
 )
 def test_quick_month_ranges_end_at_the_latest_month_with_data(hotline_app, quick, months):
     """The data runs from the chronicle's 2022-08 to the last ticket's 2024-07: 本月 is 2024-07, never the clock's."""
@@ -537,3 +542,39 @@ def test_a_lake_migration_runs_once_not_on_every_run(tmp_path, monkeypatch):
     db = load(tmp_path, FIXTURES / "hotline_kpi.csv")
     monkeypatch.setattr(pipeline.hotline, "upgrade_lake", lambda lake_dir: pytest.fail("migration ran on a migrated lake"))
     run(tmp_path / "inbox", db, tmp_path / "lake", as_of=AS_OF)
+
+
+def test_a_ticket_opens_from_its_list_with_its_steps_and_deadlines(hotline_app):
+    """T4 (求助, received Mon 6 May 2024 09:00, 派单 to 市甲局, never closed): 一般时限 Thu 9 May, 最长时限 Sat 11 May
+    (a 调休 working day); at the cut-off, 31 July, it is 57 working days past it (15 in May after the 11th, 19 in
+    June without 端午 on the 10th, 23 in July)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string("from dashboard.views.hotline import render\nrender()\n", default_timeout=60)
+    at.query_params["ticket"] = "T4"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.value.startswith("**工单 T4** · 宣威市 · 市甲局") for m in at.markdown)
+    steps = next(df.value for df in at.dataframe if list(df.value.columns) == ["环节", "时间", "说明"])
+    rows = {r[0]: (r[1], r[2]) for r in steps.values.tolist()}
+    assert rows["受理"] == ("2024-05-06 09:00", "电话 · 求助 · 交通出行")
+    assert rows["一般时限"][0] == "2024-05-09 23:59" and rows["最长时限"][0] == "2024-05-11 23:59"
+    assert rows["办结"] == ("—", "逾期未办结，已超最长时限 57 个工作日")
+    assert rows["回访"] == ("—", "未回访")
+    assert not any("13912345678" in str(v) or "测试乙" in str(v) for v in steps.values.ravel())  # no caller data
+    assert at.query_params["ticket"] == "T4"  # the drill-through stays a link
+
+
+def test_a_ticket_outside_the_accounts_scope_does_not_open(hotline_app, monkeypatch):
+    """A 宣威市 account following a link to T1 (麒麟区) sees no ticket."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import auth
+    from dashboard.auth import User
+
+    monkeypatch.setattr(auth, "current_user", lambda: User("xw", "宣威", "县级", county="宣威市"))
+    at = AppTest.from_string("from dashboard.views.hotline import render\nrender()\n", default_timeout=60)
+    at.query_params["ticket"] = "T1"
+    at.run()
+    assert not any(m.value.startswith("**工单 T1**") for m in at.markdown)
+    assert any("T1 不在当前筛选或您的查看范围内" in i.value for i in at.info)

@@ -202,6 +202,11 @@ def hotline_overdue(f) -> pl.DataFrame:
     return run("hotline_overdue", **hotline_filter_params(f))
 
 
+def hotline_ticket(ticket_id: str, f) -> pl.DataFrame:
+    p = hotline_filter_params(f)
+    return run("hotline_ticket", ticket_id=ticket_id, counties=p["counties"], departments=p["departments"])
+
+
 def hotline_dept_score(year: int) -> pl.DataFrame:
     return run("hotline_dept_score", year=year, departments=[])
 

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, filters, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, category_channel_bar
+from dashboard.views import ticket
 
 TABLE_METRICS = [
     "volume",
@@ -297,8 +298,14 @@ def overdue(f) -> None:
             "content",
         ],
     )
-    st.dataframe(table, hide_index=True, width="stretch", height=480)
+    st.caption("点击一行查看该工单的办理过程与时限。")
+    event = st.dataframe(
+        table, hide_index=True, width="stretch", height=480, on_select="rerun", selection_mode="single-row", key="hl-overdue-list"
+    )
     download_buttons(table, safe_filename(f"12345热线_{m.label}", *f.file_tag()), key="dl-hl-overdue")
+    chosen = ticket.pick(event, table, metrics.label("ticket_id"))
+    if chosen:
+        ticket.detail(chosen, f)
 
 
 def registry() -> None:

@@ -139,7 +139,8 @@ def test_printing_a_page_leaves_out_the_sidebar_and_fits_the_charts(app_url, siz
     assert not sized.locator("[data-testid=stSidebar]").is_visible()
     assert sized.locator("[data-testid=stDownloadButton]:visible").count() == 0
     widths = sized.eval_on_selector_all(
-        "[data-testid=stPlotlyChart] svg.main-svg", "els => els.map(e => e.getBoundingClientRect()).filter(r => r.width > 0).map(r => r.right)"
+        "[data-testid=stPlotlyChart] svg.main-svg",
+        "els => els.map(e => e.getBoundingClientRect()).filter(r => r.width > 0).map(r => r.right)",
     )
     assert widths and max(widths) <= 794 + 1, widths
 
