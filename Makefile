@@ -30,7 +30,7 @@ etl: data  ## extract, load, publish the warehouse
 	$(BIN)/python -m etl run
 
 app: venv
-	$(BIN)/python -m streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/python -m streamlit run dashboard/server.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 run: etl app  ## venv + install + demo data + ETL + app on http://127.0.0.1:8501
 

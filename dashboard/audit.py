@@ -16,7 +16,9 @@ from warehouse.paths import DATA_DIR
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS audit (
     at TEXT NOT NULL, username TEXT, event TEXT NOT NULL, detail TEXT, row_count INTEGER, client TEXT);
-CREATE TABLE IF NOT EXISTS sso_activity (identity TEXT PRIMARY KEY, last_seen REAL NOT NULL)"""
+CREATE TABLE IF NOT EXISTS sso_activity (identity TEXT PRIMARY KEY, last_seen REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS web_session (
+    id TEXT PRIMARY KEY, username TEXT NOT NULL, stamp TEXT, last_seen REAL NOT NULL, handoff TEXT UNIQUE, handoff_until REAL)"""
 
 
 # what each event means, as the audit page shows it
@@ -36,7 +38,7 @@ def audit_file() -> Path:
     return Path(os.environ.get("DASHBOARD_AUDIT") or DATA_DIR / "audit.sqlite")
 
 
-def _connect() -> sqlite3.Connection:
+def connect() -> sqlite3.Connection:
     """The audit database, created readable by its owner only (it names users and what they downloaded)."""
     path = audit_file()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +52,7 @@ def _connect() -> sqlite3.Connection:
 
 
 def record(username: str | None, event: str, detail: str = "", row_count: int | None = None, client: str | None = None) -> None:
-    with _connect() as con:
+    with connect() as con:
         con.execute(
             "INSERT INTO audit (at, username, event, detail, row_count, client) VALUES (?, ?, ?, ?, ?, ?)",
             (dt.datetime.now().isoformat(timespec="seconds"), username, event, detail, row_count, client),
@@ -62,7 +64,7 @@ def failures_since(since: dt.datetime, username: str | None = None, client: str 
     last successful login (a good login clears the count)."""
     if not audit_file().exists():
         return 0
-    with _connect() as con:
+    with connect() as con:
         if username is not None:
             last_ok = con.execute("SELECT max(at) FROM audit WHERE event = 'login' AND username = ?", (username,)).fetchone()[0]
             start = max(since.isoformat(timespec="seconds"), last_ok or "")
@@ -80,7 +82,7 @@ def recent(limit: int = 500) -> pl.DataFrame:
     schema = {"at": pl.Utf8, "username": pl.Utf8, "event": pl.Utf8, "detail": pl.Utf8, "row_count": pl.Int64, "client": pl.Utf8}
     if not path.exists():
         return pl.DataFrame(schema=schema)
-    with _connect() as con:
+    with connect() as con:
         rows = con.execute(
             "SELECT at, username, event, detail, row_count, client FROM audit ORDER BY at DESC, rowid DESC LIMIT ?", (limit,)
         ).fetchall()
@@ -92,16 +94,16 @@ def recent(limit: int = 500) -> pl.DataFrame:
 def sso_last_seen(identity: str) -> float | None:
     if not audit_file().exists():
         return None
-    with _connect() as con:
+    with connect() as con:
         row = con.execute("SELECT last_seen FROM sso_activity WHERE identity = ?", (identity,)).fetchone()
     return row[0] if row else None
 
 
 def sso_touch(identity: str, now: float) -> None:
-    with _connect() as con:
+    with connect() as con:
         con.execute("INSERT OR REPLACE INTO sso_activity VALUES (?, ?)", (identity, now))
 
 
 def sso_forget(identity: str) -> None:
-    with _connect() as con:
+    with connect() as con:
         con.execute("DELETE FROM sso_activity WHERE identity = ?", (identity,))

@@ -98,6 +98,14 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=12)).decode("ascii")
 
 
+def user_of(username: str, path: Path | None = None) -> User | None:
+    """The user as the users file has it now (a resumed session); None once removed."""
+    record = load_users(path).get(username)
+    if not record:
+        return None
+    return User(username, record.get("name") or username, record["role"], record.get("county"), record.get("department"))
+
+
 def authenticate(username: str, password: str, path: Path | None = None) -> User | None:
     record = load_users(path).get(username.strip())
     if not record or not password:
@@ -106,7 +114,7 @@ def authenticate(username: str, password: str, path: Path | None = None) -> User
         return None
     if not bcrypt.checkpw(password.encode("utf-8"), record["password_hash"].encode("ascii")):
         return None
-    return User(username.strip(), record.get("name") or username, record["role"], record.get("county"), record.get("department"))
+    return user_of(username.strip(), path)
 
 
 # what a query's rows are (its '-- scope:' line): published or reference data, rows of a county, rows of a

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from dashboard import queries
+from dashboard import queries, sessions
 from warehouse.paths import PROJECT_ROOT
 
 PAGES_DIR = PROJECT_ROOT / "pages"
@@ -33,6 +33,10 @@ def signed_in_user():
     from dashboard import auth
 
     user = auth.current_user()
+    if user is None and sessions.ENABLED and auth.login_mode() == "password":  # a refresh: the cookie's session
+        username, stamp, _ = sessions.resume(st.context.cookies.get(sessions.COOKIE), auth.LoginPolicy.from_env().idle_minutes, touch=False)
+        if username is not None and stamp is not None and stamp == auth.record_stamp(username):
+            user = auth.user_of(username)
     if user is None and auth.login_mode() == "sso" and st.user.is_logged_in:
         try:
             user = auth.map_identity(st.user.to_dict())

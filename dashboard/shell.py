@@ -8,7 +8,7 @@ import time
 import polars as pl
 import streamlit as st
 
-from dashboard import audit, auth, db, queries
+from dashboard import audit, auth, db, queries, sessions
 from dashboard.auth import User
 from dashboard.filters import Scope, scope_bar
 from warehouse.contract import WAREHOUSE_SCHEMA_VERSION
@@ -51,9 +51,31 @@ def setup() -> Scope | None:
 
 def _end_session(user: User, event: str, message: str) -> None:
     audit.record(user.username, event, client=auth.client_address())
+    sessions.end(st.context.cookies.get(sessions.COOKIE))
     for key in ("user", "user_stamp", "last_seen"):
         st.session_state.pop(key, None)
     st.session_state["login_notice"] = message
+
+
+def _resume(now: float, policy: auth.LoginPolicy) -> User | None:
+    """The user of a session cookie (a refresh, a new tab): the cookie's session must be live and its user as the
+    users file has it now."""
+    username, stamp, why = sessions.resume(st.context.cookies.get(sessions.COOKIE), policy.idle_minutes, now)
+    if why == "expired":
+        audit.record(username, "session_expired", client=auth.client_address())
+        st.session_state["login_notice"] = f"超过 {policy.idle_minutes} 分钟未操作，已自动退出，请重新登录。"
+        return None
+    if username is None:
+        return None
+    if stamp is None or stamp != auth.record_stamp(username):
+        sessions.end_all(username)
+        audit.record(username, "session_revoked", client=auth.client_address())
+        st.session_state["login_notice"] = "账户已被管理员修改或删除，请重新登录。"
+        return None
+    user = auth.user_of(username)
+    if user is not None:
+        st.session_state.update(user=user, user_stamp=stamp, last_seen=now)
+    return user
 
 
 # The identity provider sends the browser back to the app's home page after login. The page and filters a
@@ -75,7 +97,13 @@ def login_gate(now: float | None = None) -> User | None | bool:
         return _sso_gate(now, policy)
     user = auth.current_user()
     configured = auth.users_configured()
+    if user is None and configured and sessions.ENABLED:
+        user = _resume(now, policy)
+        if user is not None:
+            return user
     if user is not None and configured:
+        if sessions.ENABLED:  # keep the cookie's session alive while this page is in use
+            sessions.resume(st.context.cookies.get(sessions.COOKIE), policy.idle_minutes, now)
         if now - st.session_state.get("last_seen", now) > policy.idle_minutes * 60:
             _end_session(user, "session_expired", f"超过 {policy.idle_minutes} 分钟未操作，已自动退出，请重新登录。")
         elif st.session_state.get("user_stamp") != auth.record_stamp(user.username):
@@ -107,7 +135,11 @@ def login_gate(now: float | None = None) -> User | None | bool:
             st.error("用户名或密码不正确。")
         else:
             audit.record(user.username, "login", user.describe(), client=client)
-            st.session_state.update(user=user, user_stamp=auth.record_stamp(user.username), last_seen=now)
+            stamp = auth.record_stamp(user.username)
+            st.session_state.update(user=user, user_stamp=stamp, last_seen=now)
+            if sessions.ENABLED:  # the cookie: the browser goes by /session/start and comes back to this page
+                st.html(sessions.handoff_script(sessions.start(user.username, stamp, now)), unsafe_allow_javascript=True)
+                return False
             st.rerun()
     return False
 
@@ -185,6 +217,9 @@ def logout(user: User) -> None:
         st.logout()
     else:
         _end_session(user, "logout", "已退出登录。")
+        if sessions.ENABLED:  # the cookie goes too
+            st.html(sessions.logout_script(), unsafe_allow_javascript=True)
+            st.stop()
         st.rerun()
 
 

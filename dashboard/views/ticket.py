@@ -1,4 +1,4 @@
-"""A ticket's drill-through: from any ticket list (逾期未办结 today; 预警 and 热点诉求 as they land), a click on a row
+"""A ticket's drill-through: from any ticket list (the overdue list today; 预警 and 热点诉求 as they land), a click on a row
 opens the ticket: its steps (受理, 派单, 签收, 退单, 延期, 办结, 回访) against its deadlines, with department, county and
 the masked content. No personal data: the query never reads the caller."""
 
@@ -25,14 +25,14 @@ def steps(t: dict, settings: dict, rules: pl.DataFrame) -> pl.DataFrame:
         dispatch = ("派单", _at(t["dispatched_at"]), f"派往 {t['department'] or '—'}")
     sign_note = {True: f"{settings['sign_window_hours']:g} 小时内签收", False: "签收超时"}.get(t["sign_on_time"], "")
     if t["closed_at"] is not None:
-        outcome = "按期办结" if t["closed_on_time"] else "逾期办结"
+        outcome = "按期办结" if t["closed_on_time"] else metrics.metric("late_closed").label
         close = (
             "办结",
             _at(t["closed_at"]),
             f"{outcome}，用时 {t['workdays_to_close']} 个工作日" if t["workdays_to_close"] is not None else outcome,
         )
     elif t["overdue_open"]:
-        close = ("办结", "—", f"逾期未办结，已超最长时限 {t['workdays_overdue']} 个工作日")
+        close = ("办结", "—", f"{metrics.metric('overdue_open').label}，已超最长时限 {t['workdays_overdue']} 个工作日")
     else:
         close = ("办结", "—", "在办（仍在办理时限内）")
     rows = [

@@ -68,10 +68,10 @@ def _free_port() -> int:
 
 @contextmanager
 def serve_app(env: dict[str, str], port: int | None = None, args: tuple[str, ...] = ()):
-    """`streamlit run dashboard/app.py` on 127.0.0.1 with these environment variables; yields its URL once healthy."""
+    """`streamlit run dashboard/server.py` (the app with its session routes) on 127.0.0.1 with these environment variables; yields its URL once healthy."""
     port = port or _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT,
         env={**os.environ, **env},

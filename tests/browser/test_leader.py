@@ -161,3 +161,20 @@ def test_the_overview_is_compact_on_a_phone(app_url, browser):
         page.screenshot(path=str(ARTIFACTS / "overview-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_click_on_an_overdue_ticket_opens_it(app_url, sized):
+    _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
+    sized.get_by_role("tab", name="逾期未办结").click()
+    sized.wait_for_timeout(1500)
+    grid = sized.locator("[data-testid=stDataFrame]").filter(has=sized.locator("canvas")).locator("visible=true").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    sized.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection cell, under the header
+    sized.wait_for_function("() => location.search.includes('ticket=')", timeout=20_000)
+    sized.wait_for_timeout(1500)
+    ticket_id = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))["ticket"]
+    assert sized.get_by_text(f"工单 {ticket_id}").first.is_visible()
+    assert sized.get_by_text("最长时限").first.count() == 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    sized.screenshot(path=str(ARTIFACTS / f"ticket-{sized.size_name}.png"), full_page=False)
