@@ -43,6 +43,7 @@ PAGE_FILTERS = {
 # (seed_page_filters) and checked against the options when the widget is drawn: an unknown value is dropped with a
 # note, never an exception.
 LIST_SEPARATOR = ","
+TAB_KEYS = ("hl_tab", "gas_tab", "plan_tab")  # the pages' tab bars, bound to the URL: a link opens the same tab
 TICKET_PARAM = "ticket"  # ?ticket=… opens a ticket's drill-through under its list
 TICKET_LINKED = "ticket_from_link"  # session state: the ticket a link opened
 
@@ -321,7 +322,9 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
     if user is not None and user.role == "部门":
         scope = replace(scope, departments=(user.department,))
     state[STATE] = scope
-    st.query_params.from_dict(scope.query_params())
+    # the global scope rewrites the URL; a tab bound to the URL (st.tabs bind="query-params") keeps its entry
+    kept = {k: st.query_params[k] for k in TAB_KEYS if k in st.query_params}
+    st.query_params.from_dict({**scope.query_params(), **kept})
     return scope
 
 

@@ -57,7 +57,7 @@ def render() -> None:
     for col, verdict in zip(m[1:], VERDICT_COLORS, strict=True):
         col.metric(verdict, fmt.count(results.filter(pl.col("verdict") == verdict).height, " 家"))
 
-    tabs = st.tabs(["得分排名", "分项热力图", "企业趋势", "自评与考评差异", "评分细则与模板"])
+    tabs = st.tabs(["得分排名", "分项热力图", "企业趋势", "自评与考评差异", "评分细则与模板"], key="gas_tab", bind="query-params")
     with tabs[0]:
         ranking(results, period, counties)
     with tabs[1]:

@@ -79,7 +79,9 @@ def render() -> None:
             "重复诉求",
             metrics.metric("overdue_open").label,
             "归并热线清单",
-        ]
+        ],
+        key="hl_tab",
+        bind="query-params",
     )
     with tabs[0]:
         trend(f, settings)

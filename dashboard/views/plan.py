@@ -52,7 +52,7 @@ def render() -> None:
     names = ["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"] + (
         ["监测进度（各县区实际值）"] if periods.height else []
     )
-    tab_ind, tab_inv, tab_proj, *tab_mon = st.tabs(names)
+    tab_ind, tab_inv, tab_proj, *tab_mon = st.tabs(names, key="plan_tab", bind="query-params")
     with tab_ind:
         indicators(ind)
     with tab_inv:

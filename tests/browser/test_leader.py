@@ -178,3 +178,30 @@ def test_a_click_on_an_overdue_ticket_opens_it(app_url, sized):
     assert sized.get_by_text("最长时限").first.count() == 1
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     sized.screenshot(path=str(ARTIFACTS / f"ticket-{sized.size_name}.png"), full_page=False)
+
+
+def test_the_open_tab_travels_in_the_link(app_url, sized):
+    """A tab chosen on 12345热线 goes into the URL; the copied link opens the same tab."""
+    _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
+    sized.get_by_role("tab", name="办理时长").click()
+    sized.wait_for_function("() => location.search.includes('hl_tab=')", timeout=20_000)
+    link = sized.url
+    assert "办理时长" in urllib.parse.unquote(link)
+    _open(sized, link)
+    assert sized.get_by_role("tab", name="办理时长").get_attribute("aria-selected") == "true"
+
+
+def test_quick_month_ranges_on_the_sidebar(app_url, sized):
+    """近三月 is the three months ending at the latest month with data (in the demo, the latest concession year)."""
+    _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
+    if sized.size_name == "phone":
+        sized.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button").first.click()
+        sized.wait_for_timeout(800)
+    sized.locator("[data-testid=stSidebar]").get_by_text("近三月", exact=True).click()
+    sized.wait_for_timeout(2500)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))
+    last = query["to"]
+    y, m = int(last[:4]), int(last[5:])
+    k = y * 12 + m - 1 - 2
+    assert query["from"] == f"{k // 12}-{k % 12 + 1:02d}"  # three months ending at the latest
+    assert sized.locator("[data-testid=stException]").count() == 0

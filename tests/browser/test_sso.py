@@ -12,7 +12,7 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.test_browser import ARGS, ARTIFACTS, CHROMIUM, _free_port, _open, missing, serve_app
+from tests.browser.test_browser import ARTIFACTS, _free_port, _open, missing, serve_app
 from tests.conftest import GAZETTE, KPI
 
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
@@ -74,16 +74,6 @@ def sso_app(provider, tmp_path_factory):
     }
     with serve_app(env, port, ("--secrets.files", str(secrets))) as url:
         yield url, root
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _login_at_provider(page, sub: str) -> None:
