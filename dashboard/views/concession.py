@@ -122,16 +122,10 @@ def ranking(results: pl.DataFrame, period: str, counties: list[str]) -> None:
     fig.add_vline(x=rules["pass_mark"], line_dash="dash", line_color="#c0392b", annotation_text=f"合格线 {rules['pass_mark']:g} 分")
     fig.update_xaxes(range=[0, rules["full_marks"]], title=f"{metrics.metric('total_score').label}（满分 {rules['full_marks']:g}）")
     st.plotly_chart(charts._style(fig, f"{period} 各企业得分"), width="stretch", key="gas-rank")
-    table = results.select(
-        pl.col("enterprise").alias(metrics.label("enterprise")),
-        pl.col("county").alias(metrics.label("county")),
-        pl.col("assessment_type").alias(metrics.label("assessment_type")),
-        pl.col("total_score").alias(metrics.label("total_score")),
-        pl.col("items_scored").alias(metrics.label("items_scored")),
-        pl.col("veto_nos").alias(metrics.label("veto_nos")),
-        pl.col("verdict").alias(metrics.label("verdict")),
-        pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null("").alias(metrics.label("rectify_by")),
-        pl.col("rectify_status").fill_null("").alias(metrics.label("rectify_status")),
+    table = metrics.table(
+        results.with_columns(pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null(""), pl.col("rectify_status").fill_null("")),
+        ["enterprise", "county", "assessment_type", "total_score", "items_scored", "veto_nos", "verdict", "rectify_by", "rectify_status"],
+        domain="concession",
     )
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, safe_filename("燃气特许经营_得分", county_tag(counties), period), key="dl-gas-rank")
@@ -158,14 +152,10 @@ def heatmap(period: str, types, counties) -> None:
     fig.update_xaxes(tickangle=-60)
     fig.update_layout(height=max(420, 36 * wide.height + 260))
     st.plotly_chart(charts._style(fig, "分项得分率（得分 ÷ 该项满分，%）"), width="stretch", key="gas-heat")
-    table = s.select(
-        pl.col("enterprise").alias(metrics.label("enterprise")),
-        pl.col("assessment_type").alias(metrics.label("assessment_type")),
-        pl.col("item_code").alias(metrics.label("item_code")),
-        pl.col("item_name").alias(metrics.label("item_name")),
-        pl.col("score").alias(metrics.label("score")),
-        pl.col("max_points").alias(metrics.label("max_points")),
-        pl.col("pct_of_max").round(1).alias(metrics.label("pct_of_max")),
+    table = metrics.table(
+        s.with_columns(pl.col("pct_of_max").round(1)),
+        ["enterprise", "assessment_type", "item_code", "item_name", "score", "max_points", "pct_of_max"],
+        domain="concession",
     )
     download_buttons(table, safe_filename("燃气特许经营_分项得分", county_tag(counties), period), key="dl-gas-items")
 

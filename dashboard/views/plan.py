@@ -242,7 +242,7 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None
         pl.col("target_text").alias(f"{target_year}年目标"),
         pl.col("status").alias(metrics.label("status")),
     )
-    download_buttons(table, safe_filename("规划指标监测", period, "-".join(counties)), key="dl-monitoring")
+    download_buttons(table, safe_filename("规划指标监测", period, filters.county_tag(counties)), key="dl-monitoring")
 
     st.markdown("**单项指标走势**")
     ind = ind.filter(pl.col("target_value").is_not_null())
