@@ -322,9 +322,12 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
     if user is not None and user.role == "部门":
         scope = replace(scope, departments=(user.department,))
     state[STATE] = scope
-    # the global scope rewrites the URL; a tab bound to the URL (st.tabs bind="query-params") keeps its entry
-    kept = {k: st.query_params[k] for k in TAB_KEYS if k in st.query_params}
-    st.query_params.from_dict({**scope.query_params(), **kept})
+    # the global scope rewrites the URL (the page's own filters are written back as their widgets are drawn); a tab
+    # bound to the URL (st.tabs bind="query-params") owns its entry: Streamlit refuses any other write to it
+    wanted = scope.query_params()
+    for key in [k for k in st.query_params if k not in wanted and k not in TAB_KEYS]:
+        del st.query_params[key]
+    st.query_params.update(wanted)
     return scope
 
 

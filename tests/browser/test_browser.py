@@ -130,11 +130,22 @@ def test_a_fresh_servers_first_visitor_on_a_page_link_gets_the_app(demo_db, page
         assert "总览" in nav and "chronicle" not in nav
 
 
+def _settled(page) -> None:
+    """Streamlit has finished the rerun: no running indicator, no element waiting for its first draw."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stSkeleton]') && !document.querySelector('[data-testid=stStatusWidget]')",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(700)
+
+
 def _pick(page, label: str, option: str) -> None:
     page.locator("[data-testid=stMultiSelect]").filter(has_text=label).locator("input").click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
-    page.wait_for_timeout(2500)
+    page.wait_for_timeout(1000)
+    _settled(page)
 
 
 def test_filter_changes_the_page_and_the_url(app_url, page):

@@ -185,10 +185,13 @@ def test_the_open_tab_travels_in_the_link(app_url, sized):
     _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
     sized.get_by_role("tab", name="办理时长").click()
     sized.wait_for_function("() => location.search.includes('hl_tab=')", timeout=20_000)
+    sized.wait_for_timeout(1500)
+    assert sized.locator("[data-testid=stException]").count() == 0  # a bound tab's URL entry is Streamlit's to write
     link = sized.url
     assert "办理时长" in urllib.parse.unquote(link)
     _open(sized, link)
     assert sized.get_by_role("tab", name="办理时长").get_attribute("aria-selected") == "true"
+    assert sized.locator("[data-testid=stException]").count() == 0
 
 
 def test_quick_month_ranges_on_the_sidebar(app_url, sized):
