@@ -43,6 +43,7 @@ PAGE_FILTERS = {
 # (seed_page_filters) and checked against the options when the widget is drawn: an unknown value is dropped with a
 # note, never an exception.
 LIST_SEPARATOR = ","
+PENDING_COUNTIES = "pending_counties"
 TAB_KEYS = ("hl_tab", "gas_tab", "plan_tab")  # the pages' tab bars, bound to the URL: a link opens the same tab
 TICKET_PARAM = "ticket"  # ?ticket=… opens a ticket's drill-through under its list
 TICKET_LINKED = "ticket_from_link"  # session state: the ticket a link opened
@@ -294,12 +295,15 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
             m_from, m_to = month_range(months, scope)
         else:
             m_from = m_to = months[0]
+        if PENDING_COUNTIES in state:  # a county chosen on a page (set_county): the widget shows it from this run on
+            state[WIDGET["counties"]] = [c for c in state.pop(PENDING_COUNTIES) if c in counties]
         chosen_counties = st.multiselect(
             metrics.label("county"),
             counties,
-            default=[c for c in scope.counties if c in counties],
             key=WIDGET["counties"],
             placeholder="全市",
+            # the stored scope, unless the widget has a value of its own (set above, or by the user)
+            **({} if WIDGET["counties"] in state else {"default": [c for c in scope.counties if c in counties]}),
         )
         chosen_depts = (
             st.multiselect(
@@ -336,7 +340,9 @@ def set_county(county: str) -> None:
     state = st.session_state
     if STATE in state:
         state[STATE] = replace(state[STATE], counties=(county,))
-    state.pop(WIDGET["counties"], None)
+    # the widget was drawn already in this run: its value is set at the start of the next (Streamlit keeps a keyed
+    # widget's value in the browser, so dropping its state would leave the sidebar showing the old choice)
+    state[PENDING_COUNTIES] = (county,)
 
 
 def category_channel_bar(options: pl.DataFrame) -> tuple[list[str], list[str]]:

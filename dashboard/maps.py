@@ -86,8 +86,6 @@ def county_map(values: pl.DataFrame, metric, height_px: int, selected: str | Non
             "value": metric.pattern.format(v) if v is not None else "无数据",
             "rank": f"第 {ranked.index(name) + 1} / {len(ranked)} 名" if v is not None else "—",
             "fill": color,
-            "line": SELECTED_LINE if name == selected else [255, 255, 255],
-            "width": 4 if name == selected else 1.5,
         }
         features.append({**feat, "properties": props})
     shapes = pdk.Layer(
@@ -98,9 +96,20 @@ def county_map(values: pl.DataFrame, metric, height_px: int, selected: str | Non
         stroked=True,
         filled=True,
         get_fill_color="properties.fill",
-        get_line_color="properties.line",
-        get_line_width="properties.width",
-        line_width_units="pixels",
+        get_line_color=[255, 255, 255],
+        line_width_min_pixels=1.5,
+    )
+    # the chosen county: its outline drawn again on top, thick and orange (a layer of its own, not a per-feature
+    # line width, which deck.gl drew as a flood over the whole map)
+    outline = pdk.Layer(
+        "GeoJsonLayer",
+        {"type": "FeatureCollection", "features": [f for f in features if f["properties"]["name"] == selected]},
+        id=f"{LAYER_ID}-selected",
+        pickable=False,
+        stroked=True,
+        filled=False,
+        get_line_color=SELECTED_LINE,
+        line_width_min_pixels=4,
     )
     names = {f["properties"]["name"] for f in features}
     labels = [
@@ -125,7 +134,7 @@ def county_map(values: pl.DataFrame, metric, height_px: int, selected: str | Non
         pickable=False,
     )
     return pdk.Deck(
-        layers=[shapes, text],
+        layers=[shapes, outline, text],
         initial_view_state=fit_view(height_px),
         # No basemap: map_provider None with pydeck's default map_style sentinel, which Streamlit draws without tiles, so
         # nothing is fetched from outside and no foreign map (without a 审图号) is shown. map_style None or "" would make

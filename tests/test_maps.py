@@ -32,12 +32,12 @@ def test_the_view_fits_the_whole_city_on_a_phone_and_a_desk():
 
 def test_every_county_is_named_and_the_chosen_one_outlined():
     deck = _deck(selected="宣威市")
-    shapes, labels = deck["layers"]
+    shapes, outline, labels = deck["layers"]
     assert shapes["id"] == maps.LAYER_ID and shapes["pickable"]  # a click arrives under this id
     assert labels["@@type"] == "TextLayer" and {d["name"] for d in labels["data"]} == {
         "麒麟区", "沾益区", "马龙区", "陆良县", "师宗县", "罗平县", "富源县", "会泽县", "宣威市",
     }  # fmt: skip
-    lines = {f["properties"]["name"]: (f["properties"]["line"], f["properties"]["width"]) for f in shapes["data"]["features"]}
-    assert lines["宣威市"] == (maps.SELECTED_LINE, 4) and lines["麒麟区"] == ([255, 255, 255], 1.5)
+    assert [f["properties"]["name"] for f in outline["data"]["features"]] == ["宣威市"]
+    assert outline["getLineColor"] == maps.SELECTED_LINE and not outline["filled"] and not outline["pickable"]
     # no basemap: pydeck's sentinel, which Streamlit draws without tiles
     assert deck["mapStyle"] == "__MAP_STYLE__" and deck.get("mapProvider") is None

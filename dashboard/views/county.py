@@ -100,7 +100,7 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
         col.metric(
             m.card_label(settings),
             m.show(k[key]),
-            f"较全市 {d}" if d else None,
+            f"{d}（较全市）" if d else None,  # the sign first: Streamlit reads the arrow and colour from it
             help=f"全市 {n} 个县区中排第 {rank}。{m.help(settings)}",
         )
         m.badge(col, k[key], settings, f" · 排名 {rank}/{n}")
@@ -124,11 +124,15 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
 
 
 def county_map(by_county: pl.DataFrame, county: str | None) -> None:
-    """The city's counties shaded by a chosen metric, the county in force outlined; a click chooses a county."""
+    """The city's counties shaded by a chosen metric, the county in force outlined; a click chooses a county. The
+    chart's key changes with the county, so a click's selection does not outlive its rerun (Streamlit would keep
+    the clicked shape selected: filled with the theme colour and zoomed to)."""
     key = st.selectbox("地图指标（点击地图上的县区可切换县区）", MAP_METRICS, format_func=metrics.label, key="county_map_metric")
     m = metrics.metric(key)
     values = by_county.select(pl.col("dim").alias("county"), pl.col(key).alias("value"))
-    event = st.pydeck_chart(maps.county_map(values, m, MAP_HEIGHT, selected=county), height=MAP_HEIGHT, on_select="rerun", key="county-map")
+    event = st.pydeck_chart(
+        maps.county_map(values, m, MAP_HEIGHT, selected=county), height=MAP_HEIGHT, on_select="rerun", key=f"county-map-{county}"
+    )
     st.caption(maps.legend(values, m))
     clicked = maps.clicked_county(event)
     if clicked and clicked != county:

@@ -301,9 +301,7 @@ def overdue(f) -> None:
         ],
     )
     st.caption("点击一行查看该工单的办理过程与时限。")
-    event = st.dataframe(
-        table, hide_index=True, width="stretch", height=480, on_select="rerun", selection_mode="single-row", key="hl-overdue-list"
-    )
+    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="hl-overdue-list")
     download_buttons(table, safe_filename(f"12345热线_{m.label}", *f.file_tag()), key="dl-hl-overdue")
     chosen = ticket.pick(event, table, metrics.label("ticket_id"))
     if chosen:

@@ -55,10 +55,11 @@ def render() -> None:
 
 
 def _delta(now, before, unit: str = "", label: str = "") -> str | None:
-    """A change in whole units, 'label +3 项'; None when either side is missing (the caller says why)."""
+    """A change in whole units, '+3 项（label）' (the sign first: Streamlit reads the arrow and colour from it); None
+    when either side is missing (the caller says why)."""
     if now is None or before is None:
         return None
-    return f"{label} {now - before:+,.0f}{unit}".strip()
+    return f"{now - before:+,.0f}{unit}" + (f"（{label}）" if label else "")
 
 
 def _missing(col, label: str, why: str) -> None:
@@ -90,7 +91,7 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
         col.metric(
             m.card_label(settings),
             m.show(now[key]),
-            f"环比 {mom}" if mom else None,
+            f"{mom}（环比）" if mom else None,
             delta_color={"higher": "normal", "lower": "inverse"}.get(m.direction, "off"),
             help=m.help(settings),
         )
@@ -170,7 +171,7 @@ def concession_summary(scope: Scope) -> None:
     cols[3].metric(
         "平均得分",
         f"{r['total_score'].mean():.1f}",
-        None if rp is None or rp.is_empty() else f"较上年度 {r['total_score'].mean() - rp['total_score'].mean():+.1f} 分",
+        None if rp is None or rp.is_empty() else f"{r['total_score'].mean() - rp['total_score'].mean():+.1f} 分（较上年度）",
     )
     if rp is None or rp.is_empty():
         _missing(cols[1], "较上年度", f"{int(years[0]) - 1} 年没有年度考评")
