@@ -16,6 +16,7 @@ GEOJSON = DATA_DIR / "geo" / "qujing_counties.geojson"
 LOW, HIGH = (222, 235, 247), (8, 48, 107)  # light to dark blue
 LAYER_ID = "counties"  # the layer's stable id: a click arrives as event.selection.objects[LAYER_ID]
 SELECTED_LINE = [230, 126, 34]  # the chosen county's outline
+WORLD_PX = 512  # deck.gl's tile size: the whole world at zoom 0 (not the 256 of raster tiles)
 PHONE_MAP_WIDTH = 340  # the narrowest map drawn (a 390-px phone): the whole city fits it and any wider map
 LABEL_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 
@@ -58,10 +59,10 @@ def _mercator_y(lat: float) -> float:
 
 def fit_view(height_px: int, width_px: int = PHONE_MAP_WIDTH, margin: float = 0.9) -> pdk.ViewState:
     """The view that shows the whole city in a map of this height, on a phone-width map as well as on a desk
-    (a Web Mercator world is 256·2^zoom pixels across; latitude is stretched by the projection)."""
+    (deck.gl's Web Mercator world is WORLD_PX·2^zoom pixels across; latitude is stretched by the projection)."""
     west, south, east, north = bounds()
-    across = width_px * margin * 360 / (256 * (east - west))
-    down = height_px * margin * 2 * math.pi / (256 * (_mercator_y(north) - _mercator_y(south)))
+    across = width_px * margin * 360 / (WORLD_PX * (east - west))
+    down = height_px * margin * 2 * math.pi / (WORLD_PX * (_mercator_y(north) - _mercator_y(south)))
     zoom = math.log2(min(across, down))
     centre_lat = math.degrees(2 * math.atan(math.exp((_mercator_y(north) + _mercator_y(south)) / 2)) - math.pi / 2)
     return pdk.ViewState(latitude=centre_lat, longitude=(west + east) / 2, zoom=round(zoom, 2), pitch=0, bearing=0)
@@ -129,7 +130,7 @@ def county_map(values: pl.DataFrame, metric, height_px: int, selected: str | Non
         get_text="name",
         get_size=13,
         get_color="color",
-        character_set="auto",
+        character_set=sorted({ch for label in labels for ch in label["name"]}),  # the glyphs the names need
         font_family=LABEL_FONT,
         pickable=False,
     )

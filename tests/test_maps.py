@@ -25,7 +25,7 @@ def test_the_view_fits_the_whole_city_on_a_phone_and_a_desk():
     west, south, east, north = maps.bounds()
     assert (round(west, 2), round(south, 2), round(east, 2), round(north, 2)) == (103.06, 24.35, 104.83, 27.06)
     view = maps.fit_view(420)
-    scale = 256 * 2**view.zoom
+    scale = maps.WORLD_PX * 2**view.zoom  # deck.gl: 512 px for the world at zoom 0
     assert (east - west) * scale / 360 <= 340 and (_mercator(north) - _mercator(south)) * scale / (2 * math.pi) <= 420
     assert abs(view.longitude - (west + east) / 2) < 1e-6 and south < view.latitude < north
 
