@@ -482,8 +482,8 @@ def test_county_profile(hotline_app):
     m = {x.label: (x.value, x.delta) for x in at.metric}
     # 宣威市: T3 (closed late, 不满意) and T4 (open, overdue); the city: 5 of 7 closed = 71.4%
     assert m["工单量"][0] == "2 件"
-    assert m["办结率（目标 ≥100%）"] == ("50.0%", "-33.3 个百分点（较全市）")  # 1 of 2 due; city 5 of 6
-    assert "全市 83.3%" in [c.value for c in at.caption]
+    assert m["办结率（目标 ≥100%）"] == ("50.0%", "-33.3 个百分点")  # 1 of 2 due; city 5 of 6
+    assert "变化为与全市相比；全市 83.3%" in [c.value for c in at.caption]
     assert m["按期办结率（目标 ≥95%）"][0] == "0.0%"
     assert m["提及该县区的大事记"][0] == "6 条"  # August 2022 entries naming 宣威
     assert any(md.value.startswith("**当前筛选：** 宣威市") for md in at.markdown)

@@ -100,11 +100,11 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
         col.metric(
             m.card_label(settings),
             m.show(k[key]),
-            f"{d}（较全市）" if d else None,  # the sign first: Streamlit reads the arrow and colour from it
+            d,  # the sign first: Streamlit reads the arrow and colour from it; what it compares with is said below
             help=f"全市 {n} 个县区中排第 {rank}。{m.help(settings)}",
         )
         m.badge(col, k[key], settings, f" · 排名 {rank}/{n}")
-        col.caption(f"全市 {m.show(c[key])}")  # its own line: a delta this long is cut off in a narrow column
+        col.caption(f"变化为与全市相比；全市 {m.show(c[key])}")  # its own line: a longer delta is cut off on a phone
     county_map(by_county, county)
     month, where, on_time = metrics.label("month"), metrics.label("county"), metrics.metric("on_time_rate")
     monthly = queries.hotline_kpis(HotlineFilter.within(county_scope), "month")
