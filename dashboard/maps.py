@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from functools import cache
@@ -18,7 +19,10 @@ LAYER_ID = "counties"  # the layer's stable id: a click arrives as event.selecti
 SELECTED_LINE = [230, 126, 34]  # the chosen county's outline
 WORLD_PX = 512  # deck.gl's tile size: the whole world at zoom 0 (not the 256 of raster tiles)
 PHONE_MAP_WIDTH = 340  # the narrowest map drawn (a 390-px phone): the whole city fits it and any wider map
-LABEL_FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+LABEL_SIZE = 12  # px
+# pydeck reads a bare string as a JavaScript expression: a constant is wrapped in double quotes (which it strips)
+LABEL_FONT = "\"'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif\""
+LABEL_GLYPHS = '"auto"'  # deck.gl collects the glyphs the names need
 
 
 def clicked_county(event) -> str | None:
@@ -128,9 +132,9 @@ def county_map(values: pl.DataFrame, metric, height_px: int, selected: str | Non
         id=f"{LAYER_ID}-labels",
         get_position="position",
         get_text="name",
-        get_size=13,
+        get_size=LABEL_SIZE,
         get_color="color",
-        character_set=sorted({ch for label in labels for ch in label["name"]}),  # the glyphs the names need
+        character_set=LABEL_GLYPHS,
         font_family=LABEL_FONT,
         pickable=False,
     )
@@ -145,9 +149,20 @@ def county_map(values: pl.DataFrame, metric, height_px: int, selected: str | Non
     )
 
 
-def legend(values: pl.DataFrame, metric) -> str:
+def legend(values: pl.DataFrame, metric, note: str = "") -> str:
+    """The map's key as HTML (for st.html): a colour bar from the lowest to the highest value, with the metric's unit,
+    and the grey of no data."""
     vals = values["value"].drop_nulls()
     if vals.is_empty():
-        return f"{metric.header}：无数据"
-    low, high = metric.pattern.format(vals.min()), metric.pattern.format(vals.max())
-    return f"颜色越深 {metric.header} 越高：最低 {low}（浅） → 最高 {high}（深）；灰色为无数据。"
+        return f'<div class="qj-legend">{html.escape(metric.header)}：无数据</div>'
+    low, high = metric.show(vals.min()), metric.show(vals.max())
+    bar = f"linear-gradient(to right, rgb{LOW}, rgb{HIGH})"
+    grey = "rgb(230, 230, 230)"
+    return (
+        '<div class="qj-legend" style="font-size:0.85rem;color:#555;line-height:1.6">'
+        f"<b>{html.escape(metric.header)}</b>（颜色越深越高）<br/>"
+        f'<span>{html.escape(low)}</span> <span style="display:inline-block;width:9rem;height:0.7rem;'
+        f'background:{bar};vertical-align:middle;border-radius:2px"></span> <span>{html.escape(high)}</span>'
+        f'　<span style="display:inline-block;width:0.8rem;height:0.7rem;background:{grey};vertical-align:middle"></span>'
+        f" 无数据{html.escape(note)}</div>"
+    )

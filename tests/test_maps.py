@@ -37,7 +37,21 @@ def test_every_county_is_named_and_the_chosen_one_outlined():
     assert labels["@@type"] == "TextLayer" and {d["name"] for d in labels["data"]} == {
         "麒麟区", "沾益区", "马龙区", "陆良县", "师宗县", "罗平县", "富源县", "会泽县", "宣威市",
     }  # fmt: skip
+    # constants reach deck.gl as constants: pydeck turns a bare string into a JavaScript expression, and a label font or
+    # glyph set sent that way drew no names
+    assert labels["characterSet"] == "auto" and labels["fontFamily"].startswith("'Noto Sans CJK SC'")
+    assert labels["getSize"] == maps.LABEL_SIZE and labels["getText"] == "@@=name"
     assert [f["properties"]["name"] for f in outline["data"]["features"]] == ["宣威市"]
     assert outline["getLineColor"] == maps.SELECTED_LINE and not outline["filled"] and not outline["pickable"]
     # no basemap: pydeck's sentinel, which Streamlit draws without tiles
     assert deck["mapStyle"] == "__MAP_STYLE__" and deck.get("mapProvider") is None
+
+
+def test_the_legend_shows_the_range_with_its_unit():
+    key = maps.legend(pl.DataFrame({"county": ["麒麟区", "宣威市", "会泽县"], "value": [12.0, 3400.0, None]}), metrics.metric("volume"))
+    assert "<b>工单量</b>" in key and "<span>12 件</span>" in key and "<span>3,400 件</span>" in key and "无数据" in key
+    key = maps.legend(
+        pl.DataFrame({"county": ["麒麟区"], "value": [None]}, schema={"county": pl.Utf8, "value": pl.Float64}),
+        metrics.metric("on_time_rate"),
+    )
+    assert "按期办结率(%)：无数据" in key

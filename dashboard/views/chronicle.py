@@ -64,7 +64,7 @@ def render() -> None:
         values = by_county.select(pl.col(county).alias("county"), pl.col(n.label).cast(pl.Float64).alias("value"))
         with right:
             st.pydeck_chart(maps.county_map(values, n, height_px=360), height=360, key="chr-map")
-            st.caption(maps.legend(values, n))
+            st.html(maps.legend(values, n))
     else:
         st.caption("筛选出的大事记未提及具体县（市、区）。")
 

@@ -133,7 +133,7 @@ def county_map(by_county: pl.DataFrame, county: str | None) -> None:
     event = st.pydeck_chart(
         maps.county_map(values, m, MAP_HEIGHT, selected=county), height=MAP_HEIGHT, on_select="rerun", key=f"county-map-{county}"
     )
-    st.caption(maps.legend(values, m))
+    st.html(maps.legend(values, m))
     clicked = maps.clicked_county(event)
     if clicked and clicked != county:
         set_county(clicked)

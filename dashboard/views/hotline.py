@@ -146,7 +146,7 @@ def by_county(f) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.pydeck_chart(maps.county_map(values, m, height_px=480), height=480, key="hl-map")
-        st.caption(maps.legend(values, m) + " 曲靖经开区无单独边界（含于麒麟区范围），见右侧排名。")
+        st.html(maps.legend(values, m, note="；曲靖经开区无单独边界（含于麒麟区范围），见右侧排名"))
     with right:
         ranked = values.sort("value", descending=m.higher_is_better, nulls_last=True)
         st.plotly_chart(

@@ -70,6 +70,25 @@ def test_a_click_on_the_map_chooses_that_county(app_url, sized):
     sized.screenshot(path=str(ARTIFACTS / f"county-map-{sized.size_name}.png"), full_page=False)
 
 
+def test_every_county_is_named_on_the_map(app_url, sized):
+    """The county names are drawn legibly on the map (pydeck once sent the label font as a JavaScript expression and
+    the glyph list as garbage: nothing, or 3-px specks, was drawn)."""
+    import io
+
+    from PIL import Image
+
+    _open(sized, f"{app_url}/county?from=2024-01&to=2024-06")
+    chart = sized.locator("[data-testid=stDeckGlJsonChart]").first
+    chart.scroll_into_view_if_needed()
+    sized.wait_for_timeout(2000)
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    # the names of light counties are dark grey: no fill, outline or background of the map is a dark neutral
+    ink = sum(1 for r, g, b in image.getdata() if max(r, g, b) < 110 and max(r, g, b) - min(r, g, b) < 25)
+    assert ink > 120, ink  # nine names measured about 200 dark pixels; none drawn gave 0
+    key = sized.locator(".qj-legend").first.inner_text()
+    assert "(%)" in key and "颜色越深越高" in key and "无数据" in key  # a colour key with the metric's unit
+
+
 @pytest.mark.parametrize("path", ["county?county=%E5%AE%A3%E5%A8%81%E5%B8%82", "hotline", "chronicle", "", "plan", "concession"])
 def test_nothing_is_fetched_from_outside(app_url, sized, path):
     """No basemap tiles, icons, fonts or scripts from another host: the app works offline and shows no foreign
