@@ -141,6 +141,12 @@ class Scope:
         nxt = (self.month_to.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return nxt - dt.timedelta(days=1)
 
+    @property
+    def years(self) -> str:
+        """The years the months fall in: 2024 年, or 2022–2024 年."""
+        a, b = self.month_from.year, self.month_to.year
+        return f"{a} 年" if a == b else f"{a}–{b} 年"
+
     def describe(self) -> str:
         """One line saying what is shown, e.g. 宣威市 · 2024-01 至 2024-06."""
         parts = ["、".join(self.counties) or "全市", f"{self.month_from:%Y-%m} 至 {self.month_to:%Y-%m}"]

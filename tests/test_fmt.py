@@ -24,3 +24,12 @@ def test_a_rate_meets_its_target_as_shown():
     # a plain number carries its unit in the card's label, never after the value (a narrow card cuts it off)
     assert metrics.metric("mean_workdays").card_label({}) == "平均办结用时（工作日）"
     assert metrics.metric("mean_workdays").show(3.784) == "3.78"
+
+
+def test_a_scope_names_its_years_once():
+    import datetime as dt
+
+    from dashboard.filters import Scope
+
+    assert Scope(dt.date(2024, 1, 1), dt.date(2024, 6, 1)).years == "2024 年"  # not 2024–2024 年
+    assert Scope(dt.date(2022, 9, 1), dt.date(2024, 6, 1)).years == "2022–2024 年"

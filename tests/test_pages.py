@@ -46,6 +46,23 @@ def test_overview(app_env):
     assert any(c.value == "环比 —（上期早于大事记资料起点 2022-08）" for c in at.caption)
 
 
+def test_overview_compares_no_chronicle_outside_its_record():
+    """The gazette's chronicle covers August 2022. 2024-01 to 2024-06 against 2023-07 to 2023-12: neither period has
+    a record (0 against 0 was shown as +0 条 环比); 2022-08 against 2022-07: the previous month is before it."""
+    import datetime as dt
+
+    from dashboard.filters import Scope
+    from dashboard.views.overview import chronicle_gap
+
+    first, last = dt.date(2022, 8, 1), dt.date(2022, 8, 31)
+    h1, h2 = Scope(dt.date(2024, 1, 1), dt.date(2024, 6, 1)), Scope(dt.date(2023, 7, 1), dt.date(2023, 12, 1))
+    assert chronicle_gap(h1, h2, first, last) == "所选期间不在大事记资料范围（2022-08 至 2022-08）内"
+    aug, jul = Scope(dt.date(2022, 8, 1), dt.date(2022, 8, 1)), Scope(dt.date(2022, 7, 1), dt.date(2022, 7, 1))
+    assert chronicle_gap(aug, jul, first, last) == "上期早于大事记资料起点 2022-08"
+    sep = Scope(dt.date(2022, 9, 1), dt.date(2022, 9, 1))
+    assert chronicle_gap(sep, aug, first, dt.date(2022, 9, 30)) is None
+
+
 def test_plan_page_and_binding_filter(app_env):
     at = ok(page("plan"))
     assert metric(at, "约束性指标") == "13 项"

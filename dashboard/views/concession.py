@@ -29,7 +29,7 @@ def render() -> None:
     shell.page_header(
         "燃气特许经营",
         rule_line(queries.concession_settings()),
-        f"{'、'.join(counties) or '全市'} · {scope.month_from.year}–{scope.month_to.year} 年",
+        f"{'、'.join(counties) or '全市'} · {scope.years}",
     )
     periods = queries.concession_periods()
     if periods.is_empty():
@@ -42,7 +42,7 @@ def render() -> None:
     annual = [p for p in in_scope if "Q" not in p]
     period = filters.selectbox(c1, "gas_period", in_scope, index=in_scope.index(annual[0]) if annual else 0)
     types = filters.multiselect(c2, "gas_types", ["年度考评", "自评", "第三方评估", "复核"], placeholder="全部类型")
-    st.caption(f"考核期间按左侧月份范围的年份列出（{scope.month_from.year}–{scope.month_to.year}）。")
+    st.caption(f"考核期间按左侧月份范围的年份列出（{scope.years}）。")
     results = queries.concession_results(period, types, counties)
     if results.is_empty():
         st.info("当前筛选条件下没有评分结果。")

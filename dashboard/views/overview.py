@@ -126,7 +126,7 @@ def monitoring_summary(scope: Scope) -> None:
         col.metric(
             status,
             fmt.count(n.get(status, 0), " 项"),
-            _delta(n.get(status, 0), before.get(status, 0) if before else None, " 项", f"较上期（{earlier}）"),
+            _delta(n.get(status, 0), before.get(status, 0) if before else None, " 项", f"较上期 {earlier}"),
             delta_color="inverse" if status in ("滞后", "未报送") else "normal",
         )
         if not before:
@@ -180,23 +180,34 @@ def concession_summary(scope: Scope) -> None:
     link("concession", "查看燃气特许经营 →")
 
 
+def chronicle_gap(scope: Scope, prev: Scope, first: dt.date, last: dt.date) -> str | None:
+    """Why the chronicle's 环比 cannot be made, or None: it needs the record to cover both periods (a period outside
+    it has no events because there is no record, not because nothing happened)."""
+    first = first.replace(day=1)
+    if scope.month_from > last or scope.date_to < first:
+        return f"所选期间不在大事记资料范围（{first:%Y-%m} 至 {last:%Y-%m}）内"
+    if prev.month_from < first:
+        return f"上期早于大事记资料起点 {first:%Y-%m}"
+    return None
+
+
 def chronicle_summary(scope: Scope, prev: Scope) -> None:
     span = queries.chronicle_span()
     if not span["events"]:
         return
     now = queries.chronicle_events(scope.month_from, scope.date_to, counties=scope.counties)
-    covered = prev.month_from >= span["first_date"].replace(day=1)  # the chronicle reaches back to the previous period
-    before = queries.chronicle_events(prev.month_from, prev.date_to, counties=scope.counties) if covered else None
+    why = chronicle_gap(scope, prev, span["first_date"], span["last_date"])
+    before = None if why else queries.chronicle_events(prev.month_from, prev.date_to, counties=scope.counties)
     st.subheader("大事记")
     cols = st.columns(4)
     cols[0].metric(
         "所选期间大事记",
         fmt.count(now.height, " 条"),
-        _delta(now.height, before.height, " 条", "环比") if covered else None,
+        None if why else _delta(now.height, before.height, " 条", "环比"),
         delta_color="off",
     )
-    if not covered:
-        _missing(cols[0], "环比", f"上期早于大事记资料起点 {span['first_date']:%Y-%m}")
+    if why:
+        _missing(cols[0], "环比", why)
     cols[1].metric("涉及市领导", fmt.count(now.select(pl.col("leaders").explode()).drop_nulls().n_unique(), " 位"))
     cols[2].metric("资料覆盖", f"{span['first_date']:%Y-%m} 至 {span['last_date']:%Y-%m}")
     if now.height:
