@@ -98,10 +98,20 @@ class Metric:
             return None
         d = round(now - before, self.precision)
         if d == 0:
-            d = 0.0  # never "-0.0"
+            return FLAT  # never "+0.0" or "-0.0"
         if self.format == "pct":
             return f"{d:+.{self.precision}f} 个百分点"
         return f"{d:+,.{self.precision}f} {self.unit}"
+
+
+FLAT = "持平"  # a change that rounds to nothing
+
+
+def delta_style(delta: str | None, color: str = "normal") -> dict:
+    """st.metric's arrow and colour for a change: none for 持平 (Streamlit would draw a green rise for any text without
+    a leading minus)."""
+    flat = bool(delta) and delta.startswith(FLAT)
+    return {"delta_color": "off" if flat else color, "delta_arrow": "off" if flat else "auto"}
 
 
 @cache

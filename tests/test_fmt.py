@@ -16,10 +16,14 @@ def test_a_rate_meets_its_target_as_shown():
     assert on_time.meets(94.96, settings) and not on_time.meets(94.94, settings)
     assert on_time.show(94.96) == "95.0%" and on_time.show(94.94) == "94.9%"
     assert on_time.card_label(settings) == "按期办结率（目标 ≥95%）"
-    # lower is better: no target, but a change never prints as -0.0
+    # lower is better: no target; a change that rounds to nothing is 持平, drawn without arrow or colour (never
+    # "+0.0 个百分点" with a green rise, nor "-0.0")
     overdue = metrics.metric("overdue_open")
-    assert overdue.meets(3, settings) is None and overdue.delta(3, 3) == "+0 件"
-    assert metrics.metric("satisfaction_rate").delta(95.04, 95.06) == "+0.0 个百分点"
+    assert overdue.meets(3, settings) is None and overdue.delta(3, 3) == "持平"
+    assert overdue.delta(5, 3) == "+2 件" and metrics.metric("satisfaction_rate").delta(95.04, 95.06) == "持平"
+    assert metrics.metric("satisfaction_rate").delta(95.0, 95.06) == "-0.1 个百分点"
+    assert metrics.delta_style("持平") == {"delta_color": "off", "delta_arrow": "off"}
+    assert metrics.delta_style("-0.1 个百分点", "inverse") == {"delta_color": "inverse", "delta_arrow": "auto"}
     assert metrics.metric("mean_workdays").header == "平均办结用时(工作日)"
     # a plain number carries its unit in the card's label, never after the value (a narrow card cuts it off)
     assert metrics.metric("mean_workdays").card_label({}) == "平均办结用时（工作日）"

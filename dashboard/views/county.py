@@ -101,6 +101,7 @@ def hotline(county: str, county_scope: Scope, city_scope: Scope) -> None:
             m.card_label(settings),
             m.show(k[key]),
             d,  # the sign first: Streamlit reads the arrow and colour from it; what it compares with is said below
+            **metrics.delta_style(d, "normal" if m.higher_is_better else "inverse"),
             help=f"全市 {n} 个县区中排第 {rank}。{m.help(settings)}",
         )
         m.badge(col, k[key], settings, f" · 排名 {rank}/{n}")

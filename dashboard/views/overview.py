@@ -59,7 +59,8 @@ def _delta(now, before, unit: str = "", label: str = "") -> str | None:
     when either side is missing (the caller says why)."""
     if now is None or before is None:
         return None
-    return f"{now - before:+,.0f}{unit}" + (f"（{label}）" if label else "")
+    change = metrics.FLAT if now == before else f"{now - before:+,.0f}{unit}"
+    return change + (f"（{label}）" if label else "")
 
 
 def _missing(col, label: str, why: str) -> None:
@@ -92,7 +93,7 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
             m.card_label(settings),
             m.show(now[key]),
             f"{mom}（环比）" if mom else None,
-            delta_color={"higher": "normal", "lower": "inverse"}.get(m.direction, "off"),
+            **metrics.delta_style(mom, {"higher": "normal", "lower": "inverse"}.get(m.direction, "off")),
             help=m.help(settings),
         )
         if m.target_setting:
@@ -123,11 +124,12 @@ def monitoring_summary(scope: Scope) -> None:
     st.subheader(f"规划指标监测（{'、'.join(counties)} · {period}）")
     cols = st.columns(4)
     for col, status in zip(cols, ("已达标", "按进度", "滞后", "未报送"), strict=True):
+        change = _delta(n.get(status, 0), before.get(status, 0) if before else None, " 项", f"较上期 {earlier}")
         col.metric(
             status,
             fmt.count(n.get(status, 0), " 项"),
-            _delta(n.get(status, 0), before.get(status, 0) if before else None, " 项", f"较上期 {earlier}"),
-            delta_color="inverse" if status in ("滞后", "未报送") else "normal",
+            change,
+            **metrics.delta_style(change, "inverse" if status in ("滞后", "未报送") else "normal"),
         )
         if not before:
             _missing(col, "较上期", "此前没有报送期")
@@ -156,23 +158,14 @@ def concession_summary(scope: Scope) -> None:
 
     cols = st.columns(4)
     cols[0].metric("参评企业", fmt.count(r.height, " 家"))
-    cols[1].metric(
-        "不合格",
-        fmt.count(count(r, pl.col("verdict") == "不合格"), " 家"),
-        _delta(count(r, pl.col("verdict") == "不合格"), count(rp, pl.col("verdict") == "不合格"), " 家", "较上年度"),
-        delta_color="inverse",
-    )
-    cols[2].metric(
-        "一票否决",
-        fmt.count(count(r, pl.col("veto")), " 家"),
-        _delta(count(r, pl.col("veto")), count(rp, pl.col("veto")), " 家", "较上年度"),
-        delta_color="inverse",
-    )
-    cols[3].metric(
-        "平均得分",
-        f"{r['total_score'].mean():.1f}",
-        None if rp is None or rp.is_empty() else f"{r['total_score'].mean() - rp['total_score'].mean():+.1f} 分（较上年度）",
-    )
+    for col, label, cond in ((cols[1], "不合格", pl.col("verdict") == "不合格"), (cols[2], "一票否决", pl.col("veto"))):
+        change = _delta(count(r, cond), count(rp, cond), " 家", "较上年度")
+        col.metric(label, fmt.count(count(r, cond), " 家"), change, **metrics.delta_style(change, "inverse"))
+    score = None
+    if rp is not None and not rp.is_empty():
+        d = round(r["total_score"].mean() - rp["total_score"].mean(), 1)
+        score = f"{metrics.FLAT}（较上年度）" if d == 0 else f"{d:+.1f} 分（较上年度）"
+    cols[3].metric("平均得分", f"{r['total_score'].mean():.1f}", score, **metrics.delta_style(score))
     if rp is None or rp.is_empty():
         _missing(cols[1], "较上年度", f"{int(years[0]) - 1} 年没有年度考评")
     for row in r.filter(pl.col("veto")).iter_rows(named=True):
@@ -205,6 +198,7 @@ def chronicle_summary(scope: Scope, prev: Scope) -> None:
         fmt.count(now.height, " 条"),
         None if why else _delta(now.height, before.height, " 条", "环比"),
         delta_color="off",
+        delta_arrow="off" if why else "auto",
     )
     if why:
         _missing(cols[0], "环比", why)

@@ -206,10 +206,15 @@ STATUS_COLORS = {"已达标": "#c8e6c9", "按进度": "#e3f2fd", "滞后": "#ffc
 
 def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None) -> None:
     """County × indicator status for a period, and one indicator's trajectory; counties from the global filter."""
+    # the periods ending within the chosen months; else the latest before them (as 总览 shows); else all of them
     within = periods.filter(pl.col("period_end").is_between(scope.month_from, scope.date_to))
+    earlier = periods.filter(pl.col("period_end") < scope.month_from)
     period_list = (within if within.height else periods)["period"].to_list()
+    index = 0 if within.height or earlier.is_empty() else period_list.index(earlier["period"][0])
     c1, _ = st.columns([1, 3])
-    period = filters.selectbox(c1, "mon_period", period_list)
+    period = filters.selectbox(c1, "mon_period", period_list, index=index)
+    if not within.height:
+        st.caption(f"所选月份（{scope.month_from:%Y-%m} 至 {scope.month_to:%Y-%m}）内没有结束的监测期；默认显示此前最近的一期，可另选。")
     counties = list(scope.counties) + (["全市"] if scope.counties else [])
     p = queries.indicator_progress(period, counties, plan)
     base_year, target_year = plan_years(ind)

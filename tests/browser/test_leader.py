@@ -3,6 +3,7 @@ alone, a click on the map chooses a county, and the map fetches nothing from out
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -218,3 +219,96 @@ def test_quick_month_ranges_on_the_sidebar(app_url, sized):
     k = y * 12 + m - 1 - 2
     assert query["from"] == f"{k // 12}-{k % 12 + 1:02d}"  # three months ending at the latest
     assert sized.locator("[data-testid=stException]").count() == 0
+
+
+SWEEP = "?from=2024-01&to=2024-06"
+# raw values, a signed zero (a change of nothing is 持平), a span of one year
+NEVER = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|[+-]0(\.0+)?(?![.\d])|2024–2024")
+
+
+def _grid_rows(page) -> list[list[str]]:
+    """The cells of every data grid on screen (Streamlit's canvas grid keeps an accessible table of what it draws)."""
+    return page.eval_on_selector_all(
+        "[data-testid=stDataFrame] table tr",
+        "rows => rows.map(r => Array.from(r.children).map(c => c.innerText.trim()))",
+    )
+
+
+def _every_tab_text(page) -> str:
+    """The page's text with each tab opened in turn (a closed tab's content is not drawn)."""
+    parts = [page.locator("[data-testid=stMain]").inner_text()]
+    for tab in page.get_by_role("tab").all():
+        tab.click()
+        _settled(page)
+        parts.append(page.locator("[data-testid=stMain]").inner_text())
+        parts.extend(" ".join(r) for r in _grid_rows(page))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("path", ["", "county?county=%E5%AE%A3%E5%A8%81%E5%B8%82&", "plan", "hotline", "concession", "chronicle", "status"])
+def test_no_raw_value_signed_zero_or_cut_caption(app_url, sized, path):
+    """Every page and tab, desk and phone: no None/nan, no ±0.0 change (持平 instead), no caption or change cut off."""
+    url = f"{app_url}/{path}{SWEEP}" if "?" not in path else f"{app_url}/{path}{SWEEP[1:]}"
+    _open(sized, url)
+    text = _every_tab_text(sized)
+    found = [line for line in text.splitlines() if NEVER.search(line)]
+    assert not found, found[:5]
+    assert sized.locator("[data-testid=stException]").count() == 0
+    cut = sized.eval_on_selector_all(
+        "[data-testid=stCaptionContainer], [data-testid=stMetricDelta], [data-testid=stMetricLabel]",
+        "els => els.filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)",
+    )
+    assert not cut, cut
+
+
+def test_comparisons_say_why_they_are_missing(app_url, sized):
+    """Demo tickets start in 2024-01: no 环比/同比 against the empty half-year before; the chronicle (August 2022) is
+    not compared outside its record; the plan monitoring defaults to the latest period before the months chosen."""
+    _open(sized, f"{app_url}/{SWEEP}")
+    text = sized.locator("[data-testid=stMain]").inner_text()
+    assert "环比 —（上期无工单数据）；同比 —（去年同期无工单数据）" in text
+    assert "环比 —（所选期间不在大事记资料范围（2022-08 至 2022-08）内）" in text
+    assert "规划指标监测（全市 · 2023）" in text
+    _open(sized, f"{app_url}/plan{SWEEP}")
+    sized.get_by_role("tab", name="监测进度（各县区实际值）").click()
+    _settled(sized)
+    assert "默认显示此前最近的一期" in sized.locator("[data-testid=stMain]").inner_text()
+    assert "全部县区及全市 · 2023。" in sized.locator("[data-testid=stMain]").inner_text()
+    # the trajectory's axis has one tick per year, so the 2025 target sits at 2025
+    ticks = sized.eval_on_selector_all("[data-testid=stPlotlyChart] .xtick text", "els => els.map(e => e.textContent)")
+    assert {"2020年", "2025年"} <= set(ticks), ticks
+
+
+def test_data_status_warns_of_stale_domains(app_url, sized):
+    """The demo's tickets end 2024-06-30, long before the run: 12345 is older than its 35 days (freshness_rules.csv)."""
+    _open(sized, f"{app_url}/status")
+    warnings = sized.locator("[data-testid=stAlert]").filter(has_text="超过预期更新周期").all_inner_texts()
+    domains = {w.split("：")[0].strip("🕒 \n") for w in warnings}
+    assert {"12345 工单", "燃气特许经营评分", "规划指标监测", "大事记", "政府公报"} <= domains, domains
+    assert any("最新数据为 2024-06-30" in w and "超过预期更新周期 35 天" in w for w in warnings)
+
+
+def test_concession_marks_overdue_rectification_and_rejected_sheets(app_url, sized):
+    """The demo's failing 2024 sheet (73.5 points, rectify by 2025-03-31) is 已逾期 at the run; its bad sheet (a cell
+    above the item's maximum) is shown with its reason."""
+    _open(sized, f"{app_url}/concession{SWEEP}")
+    main = sized.locator("[data-testid=stMain]")
+    assert "整改期限 2025-03-31 已逾期（第二十四条）" in main.inner_text()
+    assert "有 1 处被拒收（1 个文件）" in main.inner_text()
+    sized.get_by_text("查看被拒收的评分表及原因").click()
+    _settled(sized)
+    rows = _grid_rows(sized)
+    # the reason and the cell in view on a phone too (1.1 is worth 6 points; the sheet gave 9)
+    assert ["得分应在 0 到 6 之间", "1.1 建设项目管理（6分）", "9"] in [r[:3] for r in rows], rows[:3]
+
+
+def test_ranked_tables_open_in_rank_order(app_url, sized):
+    """The department table opens sorted by rank, with 排名, 承办单位 and the score as the first columns (visible on a phone)."""
+    _open(sized, f"{app_url}/hotline{SWEEP}")
+    sized.get_by_role("tab", name="承办单位", exact=True).click()
+    _settled(sized)
+    rows = [r for r in _grid_rows(sized) if r and r[0] != ""]
+    header = next(r for r in rows if "排名" in r)
+    assert header[:3] == ["排名", "承办单位", "考核得分(分)"], header
+    ranks = [int(r[0]) for r in rows if r[0].isdigit()]
+    assert len(ranks) >= 3 and ranks == sorted(ranks) and ranks[0] == 1, ranks
