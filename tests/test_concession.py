@@ -222,7 +222,9 @@ def test_concession_page(gas_app):
     # 2025-03-31 is 21 days after the run (within the 30 days of rectify_warning_days)
     assert any("甲公司" in w.value and "须于 2025-03-31 前完成整改（即将到期" in w.value for w in at.warning)
     ranking = next(df.value for df in at.dataframe if "结论" in df.value.columns)
-    assert list(ranking["企业"])[0] == "丙公司"  # vetoes lead the table
+    # rank order: 乙 75 and 甲 74.5 by score; 丁's 98 is incomplete (not final), 丙 is vetoed: below every other
+    assert list(ranking.columns[:4]) == ["排名", "企业", "总分(分)", "结论"]
+    assert list(zip(ranking["排名"], ranking["企业"], strict=True)) == [(1, "乙公司"), (2, "甲公司"), (3, "丁公司"), (4, "丙公司")]
     at.multiselect(key="g_counties").select("宣威市").run()
     m = {x.label: x.value for x in at.metric}
     assert (m["评分表"], m["合格"]) == ("1 张", "1 家")

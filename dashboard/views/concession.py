@@ -124,7 +124,19 @@ def ranking(results: pl.DataFrame, period: str, counties: list[str]) -> None:
     st.plotly_chart(charts._style(fig, f"{period} 各企业得分"), width="stretch", key="gas-rank")
     table = metrics.table(
         results.with_columns(pl.col("rectify_by").dt.strftime("%Y-%m-%d").fill_null(""), pl.col("rectify_status").fill_null("")),
-        ["enterprise", "county", "assessment_type", "total_score", "items_scored", "veto_nos", "verdict", "rectify_by", "rectify_status"],
+        # in rank order with the score and verdict in the first columns (in view on a phone)
+        [
+            "rank",
+            "enterprise",
+            "total_score",
+            "verdict",
+            "assessment_type",
+            "county",
+            "items_scored",
+            "veto_nos",
+            "rectify_by",
+            "rectify_status",
+        ],
         domain="concession",
     )
     st.dataframe(table, hide_index=True, width="stretch")

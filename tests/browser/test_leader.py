@@ -312,3 +312,18 @@ def test_ranked_tables_open_in_rank_order(app_url, sized):
     assert header[:3] == ["排名", "承办单位", "考核得分(分)"], header
     ranks = [int(r[0]) for r in rows if r[0].isdigit()]
     assert len(ranks) >= 3 and ranks == sorted(ranks) and ranks[0] == 1, ranks
+
+
+def test_concession_ranking_opens_in_rank_order(app_url, sized):
+    """得分排名: 排名, 企业, 总分 and 结论 first; the vetoed enterprise (演示燃气公司L) ranks last whatever its score."""
+    _open(sized, f"{app_url}/concession{SWEEP}")
+    sized.locator("[data-testid=stDataFrame]:visible").first.scroll_into_view_if_needed()
+    _settled(sized)
+    rows = _grid_rows(sized)
+    header = next((r for r in rows if r and r[0] == "排名"), rows[:2])
+    assert header[:4] == ["排名", "企业", "总分(分)", "结论"], header
+    ranked = [r for r in rows if r and r[0].isdigit()]
+    ranks = [int(r[0]) for r in ranked]
+    assert ranks[0] == 1 and ranks == sorted(ranks), ranks
+    if sized.size_name == "desk":  # every row drawn
+        assert ranked[-1][1] == "演示燃气公司L" and ranked[-1][3].startswith("否决"), ranked[-1]
