@@ -5,6 +5,7 @@ so a copied link opens the same page with the same scope. Page filters add to it
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from dataclasses import dataclass, field, replace
 
 import polars as pl
@@ -34,6 +35,8 @@ PAGE_FILTERS = {
     "hl_map_metric": "地图与排名指标",
     "status_severity": "级别",
     "status_domains": "领域",
+    "al_severity": metrics.label("severity"),
+    "al_kinds": metrics.label("label", "alerts"),
 }
 
 
@@ -45,6 +48,7 @@ PAGE_FILTERS = {
 LIST_SEPARATOR = ","
 PENDING_COUNTIES = "pending_counties"
 TAB_KEYS = ("hl_tab", "gas_tab", "plan_tab")  # the pages' tab bars, bound to the URL: a link opens the same tab
+FOLLOW = "follow_link"  # session state: the query of an in-app link to apply on the next run (follow)
 TICKET_PARAM = "ticket"  # ?ticket=… opens a ticket's drill-through under its list
 TICKET_LINKED = "ticket_from_link"  # session state: the ticket a link opened
 
@@ -293,6 +297,18 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
     if STATE not in state:
         state[STATE], state[NOTES] = from_url(dict(st.query_params), months, counties, departments, aliases)
         seed_page_filters(dict(st.query_params))
+    elif FOLLOW in state:  # an in-app link (follow): its filters replace the scope, as a link opened afresh would
+        params = state.pop(FOLLOW)
+        state[STATE], state[NOTES] = from_url(params, months, counties, departments, aliases)
+        for key in PAGE_FILTERS:
+            state.pop(key, None)
+        seed_page_filters(params)
+        followed: Scope = state[STATE]
+        state[WIDGET["from"]], state[WIDGET["to"]] = f"{followed.month_from:%Y-%m}", f"{followed.month_to:%Y-%m}"
+        state[WIDGET["quick"]] = None
+        state[PENDING_COUNTIES] = list(followed.counties)
+        if departments:
+            state[WIDGET["departments"]] = [d for d in followed.departments if d in departments]
     scope: Scope = state[STATE]
     # the widgets start from the stored scope, so a page switch (which may drop widget state) keeps it
     with st.sidebar:
@@ -339,6 +355,16 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
         del st.query_params[key]
     st.query_params.update(wanted)
     return scope
+
+
+def follow(page_file, link: str, scope: Scope) -> None:
+    """Open another page with a link's filters (a query string: county, dept, from, to and page filters), in this
+    session: the global filter becomes the link's, its months defaulting to the current ones."""
+    params = dict(urllib.parse.parse_qsl(link))
+    params.setdefault("from", f"{scope.month_from:%Y-%m}")
+    params.setdefault("to", f"{scope.month_to:%Y-%m}")
+    st.session_state[FOLLOW] = params
+    st.switch_page(page_file, query_params=params)
 
 
 def set_county(county: str) -> None:

@@ -15,6 +15,7 @@ PAGES_DIR = PROJECT_ROOT / "pages"
 PAGES = {
     "overview": (PAGES_DIR / "overview.py", "总览", ":material/dashboard:", None),
     "county": (PAGES_DIR / "county.py", "区县画像", ":material/location_on:", None),
+    "alerts": (PAGES_DIR / "alerts.py", "预警中心", ":material/notifications_active:", None),
     "plan": (PAGES_DIR / "plan.py", "规划指标", ":material/flag:", "plan_indicator"),
     "hotline": (PAGES_DIR / "hotline.py", "12345热线", ":material/support_agent:", "hotline_ticket"),
     "concession": (PAGES_DIR / "concession.py", "燃气特许经营", ":material/local_fire_department:", "concession_result"),

@@ -49,13 +49,36 @@ TOPICS = {
     "医疗卫生": (0.08, ["市卫生健康委", "市医保局"]),
     "生态环境": (0.06, ["市生态环境局"]),
     "农业农村": (0.06, ["市农业农村局", "市乡村振兴局"]),
-    "水电气": (0.08, ["市供电局", "市住房建乡建设局"]),
+    "水电气": (0.08, ["市供电局", "市住房和城乡建设局"]),
     "治安": (0.05, ["市公安局"]),
     "文化旅游": (0.04, ["市文化和旅游局"]),
     "民政服务": (0.04, ["市民政局", "市残联"]),
     "自然资源": (0.03, ["市自然资源和规划局"]),
 }
-SATISFACTION = {"满意": 0.77, "基本满意": 0.13, "不满意": 0.045, "未回访": 0.055}
+SATISFACTION = {"满意": 0.80, "基本满意": 0.147, "不满意": 0.003, "未回访": 0.05}
+# streets and towns a caller names (the real ones of each county)
+PLACES = {
+    "麒麟区": ["南宁街道", "寥廓街道", "白石江街道", "建宁街道", "三江大道"],
+    "沾益区": ["西平街道", "龙华街道", "花山街道"],
+    "马龙区": ["通泉街道", "旧县街道"],
+    "陆良县": ["中枢街道", "三岔河镇", "召夸镇"],
+    "师宗县": ["丹凤街道", "竹基镇"],
+    "罗平县": ["罗雄街道", "板桥镇", "九龙街道"],
+    "富源县": ["中安街道", "胜境街道", "后所镇"],
+    "会泽县": ["古城街道", "金钟街道", "宝云街道", "者海镇"],
+    "宣威市": ["宛水街道", "虹桥街道", "双龙街道", "来宾街道"],
+    "曲靖经开区": ["翠峰街道", "西城街道"],
+}
+COMPLAINTS = Path(__file__).with_name("demo_complaints.csv")  # topic, problem, template with {place}
+# Events planted in the last months of every demo, for the 预警 rules and 热点诉求 to find (tests/test_alerts.py works
+# their figures out from these): a water outage in 会泽县 in the last month (the tickets of 水电气 there ≈ 2.5 times
+# as many as usual), a department closing 40% of its tickets late in the two months before it, and one caller
+# raising the same 物业 problem in 麒麟区 four times in the last month.
+PLANTED = {
+    "surge": {"county": "会泽县", "topic": "水电气", "problem": "停水", "extra_share": 1.5, "min_extra": 30},
+    "failing_department": {"department": "市住房和城乡建设局", "late_share": 0.4, "months": 2},
+    "repeat_caller": {"county": "麒麟区", "topic": "城乡建设", "problem": "物业纠纷", "tickets": 4, "days": (3, 9, 15, 21)},
+}
 
 
 def _month_starts(first: str, last: str) -> list[dt.date]:
@@ -131,9 +154,10 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
     # working days to close: most well inside the standard limit, a tail past the maximum
     # some counties and departments are slower than others
     county_factor = rng.uniform(0.3, 3.0, len(COUNTY_WEIGHTS))
-    late_p = 0.01 * county_factor[county_idx] * np.where(to_county_gov, 1.5, 0.7)
+    late_p = 0.002 * county_factor[county_idx] * np.where(to_county_gov, 1.5, 0.7)
     frac = np.where(rng.random(n) < late_p, rng.uniform(1.05, 1.8, n), rng.beta(2.2, 2.5, n))
-    wd = np.maximum(0.2, frac * np.where(frac > 1, limit, np.minimum(limit, std + 10 * ext)))
+    # on time: within 80% of the limit, so that a holiday or a late-evening receipt never tips one past its deadline
+    wd = np.maximum(0.2, frac * np.where(frac > 1, limit, 0.8 * np.minimum(limit, std + 10 * ext)))
     closed = signed + (wd * 1.42 * 86400).astype("timedelta64[s]")
     never = rng.random(n) < 0.0004  # lost in a department's drawer: open long past the deadline
     satisfaction = _pick(rng, SATISFACTION, n)
@@ -142,8 +166,8 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
     received_cut = received <= cutoff
     closed = np.where(direct, received, closed)
     open_ = (~direct) & (never | (closed > cutoff))
-    pool = max(1, int(n * 0.55))
-    caller = (pool * rng.random(n) ** 1.6).astype(np.int64)
+    pool = max(1, int(n * 0.8))
+    caller = (pool * rng.random(n) ** 1.15).astype(np.int64)
 
     us = lambda a: a.astype("datetime64[us]")  # noqa: E731
     df = pl.DataFrame(
@@ -165,12 +189,16 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
             "channel": _pick(rng, CHANNELS, n).astype(str),
             "variant": rng.random(n) < 0.04,
             "extra": rng.random(n),
+            "pick": rng.random(n),
+            "problem": pl.Series([None] * n, dtype=pl.Utf8),
         }
     ).filter(pl.lit(received_cut))
     df = df.with_columns(
         pl.col("received_at", "dispatched_at", "signed_at", "closed_at").cast(pl.Datetime("us")),
         pl.col("returned_at").cast(pl.Datetime("us")),
-    ).with_columns(
+    )
+    df = _plant(df, rng, months, pool, cutoff.astype("datetime64[us]").astype(dt.datetime))
+    df = _with_complaint(df.sort("received_at", maintain_order=True)).with_columns(
         ticket_id=pl.format(
             "QJ{}{}",
             pl.col("received_at").dt.strftime("%Y%m"),
@@ -180,7 +208,7 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
         handling=pl.when(pl.col("direct")).then(pl.lit("当场答复")).otherwise(pl.lit("派单")),
         caller_name=pl.format("演示来电人{}", pl.col("caller")),
         caller_phone=pl.format("100{}", pl.col("caller").cast(pl.Utf8).str.zfill(8)),
-        content=pl.format("关于{}的{}诉求（演示数据）", "topic", "category")
+        content=pl.col("complaint")
         + pl.when(pl.col("extra") < 0.01)
         .then(pl.format("，回电10{}", pl.col("caller").cast(pl.Utf8).str.zfill(9)))
         .when(pl.col("extra") < 0.013)
@@ -195,6 +223,85 @@ def generate(n: int = 300_000, seed: int = 2022, first: str = "2022-01", last: s
         satisfaction=pl.when(pl.col("open") | (pl.col("category") == "表扬")).then(None).otherwise(pl.col("satisfaction")),
     )
     return df, cutoff.astype(dt.datetime)
+
+
+def _plant(df: pl.DataFrame, rng, months: list[dt.date], pool: int, cutoff: dt.datetime) -> pl.DataFrame:
+    """The PLANTED events added to the generated tickets (only where the demo's months reach them)."""
+    month = pl.col("received_at").dt.truncate("1mo").cast(pl.Date)
+    last = months[-1]
+    carriers = df.filter(month == last)
+    if carriers.height < 10 or len(months) < 4:
+        return df
+    s, f, r = PLANTED["surge"], PLANTED["failing_department"], PLANTED["repeat_caller"]
+
+    # a water outage: extra tickets of one problem in one county in the last month, handled by the county government
+    usual = df.filter((month == last) & (pl.col("county") == s["county"]) & (pl.col("topic") == s["topic"])).height
+    extra = max(s["min_extra"], round(s["extra_share"] * usual))
+    surge = carriers.sample(extra, with_replacement=True, seed=int(rng.integers(1 << 31))).with_columns(
+        county=pl.lit(s["county"]),
+        topic=pl.lit(s["topic"]),
+        problem=pl.lit(s["problem"]),
+        variant=pl.lit(False),
+        department=pl.when(pl.col("direct")).then(pl.lit("")).otherwise(pl.lit(f"{s['county']}人民政府")),
+        caller=pl.int_range(pl.len()) + pool + 10,  # each a different caller
+    )
+
+    # one caller, the same problem, four times in a month
+    days = r["days"]
+    repeat = carriers.head(len(days)).with_columns(
+        county=pl.lit(r["county"]),
+        topic=pl.lit(r["topic"]),
+        problem=pl.lit(r["problem"]),
+        variant=pl.lit(False),
+        caller=pl.lit(pool + 1, dtype=pl.Int64),
+        received_at=pl.Series([dt.datetime(last.year, last.month, d, 10) for d in days]).cast(pl.Datetime("us")),
+    )
+    shift = pl.col("received_at") - carriers.head(len(days))["received_at"]
+    repeat = repeat.with_columns(
+        *(pl.col(c) + shift for c in ("dispatched_at", "signed_at", "returned_at", "closed_at")),
+    )
+
+    # a department closing a share of its tickets late (well past the maximum) in the two months before the last
+    late_months = months[-1 - f["months"] : -1]
+    limit_days = pl.col("category").replace_strict({c: v[1] for c, v in LIMITS.items()}) + 10 * pl.col("extensions")
+    chosen = (pl.col("department") == f["department"]) & month.is_in(late_months) & pl.Series(rng.random(df.height) < f["late_share"])
+    late_at = pl.col("signed_at") + pl.duration(days=limit_days * 1.6 + 7)
+    df = df.with_columns(
+        closed_at=pl.when(chosen).then(late_at).otherwise(pl.col("closed_at")),
+        open=pl.when(chosen).then(late_at > cutoff).otherwise(pl.col("open")),
+    )
+    return pl.concat([df, surge.select(df.columns), repeat.select(df.columns)])
+
+
+def _with_complaint(df: pl.DataFrame) -> pl.DataFrame:
+    """诉求内容 from the templates of each topic (of the planted problem where there is one), naming a place of the
+    ticket's county."""
+    t = pl.read_csv(COMPLAINTS).with_columns(
+        k=pl.int_range(pl.len()).over("topic"),
+        n=pl.len().over("topic"),
+        kp=pl.int_range(pl.len()).over("topic", "problem"),
+        np_=pl.len().over("topic", "problem"),
+    )
+    places = pl.DataFrame({"county": list(PLACES), "places": list(PLACES.values())})
+    out = (
+        df.with_row_index("_row")
+        .join(t.group_by("topic").agg(pl.col("n").first()), on="topic", how="left")
+        .join(t.group_by("topic", "problem").agg(pl.col("np_").first()), on=["topic", "problem"], how="left")
+        .with_columns(
+            k=(pl.col("pick") * pl.col("n")).floor().cast(pl.Int64),
+            kp=(pl.col("pick") * pl.col("np_")).floor().cast(pl.Int64),
+        )
+        .join(t.select("topic", "k", pl.col("problem").alias("_p"), pl.col("template").alias("_t1")), on=["topic", "k"], how="left")
+        .join(t.select("topic", "problem", "kp", pl.col("template").alias("_t2")), on=["topic", "problem", "kp"], how="left")
+        .join(places, on="county", how="left")
+        .with_columns(
+            place=pl.col("places").list.get((pl.col("extra") * 1000).cast(pl.Int64) % pl.col("places").list.len(), null_on_oob=True),
+            problem=pl.coalesce("problem", "_p"),
+        )
+        .with_columns(complaint=pl.coalesce("_t2", "_t1").str.replace("{place}", pl.coalesce("place", pl.lit("本地")), literal=True))
+        .sort("_row")
+    )
+    return out.drop("_row", "n", "np_", "k", "kp", "_p", "_t1", "_t2", "places", "place")
 
 
 def _state_as_of(df: pl.DataFrame, when: pl.Expr) -> pl.DataFrame:

@@ -51,7 +51,7 @@ def build(
         # (docs/PERFORMANCE.md) however many tickets the lake holds
         con = duckdb.connect(str(tmp), config={"memory_limit": ETL_MEMORY_LIMIT})
         try:
-            _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of)
+            _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous=target)
             run_checks(con)
             con.execute("CHECKPOINT")
         finally:
@@ -83,6 +83,7 @@ REFERENCE_TABLES = {
     "concession_veto_rule": "concession_veto_rule",
     "concession_setting": "concession_settings",
     "freshness_rule": "freshness_rules",
+    "alert_rule": "alert_rules",
 }
 # loaded table -> (lake dataset, lake table); several datasets can fill one table
 LAKE_TABLES = (
@@ -98,8 +99,9 @@ LAKE_TABLES = (
 )
 
 
-def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
+def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: Path | None = None) -> None:
     con.execute(sql_file("schema.sql"))
+    _carry_alerts(con, previous)
     load_frame(con, "county", reference.counties())
     for table, name in REFERENCE_TABLES.items():
         load_frame(con, table, reference.load(name))
@@ -115,9 +117,26 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of) -> None:
     # every domain, are judged against it
     run_at = as_of or dt.datetime.fromisoformat(info["built_at"])
     con.execute("SET VARIABLE run_at = ?::TIMESTAMP", [run_at])
-    models.build(con)
     info = {**info, "run_at": run_at.isoformat(timespec="seconds"), "schema_version": contract.WAREHOUSE_SCHEMA_VERSION}
+    # before the models: the freshness of every domain (and its 预警) is judged against run_at
     load_frame(con, "warehouse_info", pl.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))
+    models.build(con)
+
+
+def _carry_alerts(con, previous: Path | None) -> None:
+    """alert_seen from the warehouse being replaced (none on a first publish; one that cannot be read, e.g. of an
+    older schema, is logged and every warning counts as new)."""
+    if previous is None or not previous.exists():
+        return
+    try:
+        con.execute("ATTACH ? AS prev (READ_ONLY)", [str(previous)])
+        try:
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'prev' AND table_name = 'alert'").fetchone()[0]:
+                con.execute(sql_file("publish/alert_seen.sql"))
+        finally:
+            con.execute("DETACH prev")
+    except duckdb.Error as e:
+        log.warning("the previous warehouse's warnings could not be read (%s): every warning counts as new", e)
 
 
 def load_frame(con, table: str, frame: pl.DataFrame) -> None:

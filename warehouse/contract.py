@@ -23,7 +23,7 @@ from warehouse.paths import WAREHOUSE_DIR
 # 4: concession_setting (pass mark and rectification months from reference/concession_settings.csv).
 # 5: concession_result.rectify_status (the deadline against the run's time, variable run_at).
 # 6: freshness_rule; v_freshness per domain with age_days, max_age_days, stale; warehouse_info.run_at.
-WAREHOUSE_SCHEMA_VERSION = "6"
+WAREHOUSE_SCHEMA_VERSION = "7"
 
 SCHEMA_FILE = WAREHOUSE_DIR / "schema.sql"
 

@@ -214,6 +214,29 @@ CREATE TABLE hotline_setting (
     meaning  VARCHAR
 );
 
+-- The 预警 rules an operator edits (reference/alert_rules.csv); the alert model reads them.
+CREATE TABLE alert_rule (
+    kind            VARCHAR PRIMARY KEY,   -- the rule's key (alert.kind)
+    label           VARCHAR NOT NULL,   -- its Chinese name
+    severity        VARCHAR NOT NULL CHECK (severity IN ('严重', '关注', '提示')),   -- 严重 / 关注 / 提示
+    enabled         BOOLEAN NOT NULL,   -- on/off
+    threshold       DOUBLE,   -- the figure that triggers it (count, working days, months, standard deviations)
+    target_setting  VARCHAR,   -- a rate rule's threshold: the hotline_setting key of its 附件3 target
+    min_volume      DOUBLE,   -- below this many tickets in the group the rule is not judged
+    span            DOUBLE,   -- the window: months of history (surge) or days (repeat demand)
+    unit            VARCHAR,   -- the unit of the figure
+    page            VARCHAR,   -- the app page with the rows behind a warning
+    rule            VARCHAR,   -- the rule in words (shown on 预警中心)
+    source          VARCHAR   -- where the rule comes from
+);
+
+-- The warnings of the warehouse a publish replaces (key and first_seen), so that a warning keeps the time it was first
+-- seen and a new one is marked 新增; empty on the first publish.
+CREATE TABLE alert_seen (
+    alert_key   VARCHAR PRIMARY KEY,   -- alert.alert_key
+    first_seen  TIMESTAMP NOT NULL   -- alert.first_seen
+);
+
 -- Every version of every ticket as loaded (one row per ticket per export file); hotline_ticket keeps the latest.
 CREATE TABLE hotline_ticket_version (
     ticket_id          VARCHAR NOT NULL,

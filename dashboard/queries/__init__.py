@@ -288,3 +288,31 @@ def county_events(county: str, start, end) -> pl.DataFrame:
 
 def county_concessions(county: str, year: int) -> pl.DataFrame:
     return run("county_concessions", county=county, year=year)
+
+
+# ---------------------------------------------------------------- 预警
+def alerts(scope) -> pl.DataFrame:
+    """The warnings in the global filter (and the user's scope)."""
+    return run(
+        "alerts",
+        counties=list(scope.counties),
+        departments=list(scope.departments),
+        m_from=scope.month_from,
+        m_to=scope.date_to,
+    )
+
+
+def alert_rules() -> pl.DataFrame:
+    return run("alert_rules")
+
+
+def alert_tickets(kind: str, department: str, county: str | None, workdays: float, scope) -> pl.DataFrame:
+    return run(
+        "alert_tickets",
+        kind=kind,
+        department=department,
+        county=county,
+        workdays=workdays,
+        counties=list(scope.counties),
+        departments=list(scope.departments),
+    )

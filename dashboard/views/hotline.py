@@ -285,27 +285,7 @@ def overdue(f) -> None:
     if df.is_empty():
         st.success(f"当前筛选范围内没有{m.label}的工单。")
         return
-    table = metrics.table(
-        df,
-        [
-            "ticket_id",
-            "received_at",
-            "category",
-            "topic",
-            "county",
-            "department",
-            "extensions",
-            "deadline_at",
-            "workdays_overdue",
-            "content",
-        ],
-    )
-    st.caption("点击一行查看该工单的办理过程与时限。")
-    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="hl-overdue-list")
-    download_buttons(table, safe_filename(f"12345热线_{m.label}", *f.file_tag()), key="dl-hl-overdue")
-    chosen = ticket.pick(event, table, metrics.label("ticket_id"))
-    if chosen:
-        ticket.detail(chosen, f)
+    ticket.listing(df, safe_filename(f"12345热线_{m.label}", *f.file_tag()), "hl-overdue-list", f)
 
 
 def registry() -> None:

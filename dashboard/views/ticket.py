@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import metrics, queries
+from dashboard.export import download_buttons
 from dashboard.filters import TICKET_LINKED, TICKET_PARAM
 
 
@@ -66,6 +67,23 @@ def detail(ticket_id: str, f) -> None:
             st.caption("该工单的时限落在尚未公布节假日安排的年份，暂按仅周末休息计算。")
         st.dataframe(steps(t, queries.hotline_settings(), queries.hotline_rules()), hide_index=True, width="stretch")
         st.markdown(f"**{metrics.label('content')}**：{t['content'] or '—'}")
+
+
+# a ticket list's columns, in this order where the list has them
+LIST_COLUMNS = [
+    "ticket_id", "received_at", "category", "topic", "county", "department", "extensions", "deadline_at", "workdays_overdue", "content",
+]  # fmt: skip
+
+
+def listing(df: pl.DataFrame, basename: str, key: str, f) -> None:
+    """A list of tickets (overdue, 预警, hot problems): a click on a row opens the ticket under it; downloadable."""
+    table = metrics.table(df, [c for c in LIST_COLUMNS if c in df.columns])
+    st.caption("点击一行查看该工单的办理过程与时限。")
+    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key)
+    download_buttons(table, basename, key=f"dl-{key}")
+    chosen = pick(event, table, metrics.label("ticket_id"))
+    if chosen:
+        detail(chosen, f)
 
 
 def pick(event, table: pl.DataFrame, id_column: str) -> str | None:

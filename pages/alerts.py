@@ -1,0 +1,3 @@
+from dashboard.views.alerts import render
+
+render()

@@ -1,0 +1,130 @@
+"""预警 (issue 15): the rules of warehouse/reference/alert_rules.csv find what etl/demo.py PLANTED, with the figures
+known from the generated tickets, and little else.
+
+Accepted false positives on this demo (3,000 tickets, 2024-01 to 2024-06, seed 5), and why:
+- two 诉求激增 outside the plant (宣威市 医疗卫生 2024-04, 麒麟区 城乡建设 2024-05): the forecast rests on three to
+  five months of history, whose spread is itself uncertain; at 3.29 standard deviations one series-month in a few
+  hundred still crosses (390 series-months are judged here);
+- county rates below target in the months of the plant (师宗县, 沾益区): the late tickets are the planted department's
+  own, handled in those counties (checked below: without them every county meets 95%);
+- 办结率 below 100% and 逾期未办结 where the demo's never-closed tickets lie (0.04% of tickets, planted as "lost in a
+  drawer": 附件3 counts one such ticket against 办结率)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import duckdb
+import polars as pl
+import pytest
+
+from etl.demo import PLANTED, generate, write_concession_files, write_files, write_indicator_files
+from etl.pipeline import run
+from tests.conftest import GAZETTE
+
+DEMO = {"n": 3000, "seed": 5, "first": "2024-01", "last": "2024-06"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("alerts")
+    inbox = root / "inbox"
+    write_files(inbox, **DEMO)
+    write_concession_files(inbox, seed=5)
+    write_indicator_files(inbox, seed=5)
+    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
+    run(inbox, root / "warehouse.duckdb", root / "lake")
+    tickets, _ = generate(**DEMO)
+    return root, tickets
+
+
+def alerts(root, where: str = "true") -> pl.DataFrame:
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        return con.sql(f"SELECT * FROM alert WHERE {where} ORDER BY kind, period, county, department").pl()
+
+
+def test_the_planted_surge_is_found_with_its_count(demo):
+    root, tickets = demo
+    s = PLANTED["surge"]
+    found = alerts(root, "kind = 'surge'")
+    planted = found.filter((pl.col("county") == s["county"]) & (pl.col("topic") == s["topic"]) & (pl.col("period") == "2024-06"))
+    # the generated tickets of 会泽县 · 水电气 in June, the planted outage included (none of 会泽县's is a variant name)
+    count = tickets.filter(
+        (pl.col("county") == s["county"]) & (pl.col("topic") == s["topic"]) & (pl.col("received_at").dt.strftime("%Y-%m") == "2024-06")
+    ).height
+    assert planted.height == 1 and planted["figure"][0] == count
+    assert count - s["min_extra"] < planted["threshold"][0] < count  # without the 30 planted tickets it would not cross
+    assert "高于预测上限" in planted["message"][0] and planted["link"][0].startswith(f"county={s['county']}&from=2024-06")
+    assert found.height - 1 <= 2  # the accepted false positives (module docstring)
+
+
+def test_the_planted_failing_department_is_found_two_months_running(demo):
+    root, _ = demo
+    dept = PLANTED["failing_department"]["department"]
+    below = alerts(root, "kind = 'on_time_rate_below' AND department IS NOT NULL")
+    assert below["department"].unique().to_list() == [dept]  # no other department is below 95%
+    assert below["period"].to_list() == ["2024-04", "2024-05"]
+    # 40% of its tickets closed late by construction: well under 95% in both months
+    assert all(60 <= v <= 80 for v in below["figure"]) and set(below["threshold"]) == {95.0}
+    run_ = alerts(root, f"kind = 'rate_below_run' AND department = '{dept}'")
+    assert run_.height == 1 and run_["figure"][0] == 2 and run_["severity"][0] == "严重"
+    overdue = alerts(root, "kind = 'overdue_run'")
+    assert overdue["department"].to_list() == [dept] and overdue["period"].to_list() == ["2024-05"]
+
+
+def test_county_rates_below_target_come_from_the_planted_department(demo):
+    root, _ = demo
+    dept = PLANTED["failing_department"]["department"]
+    counties = alerts(root, "kind = 'on_time_rate_below' AND county IS NOT NULL")["county"].unique().to_list()
+    assert counties  # the plant drags some counties under 95%
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        rates = con.sql(
+            """SELECT county, month, 100.0 * count(*) FILTER (WHERE closed_on_time) / count(closed_at) AS rate
+               FROM hotline_ticket WHERE list_contains($counties, county) AND department IS DISTINCT FROM $dept AND closed_at IS NOT NULL
+               GROUP BY ALL""",
+            params={"counties": counties, "dept": dept},
+        ).pl()
+    assert rates["rate"].min() >= 95.0, rates.filter(pl.col("rate") < 95)
+
+
+def test_the_planted_repeat_caller_is_counted_never_named(demo):
+    root, _ = demo
+    r = PLANTED["repeat_caller"]
+    found = alerts(root, "kind = 'repeat_demand'")
+    assert found.select("county", "topic", "period", "figure").rows() == [(r["county"], r["topic"], "2024-06", 1.0)]
+    assert "1 位来电人" in found["message"][0]
+    assert "caller" not in " ".join(alerts(root).columns)  # the table holds no caller column, hashed or not
+
+
+def test_concession_plan_and_data_warnings(demo):
+    root, _ = demo
+    veto = alerts(root, "kind = 'concession_veto'")
+    assert veto["enterprise"].to_list() == ["演示燃气公司L"] and veto["counties"][0].to_list() == ["陆良县", "师宗县"]
+    # 演示燃气公司H failed 2024 with 73.5 (< 75): rectify by 2025-03-31, long past at the run
+    overdue = alerts(root, "kind = 'rectify_overdue' AND enterprise = '演示燃气公司H' AND period = '2024'")
+    assert overdue.height == 1 and "2025-03-31" in overdue["message"][0]
+    rejected = alerts(root, "kind = 'sheet_rejected'")
+    assert rejected["figure"].to_list() == [1.0] and "得分应在 0 到 6 之间" in rejected["message"][0]
+    stale = alerts(root, "kind = 'data_stale'")  # the demo ends 2024-06; the run is now
+    assert "12345 工单" in " ".join(stale["message"]) and stale["month"].is_null().all()
+    lagging = alerts(root, "kind = 'indicator_lagging'")
+    assert lagging.height > 0 and (lagging["figure"] < lagging["threshold"]).all()  # actual below the straight line
+
+
+def test_a_warning_keeps_its_first_seen_and_only_new_ones_are_marked(tmp_path):
+    """Two publishes over the same data: the second has no 新增 and the first's first_seen; a ticket file added later
+    brings its own warnings as 新增."""
+    inbox = tmp_path / "inbox"
+    write_files(inbox, **DEMO)
+    db, lake = tmp_path / "warehouse.duckdb", tmp_path / "lake"
+    first_run = dt.datetime(2024, 7, 6)
+    run(inbox, db, lake, as_of=first_run)
+    first = alerts(tmp_path)
+    assert first["is_new"].all() and (first["first_seen"] == first_run).all()
+    run(inbox, db, lake, as_of=dt.datetime(2024, 7, 7))
+    second = alerts(tmp_path)
+    kept = second.join(first.select("alert_key", pl.col("first_seen").alias("before")), on="alert_key")
+    assert kept.height > 0 and (kept["first_seen"] == kept["before"]).all() and not kept["is_new"].any()
+    new = second.join(first.select("alert_key"), on="alert_key", how="anti")
+    assert new["is_new"].all() and (new["first_seen"] == dt.datetime(2024, 7, 7)).all()
