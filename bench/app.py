@@ -55,6 +55,8 @@ FLOORS = {  # each returns the same rows in the same order as the page's query
     "UNION ALL SELECT period_end FROM indicator_actual)), generate_series(date_trunc('month', lo), hi, INTERVAL 1 MONTH) AS g(d) "
     "UNION ALL SELECT 'county', county_name, sort_order FROM county "
     "UNION ALL SELECT 'department', value, n FROM hotline_choice WHERE kind = 'department' ORDER BY kind, n, value",
+    "alerts": "SELECT * FROM alert WHERE (month IS NULL OR month BETWEEN $m_from AND $m_to) {alert_county} "
+    "ORDER BY severity_rank, is_new DESC, month DESC NULLS FIRST, label, county, department",
     # the small tables: the same rows, the plainest statement
     "warehouse_info": "SELECT key, value FROM warehouse_info",
     "county_aliases": "SELECT alias, county_name FROM county_alias JOIN county USING (county_key) WHERE NOT is_city_total",
@@ -155,7 +157,9 @@ def floor_sql(name: str, params: dict) -> str | None:
     if key not in FLOORS:
         return None
     assert not any(params.get(k) for k in ("departments", "categories", "channels")), "floors are written for county and month filters"
-    return FLOORS[key].format(county=_county_clause(params), enterprise=_county_clause(params, enterprises=True))
+    counties = ", ".join(repr(c) for c in params.get("counties") or [])
+    alert_county = f"AND list_has_any(counties, [{counties}])" if counties else ""
+    return FLOORS[key].format(county=_county_clause(params), enterprise=_county_clause(params, enterprises=True), alert_county=alert_county)
 
 
 def _county_clause(params: dict, enterprises: bool = False) -> str:

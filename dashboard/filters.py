@@ -37,6 +37,10 @@ PAGE_FILTERS = {
     "status_domains": "领域",
     "al_severity": metrics.label("severity"),
     "al_kinds": metrics.label("label", "alerts"),
+    "rk_kind": "周期",
+    "rk_unit": "对象",
+    "rk_measure": "排名依据",
+    "rk_period": "期间",
 }
 
 

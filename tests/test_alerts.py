@@ -128,3 +128,52 @@ def test_a_warning_keeps_its_first_seen_and_only_new_ones_are_marked(tmp_path):
     assert kept.height > 0 and (kept["first_seen"] == kept["before"]).all() and not kept["is_new"].any()
     new = second.join(first.select("alert_key"), on="alert_key", how="anti")
     assert new["is_new"].all() and (new["first_seen"] == dt.datetime(2024, 7, 7)).all()
+
+
+# ---------------------------------------------------------------- 红黑榜
+def ranking(root, where: str) -> pl.DataFrame:
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        return con.sql(f"SELECT * FROM hotline_ranking WHERE {where} ORDER BY rank, unit").pl()
+
+
+def test_the_planted_department_is_last_on_the_black_board(demo):
+    """市住房和城乡建设局 closed 40% of its April tickets late: last of the 承办单位 on 按期办结率, 黑榜. Nine 承办单位
+    had 20 tickets due (ranking_min_volume): a third each way, three 红榜 and three 黑榜 (ranking_board_size 5 needs 15)."""
+    root, _ = demo
+    dept = PLANTED["failing_department"]["department"]
+    april = ranking(root, "period = '2024-04' AND unit_kind = 'department' AND measure = 'on_time_rate'")
+    assert april["ranked"][0] == april.height == 9
+    last = april.filter(pl.col("unit") == dept).row(0, named=True)
+    assert last["rank"] == april.height and last["board"] == "黑榜" and last["value"] < 80
+    assert april.filter(pl.col("board") == "红榜")["rank"].max() <= 3  # ties at the top share rank 1
+    assert april.filter(pl.col("board") == "黑榜")["rank"].min() > 6
+    assert (april["due"] >= 20).all()  # ranking_min_volume
+
+
+def test_ranks_follow_the_values_and_the_change_the_previous_month(demo):
+    root, _ = demo
+    may = ranking(root, "period = '2024-05' AND unit_kind = 'county' AND measure = 'composite'")
+    april = ranking(root, "period = '2024-04' AND unit_kind = 'county' AND measure = 'composite'")
+    values = may["value"].round(1).to_list()
+    assert values == sorted(values, reverse=True)
+    # a rank is 1 + the number of units strictly better (ties share)
+    assert may["rank"].to_list() == [1 + sum(v > x for v in values) for x in values]
+    # ten counties, a third each way: three 红榜 and three 黑榜 (ties included)
+    assert may.filter(pl.col("board") == "红榜")["rank"].max() <= 3 and may.filter(pl.col("board") == "黑榜")["rank"].min() > may.height - 3
+    joined = may.join(april.select("unit", pl.col("rank").alias("before")), on="unit")
+    assert (joined["rank_change"] == joined["before"] - joined["rank"]).all()
+    # composite = the mean of the three rates
+    rates = {
+        m: dict(ranking(root, f"period = '2024-05' AND unit_kind = 'county' AND measure = '{m}'").select("unit", "value").rows())
+        for m in ("close_rate", "on_time_rate", "satisfaction_rate")
+    }
+    for unit, value in may.select("unit", "value").rows():
+        assert abs(value - sum(rates[m][unit] for m in rates) / 3) < 1e-9
+
+
+def test_department_score_ranking_is_the_annex3_score(demo):
+    root, _ = demo
+    scored = ranking(root, "period = '2024' AND measure = 'dept_score'")
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        score = dict(con.sql("SELECT department, score FROM hotline_dept_score WHERE year = 2024").fetchall())
+    assert all(score[u] == v for u, v in scored.select("unit", "value").rows())

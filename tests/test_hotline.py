@@ -299,7 +299,12 @@ def test_demo_files_are_deterministic_and_go_through_ingestion(tmp_path):
     assert any(_is_gb18030_only(p) for p in gb)
     db = tmp_path / "w.duckdb"
     run(tmp_path / "a", db, tmp_path / "lake")
-    assert rows(db, "SELECT count(*), bool_and(is_demo) FROM hotline_ticket") == [(4000, True)]
+    # 4,000 drawn, plus the planted events: a surge of at least 30 tickets and one caller's 4 (etl.demo.PLANTED)
+    from etl.demo import PLANTED, generate
+
+    drawn = generate(n=4000, seed=7, first="2024-01", last="2024-12")[0].height
+    assert drawn - 4000 >= PLANTED["surge"]["min_extra"] + len(PLANTED["repeat_caller"]["days"])
+    assert rows(db, "SELECT count(*), bool_and(is_demo) FROM hotline_ticket") == [(drawn, True)]
     reasons = {r[0] for r in rows(db, "SELECT reason FROM hotline_reject")}
     assert {reason for _, _, reason in BAD_ROWS} | {"同一文件内同一工单编号出现多次且内容不同"} == reasons
     # fictional callers only: every phone starts with 100, which no Chinese mobile number does

@@ -316,3 +316,20 @@ def alert_tickets(kind: str, department: str, county: str | None, workdays: floa
         counties=list(scope.counties),
         departments=list(scope.departments),
     )
+
+
+# ---------------------------------------------------------------- 红黑榜
+def hotline_ranking(period_kind: str, period: str, unit_kind: str, measure: str, scope) -> pl.DataFrame:
+    return run(
+        "hotline_ranking",
+        period_kind=period_kind,
+        period=period,
+        unit_kind=unit_kind,
+        measure=measure,
+        counties=list(scope.counties),
+        departments=list(scope.departments),
+    )
+
+
+def hotline_ranking_periods() -> pl.DataFrame:
+    return run("hotline_ranking_periods")

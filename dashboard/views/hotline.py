@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, filters, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, category_channel_bar
-from dashboard.views import ticket
+from dashboard.views import ranking, ticket
 
 TABLE_METRICS = [
     "volume",
@@ -74,6 +74,7 @@ def render() -> None:
             "月度趋势",
             metrics.label("county"),
             metrics.label("department"),
+            "红黑榜",
             "类型与渠道",
             "办理时长",
             "重复诉求",
@@ -90,14 +91,16 @@ def render() -> None:
     with tabs[2]:
         by_department(f)
     with tabs[3]:
-        by_category_channel(f)
+        ranking.board(scope)
     with tabs[4]:
-        close_time(f)
+        by_category_channel(f)
     with tabs[5]:
-        repeat_demand(f)
+        close_time(f)
     with tabs[6]:
-        overdue(f)
+        repeat_demand(f)
     with tabs[7]:
+        overdue(f)
+    with tabs[8]:
         registry()
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import charts, fmt, metrics, queries, shell
 from dashboard.filters import HotlineFilter, Scope
 from dashboard.nav import link
-from dashboard.views import alerts
+from dashboard.views import alerts, ranking
 
 
 def previous(scope: Scope) -> Scope:
@@ -104,6 +104,7 @@ def hotline_summary(scope: Scope, prev: Scope) -> None:
             notes = [] if mom else [f"环比 —（{'上期无工单数据' if not before else '上期无此项'}）"]
             notes.append(f"同比 {yoy}" if yoy else f"同比 —（{'去年同期无工单数据' if not last_year else '去年同期无此项'}）")
             col.caption("；".join(notes))
+    ranking.summary(scope)
     link("hotline", "查看 12345 热线 →")
 
 

@@ -327,3 +327,61 @@ def test_concession_ranking_opens_in_rank_order(app_url, sized):
     assert ranks[0] == 1 and ranks == sorted(ranks), ranks
     if sized.size_name == "desk":  # every row drawn
         assert ranked[-1][1] == "演示燃气公司L" and ranked[-1][3].startswith("否决"), ranked[-1]
+
+
+def _click_grid_row(page, grid, index: int) -> None:
+    """Click the selection cell of a grid's row (0 = the first under the header; rows are 35 px)."""
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 * (index + 1) + 17)
+
+
+def test_alert_center_opens_the_tickets_behind_a_warning(app_url, sized):
+    """预警中心: the planted failing department is among the 严重 warnings; a click on 逾期未办结 lists its tickets, a
+    click on a ticket opens its drill-through, and the link opens 12345热线 filtered to that department."""
+    _open(sized, f"{app_url}/alerts{SWEEP}")
+    main = sized.locator("[data-testid=stMain]")
+    assert "市住房和城乡建设局连续 2 个月有逾期工单" in " ".join(" ".join(r) for r in _grid_rows(sized))
+    rows = [r for r in _grid_rows(sized) if r and r[0] not in ("", "级别")]
+    index = next(i for i, r in enumerate(rows) if "逾期未办结" in r)
+    department = next(c for c in rows[index] if c.endswith("局") or c.endswith("政府"))
+    grids = sized.locator("[data-testid=stDataFrame]").filter(has=sized.locator("canvas")).locator("visible=true")
+    _click_grid_row(sized, grids.first, index)
+    _settled(sized)
+    assert "已超最长办理时限仍未办结" in main.inner_text()
+    _click_grid_row(sized, grids.nth(1), 0)  # the ticket list under the warning
+    sized.wait_for_function("() => location.search.includes('ticket=')", timeout=20_000)
+    _settled(sized)
+    ticket_id = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))["ticket"]
+    assert sized.get_by_text(f"工单 {ticket_id}").first.is_visible() and "最长时限" in main.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    sized.screenshot(path=str(ARTIFACTS / f"alerts-{sized.size_name}.png"), full_page=False)
+    sized.get_by_role("button", name="在“12345热线”页查看相关记录 →").click()
+    sized.wait_for_url("**/hotline?**", timeout=20_000)
+    _settled(sized)
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))
+    assert query.get("dept") == department, query
+    assert department in _filter_line(sized)
+    assert sized.locator("[data-testid=stException]").count() == 0
+
+
+def test_overview_shows_the_warnings_first(app_url, sized):
+    _open(sized, f"{app_url}/{SWEEP}")
+    text = sized.locator("[data-testid=stMain]").inner_text()
+    assert "预警" in text and "🔴 严重 3 条" in text and "查看全部 15 条预警 →" in text
+
+
+def test_the_ranking_marks_the_best_and_worst(app_url, sized):
+    """红黑榜 on 12345热线: 承办单位 by 按期办结率 in 2024-04, the planted department last and on 黑榜."""
+    _open(sized, f"{app_url}/hotline{SWEEP}&hl_tab=红黑榜&rk_unit=department&rk_measure=on_time_rate&rk_period=2024-04")
+    _settled(sized)
+    text = sized.locator("[data-testid=stMain]").inner_text()
+    assert "2024-04 承办单位按按期办结率(%)排名（共 9 个参评）" in text
+    assert "黑榜：" in text and "市住房和城乡建设局" in text.split("黑榜：")[1]
+    grid = sized.locator("[data-testid=stDataFrame]").filter(has=sized.locator("canvas")).locator("visible=true").first
+    grid.scroll_into_view_if_needed()
+    _settled(sized)
+    header = next(r for r in _grid_rows(sized) if r and r[0] == "排名")
+    assert header[:3] == ["排名", "承办单位", "按期办结率(%)"], header
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    sized.screenshot(path=str(ARTIFACTS / f"ranking-{sized.size_name}.png"), full_page=False)
