@@ -386,6 +386,12 @@ def test_overview_compares_with_the_previous_period_when_it_has_data(hotline_app
     assert "同比 —（去年同期无工单数据）" in [c.value for c in at.caption]
 
 
+def test_ranking_needs_enough_tickets(hotline_app):
+    """Seven tickets: no unit has the 20 due tickets a ranking needs (hotline_settings ranking_min_volume)."""
+    at = _page("hotline")
+    assert any(i.value == "暂无排名：当期应办结件不足 20 件的单位不参加排名。" for i in at.info)
+
+
 def test_hotline_page_kpis_and_filters(hotline_app):
     at = _page("hotline")
     m = _metrics(at)
