@@ -56,7 +56,6 @@ def render() -> None:
     )
     table = metrics.table(
         shown.with_columns(
-            pl.format("{} {}", pl.col("severity").replace_strict(SEVERITY_ICON, default=""), "severity").alias("severity"),
             pl.when(pl.col("is_new")).then(pl.lit("新增")).otherwise(pl.lit("")).alias("is_new"),
             *(_number(c) for c in ("figure", "threshold")),
         ),
