@@ -73,9 +73,25 @@ def bar_counts(df: pl.DataFrame, label: str, value: str, title: str, horizontal:
     return _style(fig, title)
 
 
-def monthly_volume(df: pl.DataFrame, month: str, volume):
-    """df: the month column and the volume metric's label column; volume: its Metric (dashboard.metrics)."""
+def monthly_volume(df: pl.DataFrame, month: str, volume, forecast: pl.DataFrame | None = None):
+    """df: the month column and the volume metric's label column; volume: its Metric (dashboard.metrics). forecast
+    (month, forecast, lo80, hi80, lo95, hi95): drawn after the bars as a dashed line in its 80% and 95% bands."""
     fig = go.Figure(go.Bar(x=df[month].to_list(), y=df[volume.label].to_list(), marker_color=BLUE, name=volume.label))
+    if forecast is not None and forecast.height:
+        x = forecast["month"].to_list()
+        for level, shade in ((95, "rgba(230,126,34,0.15)"), (80, "rgba(230,126,34,0.3)")):
+            fig.add_trace(
+                go.Scatter(x=x, y=forecast[f"hi{level}"].to_list(), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=x, y=forecast[f"lo{level}"].to_list(), mode="lines", line=dict(width=0), fill="tonexty", fillcolor=shade,
+                    name=f"{level}% 预测区间", hovertemplate=f"{level}%% 区间下限 %{{y:,.0f}}<extra></extra>".replace("%%", "%"),
+                )
+            )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(x=x, y=forecast["forecast"].to_list(), mode="lines+markers", line=dict(color="#e67e22", dash="dash"), name="预测")
+        )
     fig.update_yaxes(title=f"{volume.label}（{volume.unit}）")
     fig.update_xaxes(title="", type="category")
     return _style(fig, f"每月{volume.label}（{volume.unit}）")

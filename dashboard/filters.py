@@ -41,6 +41,9 @@ PAGE_FILTERS = {
     "rk_unit": "对象",
     "rk_measure": "排名依据",
     "rk_period": "期间",
+    "hl_hot_month": "月份",
+    "county_hot_month": "月份",
+    "al_hot_month": "月份",
 }
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from etl.sources.hotline import HEADERS
+from warehouse import reference
 
 log = logging.getLogger(__name__)
 
@@ -56,19 +57,8 @@ TOPICS = {
     "自然资源": (0.03, ["市自然资源和规划局"]),
 }
 SATISFACTION = {"满意": 0.80, "基本满意": 0.147, "不满意": 0.003, "未回访": 0.05}
-# streets and towns a caller names (the real ones of each county)
-PLACES = {
-    "麒麟区": ["南宁街道", "寥廓街道", "白石江街道", "建宁街道", "三江大道"],
-    "沾益区": ["西平街道", "龙华街道", "花山街道"],
-    "马龙区": ["通泉街道", "旧县街道"],
-    "陆良县": ["中枢街道", "三岔河镇", "召夸镇"],
-    "师宗县": ["丹凤街道", "竹基镇"],
-    "罗平县": ["罗雄街道", "板桥镇", "九龙街道"],
-    "富源县": ["中安街道", "胜境街道", "后所镇"],
-    "会泽县": ["古城街道", "金钟街道", "宝云街道", "者海镇"],
-    "宣威市": ["宛水街道", "虹桥街道", "双龙街道", "来宾街道"],
-    "曲靖经开区": ["翠峰街道", "西城街道"],
-}
+# streets and towns a caller names (the real ones of each county): the segmenter's place list (etl/hot_topics.py)
+PLACES = {county: group["place"].to_list() for (county,), group in reference.load("place_name").group_by("county", maintain_order=True)}
 COMPLAINTS = Path(__file__).with_name("demo_complaints.csv")  # topic, problem, template with {place}
 # Events planted in the last months of every demo, for the 预警 rules and 热点诉求 to find (tests/test_alerts.py works
 # their figures out from these): a water outage in 会泽县 in the last month (the tickets of 水电气 there ≈ 2.5 times

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import lake, models
+from etl import forecast, hot_topics, lake, models
 from etl.config import ETL_MEMORY_LIMIT
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
 from warehouse import contract, reference
@@ -84,6 +84,7 @@ REFERENCE_TABLES = {
     "concession_setting": "concession_settings",
     "freshness_rule": "freshness_rules",
     "alert_rule": "alert_rules",
+    "hotline_term": "hotline_terms",
 }
 # loaded table -> (lake dataset, lake table); several datasets can fill one table
 LAKE_TABLES = (
@@ -113,6 +114,7 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
     for target, dataset, table in LAKE_TABLES:
         _insert_lake(con, lake_dir, dataset, table, target)
     _tickets(con, lake_dir, as_of)
+    hot_topics.load(con, lake_dir)
     # the run's time (--as-of, else when the run finished): deadlines that are not tickets', and the freshness of
     # every domain, are judged against it
     run_at = as_of or dt.datetime.fromisoformat(info["built_at"])
@@ -121,6 +123,7 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
     # before the models: the freshness of every domain (and its 预警) is judged against run_at
     load_frame(con, "warehouse_info", pl.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))
     models.build(con)
+    forecast.load(con)
 
 
 def _carry_alerts(con, previous: Path | None) -> None:

@@ -214,6 +214,37 @@ CREATE TABLE hotline_setting (
     meaning  VARCHAR
 );
 
+-- Monthly 12345 volume forecasts fitted at publish (etl/forecast.py): the next three months of the whole city and of
+-- each county, with 80% and 95% prediction intervals.
+CREATE TABLE hotline_forecast (
+    county          VARCHAR,   -- the county; NULL for the whole city
+    month           DATE NOT NULL,   -- the month forecast (first day)
+    forecast        DOUBLE NOT NULL,   -- expected tickets received in the month
+    lo80            DOUBLE,   -- the 80% prediction interval (never below 0)
+    hi80            DOUBLE,   -- the 80% prediction interval
+    lo95            DOUBLE,   -- the 95% prediction interval (never below 0)
+    hi95            DOUBLE,   -- the 95% prediction interval
+    method          VARCHAR NOT NULL,   -- ETS（指数平滑）/ 季节朴素（去年同月）/ 朴素（上月）, by the length of the series
+    history_months  INTEGER NOT NULL   -- full months the fit used
+);
+
+-- The hotline problem terms and stop words (reference/hotline_terms.csv): a ticket's problem is its first-priority
+-- problem term, else its most specific word.
+CREATE TABLE hotline_term (
+    term      VARCHAR PRIMARY KEY,   -- a word
+    kind      VARCHAR NOT NULL CHECK (kind IN ('problem', 'stop')),   -- problem: names a problem; stop: says nothing
+    priority  INTEGER,   -- among a ticket's problem terms, the lowest names its problem
+    note      VARCHAR   -- the problem's family
+);
+
+-- The terms of every ticket version's 诉求内容 (etl/hot_topics.py: jieba words less stop words and places), cached in
+-- the lake per export file; the model hot_problem keeps the terms of each ticket's latest version.
+CREATE TABLE hotline_term_version (
+    ticket_id    VARCHAR NOT NULL,   -- 工单编号
+    source_file  VARCHAR NOT NULL,   -- the export the version comes from
+    term         VARCHAR NOT NULL   -- one word of the content
+);
+
 -- The 预警 rules an operator edits (reference/alert_rules.csv); the alert model reads them.
 CREATE TABLE alert_rule (
     kind            VARCHAR PRIMARY KEY,   -- the rule's key (alert.kind)

@@ -333,3 +333,27 @@ def hotline_ranking(period_kind: str, period: str, unit_kind: str, measure: str,
 
 def hotline_ranking_periods() -> pl.DataFrame:
     return run("hotline_ranking_periods")
+
+
+def hotline_forecast(county: str | None) -> pl.DataFrame:
+    return run("hotline_forecast", county=county)
+
+
+# ---------------------------------------------------------------- 热点诉求
+def hot_problems(month: dt.date, county: str | None) -> pl.DataFrame:
+    return run("hot_problems", month=month, county=county)
+
+
+def hot_problem_months() -> list[str]:
+    return run("hot_problem_months")["month"].to_list()
+
+
+def hot_problem_tickets(term: str, month: dt.date, county: str | None, scope) -> pl.DataFrame:
+    return run(
+        "hot_problem_tickets",
+        term=term,
+        month=month,
+        county=county,
+        counties=list(scope.counties),
+        departments=list(scope.departments),
+    )

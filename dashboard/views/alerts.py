@@ -11,7 +11,7 @@ from dashboard import filters, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, Scope
 from dashboard.nav import PAGES, link
-from dashboard.views import ticket
+from dashboard.views import hot, ticket
 
 SEVERITIES = ("严重", "关注", "提示")
 SEVERITY_ICON = {"严重": "🔴", "关注": "🟠", "提示": "🔵"}
@@ -68,6 +68,8 @@ def render() -> None:
     rows = event.selection.rows if event is not None else []
     if rows:
         behind(shown.row(rows[0], named=True), scope)
+    st.subheader("上升的热点诉求")
+    hot.problems(scope, "al_hot", rising_only=True)
     rules()
 
 

@@ -12,7 +12,7 @@ from dashboard import auth, charts, fmt, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, Scope, set_county
 from dashboard.nav import link
-from dashboard.views import alerts
+from dashboard.views import alerts, hot
 
 MAP_METRICS = ["on_time_rate", "volume", "satisfaction_rate", "overdue_open"]
 MAP_HEIGHT = 420
@@ -56,6 +56,8 @@ def render() -> None:
 
     alerts.strip(county_scope)
     hotline(county, county_scope, city_scope)
+    st.subheader("热点诉求")
+    hot.problems(county_scope, "county_hot", county)
     indicators(county, scope)
     concessions(county, scope)
     chronicle(county, scope)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
 from dashboard import charts, filters, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, category_channel_bar
-from dashboard.views import ranking, ticket
+from dashboard.views import hot, ranking, ticket
 
 TABLE_METRICS = [
     "volume",
@@ -75,6 +77,7 @@ def render() -> None:
             metrics.label("county"),
             metrics.label("department"),
             "红黑榜",
+            "热点诉求",
             "类型与渠道",
             "办理时长",
             "重复诉求",
@@ -93,14 +96,16 @@ def render() -> None:
     with tabs[3]:
         ranking.board(scope)
     with tabs[4]:
-        by_category_channel(f)
+        hot.problems(scope, "hl_hot")
     with tabs[5]:
-        close_time(f)
+        by_category_channel(f)
     with tabs[6]:
-        repeat_demand(f)
+        close_time(f)
     with tabs[7]:
-        overdue(f)
+        repeat_demand(f)
     with tabs[8]:
+        overdue(f)
+    with tabs[9]:
         registry()
 
 
@@ -123,14 +128,33 @@ def _kpi_table(df: pl.DataFrame, dim: str) -> pl.DataFrame:
     return metrics.table(df, ["dim", *TABLE_METRICS], dim=dim)
 
 
+def _forecast(f) -> tuple[pl.DataFrame | None, str]:
+    """The forecast drawn on the trend, and what the caption says: only for the whole city or one county without
+    other filters (the series fitted at publish), and when the months shown reach the latest data."""
+    if f.departments or f.categories or f.channels or len(f.counties) > 1 or not queries.allowed("hotline_forecast"):
+        return None, "预测仅对全市或单个县区（不按承办单位、诉求类型、渠道筛选）给出。"
+    fc = queries.hotline_forecast(f.counties[0] if f.counties else None)
+    if fc.is_empty():
+        return None, "数据不足 3 个完整月份，暂无预测。"
+    last = dt.date.fromisoformat(fc["month"][0] + "-01")
+    if f.month_to < last.replace(day=1) - dt.timedelta(days=1):  # the chart ends before the month forecast
+        return None, f"预测从 {fc['month'][0]} 起：把结束月份选到最新月份即可看到。"
+    return fc, (
+        f"虚线为未来 {fc.height} 个月的预测（{fc['method'][0]}，依据 {fc['history_months'][0]} 个完整月份），"
+        "深浅阴影为 80% 与 95% 预测区间；数据发布时计算。"
+    )
+
+
 def trend(f, settings) -> None:
     m = queries.hotline_kpis(f, "month")
     month, volume = metrics.label("month"), metrics.metric("volume")
+    fc, note = _forecast(f)
     st.plotly_chart(
-        charts.monthly_volume(m.select(pl.col("dim").alias(month), pl.col("volume").alias(volume.label)), month, volume),
+        charts.monthly_volume(m.select(pl.col("dim").alias(month), pl.col("volume").alias(volume.label)), month, volume, fc),
         width="stretch",
         key="hl-vol",
     )
+    st.caption(note)
     rates = m.select(
         pl.col("dim").alias(month), *(pl.col(c).alias(metrics.metric(c).label) for c in metrics.with_targets("hotline"))
     ).unpivot(index=month, variable_name="指标", value_name="百分比")

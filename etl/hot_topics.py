@@ -1,0 +1,120 @@
+"""热点诉求: the problems callers raise, from 诉求内容 (masked at ingestion), for the hot and rising problems of each month
+(warehouse model hot_problem).
+
+Each ticket's content is cut into words by jieba (offline: its dictionary ships with the package, nothing is
+downloaded) with a user dictionary of Qujing's places (reference/place_name.csv, county.csv) and hotline problem terms
+(reference/hotline_terms.csv, kind problem); a ticket's terms are its words of two characters or more, less stop
+words (kind stop), places and counties, numbers and masked digits. Segmentation is the costly step, so it runs once per
+export file: the terms are cached in the lake beside the file's tickets (hotline_terms/<partition>/terms-<lexicon
+hash>.parquet) and a run segments only files it has not seen, or all of them when the lexicon changes. Identical
+contents are segmented once.
+
+Decided against character bigrams, measured on the demo: polars builds them far faster than jieba segments (about
+16,000 contents a second on one core), but a template's bigrams all count alike, so cross-word pairs (区从, 始停) rank
+with the real problem (停水); jieba's words name the problem."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from warehouse import reference
+from warehouse.paths import REFERENCE_DIR
+
+log = logging.getLogger(__name__)
+
+DATASET = "hotline_terms"
+MIN_LENGTH = 2
+KEEP = re.compile(r"[\u4e00-\u9fff]")  # at least one Chinese character (no digits, masks or punctuation alone)
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(problem terms, stop words, places and counties)."""
+    terms = reference.load("hotline_terms")
+    places = set(reference.load("place_name")["place"]) | set(reference.counties()["county_name"])
+    places |= set(reference.county_aliases()["alias"])
+    kind = {k: frozenset(terms.filter(pl.col("kind") == k)["term"]) for k in ("problem", "stop")}
+    return kind["problem"], kind["stop"], frozenset(places)
+
+
+@cache
+def lexicon_hash() -> str:
+    """Changes when a file the segmentation reads changes: the cached terms are then recomputed."""
+    h = hashlib.sha1()
+    for name in ("hotline_terms", "place_name", "county", "county_alias"):
+        h.update((REFERENCE_DIR / f"{name}.csv").read_bytes())
+    return h.hexdigest()[:10]
+
+
+@cache
+def _tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    t = jieba.Tokenizer()
+    problems, _, places = _lexicon()
+    for word in sorted(problems | places):  # one unit each, whatever the built-in dictionary would split
+        t.add_word(word, freq=100_000)
+    return t
+
+
+def segment(contents: pl.Series) -> pl.Series:
+    """Each content's terms (list of str); identical contents are segmented once."""
+    _, stop, places = _lexicon()
+    t = _tokenizer()
+    unique = contents.drop_nulls().unique()
+
+    def terms(text: str) -> list[str]:
+        return sorted({w for w in t.lcut(text) if len(w) >= MIN_LENGTH and KEEP.search(w) and w not in stop and w not in places})
+
+    cut = pl.DataFrame(
+        {"content": unique, "terms": [terms(x) for x in unique.to_list()]}, schema={"content": pl.Utf8, "terms": pl.List(pl.Utf8)}
+    )
+    return pl.DataFrame({"content": contents}).join(cut, on="content", how="left", maintain_order="left")["terms"]
+
+
+def refresh(lake_dir: Path) -> tuple[int, int]:
+    """Segment the export files whose terms are not cached (or cached under another lexicon); drop the terms of files
+    no longer in the lake. Returns (files segmented, files cached)."""
+    tickets_root, terms_root = lake_dir / "hotline", lake_dir / DATASET
+    name = f"terms-{lexicon_hash()}.parquet"
+    partitions = {p.parent.name: p for p in tickets_root.glob("*/tickets.parquet")}
+    done = 0
+    for partition, tickets in sorted(partitions.items()):
+        target = terms_root / partition / name
+        if target.exists() and target.stat().st_mtime >= tickets.stat().st_mtime:
+            continue
+        df = pl.read_parquet(tickets, columns=["ticket_id", "source_file", "content"])
+        out = df.select("ticket_id", "source_file", segment(df["content"]).alias("term")).explode("term").drop_nulls("term")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        out.write_parquet(tmp)
+        tmp.replace(target)
+        for old in target.parent.glob("terms-*.parquet"):
+            if old.name != name:
+                old.unlink()
+        done += 1
+    if terms_root.exists():
+        for stale in terms_root.iterdir():
+            if stale.name not in partitions:
+                shutil.rmtree(stale, ignore_errors=True)
+    return done, len(partitions) - done
+
+
+def load(con, lake_dir: Path) -> None:
+    """hotline_term_version: every ticket version's terms (the model hot_problem keeps the latest version's)."""
+    from etl.publish import INSERT_FROM_PARQUET
+
+    done, cached = refresh(lake_dir)
+    files = sorted((lake_dir / DATASET).glob(f"*/terms-{lexicon_hash()}.parquet"))
+    if files:
+        glob = str(lake_dir / DATASET / "*" / f"terms-{lexicon_hash()}.parquet")
+        con.execute(INSERT_FROM_PARQUET.format(table="hotline_term_version"), [glob])
+    log.info("hot topics: %d export files segmented, %d from the lake's cache", done, cached)
