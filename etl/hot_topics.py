@@ -3,11 +3,12 @@
 
 Each ticket's content is cut into words by jieba (offline: its dictionary ships with the package, nothing is
 downloaded) with a user dictionary of Qujing's places (reference/place_name.csv, county.csv) and hotline problem terms
-(reference/hotline_terms.csv, kind problem); a ticket's terms are its words of two characters or more, less stop
-words (kind stop), places and counties, numbers and masked digits. Segmentation is the costly step, so it runs once per
-export file: the terms are cached in the lake beside the file's tickets (hotline_terms/<partition>/terms-<lexicon
-hash>.parquet) and a run segments only files it has not seen, or all of them when the lexicon changes. Identical
-contents are segmented once.
+(reference/hotline_terms.csv, kind problem). Its words of two characters or more, less stop words (kind stop), places
+and counties, numbers and masked digits, are its candidates; its problem is the candidate problem term of the highest
+priority, else the candidate rarest in jieba's dictionary (the most specific word; one unknown to it, rarest of all).
+Segmentation is the costly step, so it runs once per export file: each ticket's problem is cached in the lake beside
+the file's tickets (hotline_terms/<partition>/terms-<lexicon hash>.parquet, one row per ticket) and a run segments
+only files it has not seen, or all of them when the lexicon changes. Identical contents are segmented once.
 
 Decided against character bigrams, measured on the demo: polars builds them far faster than jieba segments (about
 16,000 contents a second on one core), but a template's bigrams all count alike, so cross-word pairs (区从, 始停) rank
@@ -65,19 +66,35 @@ def _tokenizer():
     return t
 
 
-def segment(contents: pl.Series) -> pl.Series:
-    """Each content's terms (list of str); identical contents are segmented once."""
+@cache
+def _priority() -> dict[str, int]:
+    terms = reference.load("hotline_terms").filter(pl.col("kind") == "problem")
+    return dict(zip(terms["term"], terms["priority"], strict=True))
+
+
+def candidates(text: str) -> list[str]:
+    """A content's words that may name its problem."""
     _, stop, places = _lexicon()
-    t = _tokenizer()
+    return sorted({w for w in _tokenizer().lcut(text) if len(w) >= MIN_LENGTH and KEEP.search(w) and w not in stop and w not in places})
+
+
+def problem(text: str) -> str | None:
+    """The word naming a content's problem: its problem term of the highest priority, else its rarest word."""
+    words = candidates(text)
+    if not words:
+        return None
+    priority, freq = _priority(), _tokenizer().FREQ
+    listed = [w for w in words if w in priority]
+    if listed:
+        return min(listed, key=priority.__getitem__)
+    return min(words, key=lambda w: (freq.get(w, 0), w))
+
+
+def segment(contents: pl.Series) -> pl.Series:
+    """Each content's problem (str, None where no word names one); identical contents are segmented once."""
     unique = contents.drop_nulls().unique()
-
-    def terms(text: str) -> list[str]:
-        return sorted({w for w in t.lcut(text) if len(w) >= MIN_LENGTH and KEEP.search(w) and w not in stop and w not in places})
-
-    cut = pl.DataFrame(
-        {"content": unique, "terms": [terms(x) for x in unique.to_list()]}, schema={"content": pl.Utf8, "terms": pl.List(pl.Utf8)}
-    )
-    return pl.DataFrame({"content": contents}).join(cut, on="content", how="left", maintain_order="left")["terms"]
+    cut = pl.DataFrame({"content": unique, "term": [problem(x) for x in unique.to_list()]}, schema={"content": pl.Utf8, "term": pl.Utf8})
+    return pl.DataFrame({"content": contents}).join(cut, on="content", how="left", maintain_order="left")["term"]
 
 
 def refresh(lake_dir: Path) -> tuple[int, int]:
@@ -92,7 +109,7 @@ def refresh(lake_dir: Path) -> tuple[int, int]:
         if target.exists() and target.stat().st_mtime >= tickets.stat().st_mtime:
             continue
         df = pl.read_parquet(tickets, columns=["ticket_id", "source_file", "content"])
-        out = df.select("ticket_id", "source_file", segment(df["content"]).alias("term")).explode("term").drop_nulls("term")
+        out = df.select("ticket_id", "source_file", segment(df["content"]).alias("term")).drop_nulls("term")
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         out.write_parquet(tmp)
@@ -109,12 +126,12 @@ def refresh(lake_dir: Path) -> tuple[int, int]:
 
 
 def load(con, lake_dir: Path) -> None:
-    """hotline_term_version: every ticket version's terms (the model hot_problem keeps the latest version's)."""
+    """hotline_problem_version: every ticket version's problem (the model hotline_ticket_problem keeps the latest's)."""
     from etl.publish import INSERT_FROM_PARQUET
 
     done, cached = refresh(lake_dir)
     files = sorted((lake_dir / DATASET).glob(f"*/terms-{lexicon_hash()}.parquet"))
     if files:
         glob = str(lake_dir / DATASET / "*" / f"terms-{lexicon_hash()}.parquet")
-        con.execute(INSERT_FROM_PARQUET.format(table="hotline_term_version"), [glob])
+        con.execute(INSERT_FROM_PARQUET.format(table="hotline_problem_version"), [glob])
     log.info("hot topics: %d export files segmented, %d from the lake's cache", done, cached)

@@ -229,7 +229,7 @@ CREATE TABLE hotline_forecast (
 );
 
 -- The hotline problem terms and stop words (reference/hotline_terms.csv): a ticket's problem is its first-priority
--- problem term, else its most specific word.
+-- problem term, else its most specific word (etl/hot_topics.py).
 CREATE TABLE hotline_term (
     term      VARCHAR PRIMARY KEY,   -- a word
     kind      VARCHAR NOT NULL CHECK (kind IN ('problem', 'stop')),   -- problem: names a problem; stop: says nothing
@@ -237,12 +237,12 @@ CREATE TABLE hotline_term (
     note      VARCHAR   -- the problem's family
 );
 
--- The terms of every ticket version's 诉求内容 (etl/hot_topics.py: jieba words less stop words and places), cached in
--- the lake per export file; the model hot_problem keeps the terms of each ticket's latest version.
-CREATE TABLE hotline_term_version (
+-- The problem of every ticket version's 诉求内容 (etl/hot_topics.py: a jieba word, by the problem terms' priority or
+-- rarity), cached in the lake per export file; the model hotline_ticket_problem keeps each ticket's latest version's.
+CREATE TABLE hotline_problem_version (
     ticket_id    VARCHAR NOT NULL,   -- 工单编号
     source_file  VARCHAR NOT NULL,   -- the export the version comes from
-    term         VARCHAR NOT NULL   -- one word of the content
+    term         VARCHAR NOT NULL   -- the word naming the problem
 );
 
 -- The 预警 rules an operator edits (reference/alert_rules.csv); the alert model reads them.

@@ -35,6 +35,7 @@ ARGS = [
 PAGES = {
     "overview": "",
     "county": "county",
+    "alerts": "alerts",
     "plan": "plan",
     "hotline": "hotline",
     "concession": "concession",

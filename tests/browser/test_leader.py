@@ -245,7 +245,9 @@ def _every_tab_text(page) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("path", ["", "county?county=%E5%AE%A3%E5%A8%81%E5%B8%82&", "plan", "hotline", "concession", "chronicle", "status"])
+@pytest.mark.parametrize(
+    "path", ["", "county?county=%E5%AE%A3%E5%A8%81%E5%B8%82&", "alerts", "plan", "hotline", "concession", "chronicle", "status"]
+)
 def test_no_raw_value_signed_zero_or_cut_caption(app_url, sized, path):
     """Every page and tab, desk and phone: no None/nan, no ±0.0 change (持平 instead), no caption or change cut off."""
     url = f"{app_url}/{path}{SWEEP}" if "?" not in path else f"{app_url}/{path}{SWEEP[1:]}"
@@ -389,3 +391,30 @@ def test_the_ranking_marks_the_best_and_worst(app_url, sized):
     assert header[:3] == ["排名", "承办单位", "按期办结率(%)"], header
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     sized.screenshot(path=str(ARTIFACTS / f"ranking-{sized.size_name}.png"), full_page=False)
+
+
+def test_hot_problems_show_the_planted_outage_and_its_tickets(app_url, sized):
+    """热点诉求 on 12345热线 for 会泽县, June: 停水 first and rising; a click lists its tickets, masked."""
+    _open(sized, f"{app_url}/hotline?county=%E4%BC%9A%E6%B3%BD%E5%8E%BF&from=2024-01&to=2024-06&hl_tab=热点诉求")
+    _settled(sized)
+    main = sized.locator("[data-testid=stMain]")
+    assert "2024-06 会泽县上升的问题：停水" in main.inner_text()
+    grid = sized.locator("[data-testid=stDataFrame]").filter(has=sized.locator("canvas")).locator("visible=true").first
+    grid.scroll_into_view_if_needed()
+    _settled(sized)
+    first = next(r for r in _grid_rows(sized) if r and r[0] == "1")
+    assert first[1] == "停水", first
+    _click_grid_row(sized, grid, 0)
+    _settled(sized)
+    assert "停水** · 2024-06 · 会泽县" in main.inner_text() or "停水 · 2024-06 · 会泽县" in main.inner_text()
+    assert "13900000000" not in main.inner_text()  # no caller's number anywhere
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    sized.screenshot(path=str(ARTIFACTS / f"hot-{sized.size_name}.png"), full_page=False)
+
+
+def test_the_trend_draws_the_forecast(app_url, sized):
+    """Six full months: a naive forecast for 2024-07 to 2024-09, in its bands, after the bars."""
+    _open(sized, f"{app_url}/hotline{SWEEP}")
+    assert "虚线为未来 3 个月的预测（朴素（上月），依据 6 个完整月份）" in sized.locator("[data-testid=stMain]").inner_text()
+    ticks = sized.eval_on_selector_all("[data-testid=stPlotlyChart] .xtick text", "els => els.map(e => e.textContent)")
+    assert {"2024-06", "2024-07", "2024-09"} <= set(ticks), ticks

@@ -1,8 +1,7 @@
 -- 热点诉求: each month's problems (hotline_ticket_problem) for the whole city (county NULL) and each county. Per month
--- and scope: the tickets, their share, the previous three
--- months, and whether the problem is rising (hotline_setting: at least hot_min_tickets, and a share hot_rising_ratio
--- times that of the previous three months, with at least hot_min_history months before). Kept: the hot_top_n most raised in
--- each month and scope, and every rising one.
+-- and scope: the tickets, their share, the previous three months, and whether the problem is rising (hotline_setting:
+-- at least hot_min_tickets, and a share hot_rising_ratio times that of the previous three months, with at least
+-- hot_min_history months before). Kept: the hot_top_n most raised in each month and scope, and every rising one.
 --
 -- columns:
 --   month — first day of the month of receipt
