@@ -7,7 +7,7 @@ downloaded) with a user dictionary of Qujing's places (reference/place_name.csv,
 and counties, numbers and masked digits, are its candidates; its problem is the candidate problem term of the highest
 priority, else the candidate rarest in jieba's dictionary (the most specific word; one unknown to it, rarest of all).
 Segmentation is the costly step, so it runs once per export file: each ticket's problem is cached in the lake beside
-the file's tickets (hotline_terms/<partition>/terms-<lexicon hash>.parquet, one row per ticket) and a run segments
+the file's tickets (hotline_terms/<partition>/terms-<lexicon hash>-<content key>.parquet, one row per ticket) and a run segments
 only files it has not seen, or all of them when the lexicon changes. Identical contents are segmented once.
 
 Decided against character bigrams, measured on the demo: polars builds them far faster than jieba segments (about
@@ -31,6 +31,7 @@ from warehouse.paths import REFERENCE_DIR
 log = logging.getLogger(__name__)
 
 DATASET = "hotline_terms"
+CACHE_PREFIX = "terms-"  # terms-<lexicon hash>-<content key>.parquet, one per export file
 MIN_LENGTH = 2
 KEEP = re.compile(r"[\u4e00-\u9fff]")  # at least one Chinese character (no digits, masks or punctuation alone)
 
@@ -97,25 +98,29 @@ def segment(contents: pl.Series) -> pl.Series:
     return pl.DataFrame({"content": contents}).join(cut, on="content", how="left", maintain_order="left")["term"]
 
 
+def _content_key(df: pl.DataFrame) -> str:
+    """Identifies a file's tickets and contents: every run rewrites the lake's ticket files, so their times say nothing."""
+    return hashlib.sha1(df.select("ticket_id", "content").hash_rows(seed=0).to_numpy().tobytes()).hexdigest()[:12]
+
+
 def refresh(lake_dir: Path) -> tuple[int, int]:
-    """Segment the export files whose terms are not cached (or cached under another lexicon); drop the terms of files
-    no longer in the lake. Returns (files segmented, files cached)."""
+    """Segment the export files whose problems are not cached (under this lexicon, for these contents); drop the
+    problems of files no longer in the lake. Returns (files segmented, files cached)."""
     tickets_root, terms_root = lake_dir / "hotline", lake_dir / DATASET
-    name = f"terms-{lexicon_hash()}.parquet"
     partitions = {p.parent.name: p for p in tickets_root.glob("*/tickets.parquet")}
     done = 0
     for partition, tickets in sorted(partitions.items()):
-        target = terms_root / partition / name
-        if target.exists() and target.stat().st_mtime >= tickets.stat().st_mtime:
-            continue
         df = pl.read_parquet(tickets, columns=["ticket_id", "source_file", "content"])
+        target = terms_root / partition / f"{CACHE_PREFIX}{lexicon_hash()}-{_content_key(df)}.parquet"
+        if target.exists():
+            continue
         out = df.select("ticket_id", "source_file", segment(df["content"]).alias("term")).drop_nulls("term")
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         out.write_parquet(tmp)
         tmp.replace(target)
-        for old in target.parent.glob("terms-*.parquet"):
-            if old.name != name:
+        for old in target.parent.glob(f"{CACHE_PREFIX}*.parquet"):
+            if old.name != target.name:
                 old.unlink()
         done += 1
     if terms_root.exists():
@@ -130,8 +135,7 @@ def load(con, lake_dir: Path) -> None:
     from etl.publish import INSERT_FROM_PARQUET
 
     done, cached = refresh(lake_dir)
-    files = sorted((lake_dir / DATASET).glob(f"*/terms-{lexicon_hash()}.parquet"))
-    if files:
-        glob = str(lake_dir / DATASET / "*" / f"terms-{lexicon_hash()}.parquet")
+    if list((lake_dir / DATASET).glob(f"*/{CACHE_PREFIX}*.parquet")):
+        glob = str(lake_dir / DATASET / "*" / f"{CACHE_PREFIX}*.parquet")
         con.execute(INSERT_FROM_PARQUET.format(table="hotline_problem_version"), [glob])
     log.info("hot topics: %d export files segmented, %d from the lake's cache", done, cached)
