@@ -57,6 +57,14 @@ FLOORS = {  # each returns the same rows in the same order as the page's query
     "UNION ALL SELECT 'department', value, n FROM hotline_choice WHERE kind = 'department' ORDER BY kind, n, value",
     "alerts": "SELECT * FROM alert WHERE (month IS NULL OR month BETWEEN $m_from AND $m_to) {alert_county} "
     "ORDER BY severity_rank, is_new DESC, month DESC NULLS FIRST, label, county, department",
+    "hotline_ranking_periods": "SELECT DISTINCT period_kind, period, month FROM hotline_ranking ORDER BY period_kind, period DESC",
+    "hotline_ranking": "SELECT rank, unit, value, rank_change, board, due, prev_rank, ranked FROM hotline_ranking WHERE "
+    "period_kind = $period_kind AND period = $period AND unit_kind = $unit_kind AND measure = $measure {rank_county} ORDER BY rank, unit",
+    "hotline_forecast": "SELECT strftime(month, '%Y-%m'), forecast, lo80, hi80, lo95, hi95, method, history_months FROM hotline_forecast "
+    "WHERE county IS NOT DISTINCT FROM $county ORDER BY month",
+    "hot_problem_months": "SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM hot_problem ORDER BY m DESC",
+    "hot_problems": "SELECT rank, term, tickets, share, prev3_mean, prev3_share, rising FROM hot_problem WHERE month = $month "
+    "AND county IS NOT DISTINCT FROM $county ORDER BY rank, term",
     # the small tables: the same rows, the plainest statement
     "warehouse_info": "SELECT key, value FROM warehouse_info",
     "county_aliases": "SELECT alias, county_name FROM county_alias JOIN county USING (county_key) WHERE NOT is_city_total",
@@ -159,7 +167,13 @@ def floor_sql(name: str, params: dict) -> str | None:
     assert not any(params.get(k) for k in ("departments", "categories", "channels")), "floors are written for county and month filters"
     counties = ", ".join(repr(c) for c in params.get("counties") or [])
     alert_county = f"AND list_has_any(counties, [{counties}])" if counties else ""
-    return FLOORS[key].format(county=_county_clause(params), enterprise=_county_clause(params, enterprises=True), alert_county=alert_county)
+    rank_county = f"AND (unit_kind <> 'county' OR unit IN ({counties}))" if counties else ""
+    return FLOORS[key].format(
+        county=_county_clause(params),
+        enterprise=_county_clause(params, enterprises=True),
+        alert_county=alert_county,
+        rank_county=rank_county,
+    )
 
 
 def _county_clause(params: dict, enterprises: bool = False) -> str:
