@@ -136,8 +136,8 @@ def _forecast(f) -> tuple[pl.DataFrame | None, str]:
     fc = queries.hotline_forecast(f.counties[0] if f.counties else None)
     if fc.is_empty():
         return None, "数据不足 3 个完整月份，暂无预测。"
-    last = dt.date.fromisoformat(fc["month"][0] + "-01")
-    if f.month_to < last.replace(day=1) - dt.timedelta(days=1):  # the chart ends before the month forecast
+    start = dt.date.fromisoformat(fc["month"][0] + "-01")
+    if f.month_to < (start - dt.timedelta(days=1)).replace(day=1):  # the chart ends before the last month with data
         return None, f"预测从 {fc['month'][0]} 起：把结束月份选到最新月份即可看到。"
     return fc, (
         f"虚线为未来 {fc.height} 个月的预测（{fc['method'][0]}，依据 {fc['history_months'][0]} 个完整月份），"
