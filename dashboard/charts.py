@@ -168,13 +168,18 @@ def indicator_trajectory(t: pl.DataFrame, title: str):
     )
     proj = t["projected"][0]
     if proj is not None and actual.height:
+        lo, hi = (t["projected_lo80"][0], t["projected_hi80"][0]) if "projected_lo80" in t.columns else (None, None)
+        band = (
+            dict(type="data", symmetric=False, array=[0, hi - proj], arrayminus=[0, proj - lo], color="#e67e22") if lo is not None else None
+        )
         fig.add_trace(
             go.Scatter(
                 x=[actual["period_end"][-1], end],
                 y=[actual["actual"][-1], proj],
                 mode="lines+markers",
-                name=f"按趋势推算 {target_year}",
+                name=f"按趋势推算 {target_year}" + ("（竖线为 80% 预测区间）" if band else ""),
                 line=dict(color="#e67e22", dash="dash"),
+                error_y=band,
             )
         )
     if target is not None:

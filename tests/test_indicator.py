@@ -217,3 +217,27 @@ def test_the_plan_page_lets_the_user_choose_the_plan(two_plans, monkeypatch):
         picker.select(picker.options[1]).run()
         assert any("2021—2025" in c.value for c in at.caption)
         assert "2025年目标" in at.dataframe[0].value.columns
+
+
+def test_projection_interval_worked_by_hand():
+    """10, 12, 15 at the ends of 2021–2023: slope 2.5 a year (1,825 / 266,450 a day), 19.84 at the end of 2025 (1,096
+    days past the mean); residuals 1/6, −1/3, 1/6 give s = √(1/6) = 0.4082 on one degree of freedom, so the 80%
+    interval is ± t(0.9, 1) 3.078 × 0.4082 × √(1 + 1/3 + 1096² / 266450) = ± 3.037."""
+    import duckdb
+
+    from etl.models import discover
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE plan_catalog AS SELECT 'P' AS doc_no, 1 AS issue, 2020 AS baseline_year, 2025 AS target_year")
+    con.execute("CREATE TABLE plan_indicator AS SELECT 'P' AS doc_no, 1 AS issue, 1 AS seq, 20.0 AS target_value")
+    con.execute(
+        "CREATE TABLE indicator_actual AS SELECT 1 AS seq, '会泽县' AS county, d::DATE AS period_end, v AS value "
+        "FROM (VALUES ('2021-12-31', 10.0), ('2022-12-31', 12.0), ('2023-12-31', 15.0)) t(d, v)"
+    )
+    con.execute(discover()["indicator_projection"].read_text(encoding="utf-8"))
+    points, projected, lo, hi, on_track = con.execute(
+        "SELECT points, projected, projected_lo80, projected_hi80, on_track FROM indicator_projection"
+    ).fetchone()
+    assert points == 3 and projected == pytest.approx(12 + 1 / 3 + 1825 / 266450 * 1096)  # 19.84
+    assert (projected - lo, hi - projected) == (pytest.approx(3.037, abs=1e-3), pytest.approx(3.037, abs=1e-3))
+    assert on_track is False  # 19.84 < 20

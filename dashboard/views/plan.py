@@ -266,4 +266,10 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None
     if proj is not None:
         target = t["target_value"][0]
         verdict = "可望达标" if proj >= target else "按当前趋势难以达标"
-        st.caption(f"按已报送数据的线性趋势推算，{target_year} 年末约为 {proj:.2f}（目标 {target:g}），{verdict}。")
+        lo, hi = t["projected_lo80"][0], t["projected_hi80"][0]
+        interval = (
+            f"，80% 预测区间 {lo:.2f}–{hi:.2f}（依据 {t['projection_points'][0]} 个报送期）"
+            if lo is not None
+            else "（报送期不足 3 个，无区间）"
+        )
+        st.caption(f"按已报送数据的线性趋势推算，{target_year} 年末约为 {proj:.2f}{interval}（目标 {target:g}），{verdict}。")
