@@ -211,10 +211,11 @@ def test_alerts_page(app_env):
     """The gazette and seven tickets of 2022, judged now: every domain is older than its expected refresh, and the
     plan monitoring and gas concessions have no data at all (freshness_rules.csv)."""
     at = ok(page("alerts"))
-    assert metric(at, "🟠 关注") == "5 条" and metric(at, "🔴 严重") == "0 条" and metric(at, "新增") == "5 条"
+    assert metric(at, "关注") == "5 条" and metric(at, "严重") == "0 条" and metric(at, "新增") == "5 条"
     table = at.dataframe[0].value
     assert set(table["预警类型"]) == {"数据未按期更新"}
     assert {"规划指标监测还没有数据", "燃气特许经营评分还没有数据"} <= set(table["预警内容"])
     assert "—" in set(table["数值"]) and "None" not in set(table["数值"])  # no figure without data: a dash, not None
+    assert set(table["区县"]) == {""}  # a city-wide warning: an empty cell, not None
     rules = at.dataframe[1].value
     assert len(rules) == 17  # every rule of alert_rules.csv, with its threshold

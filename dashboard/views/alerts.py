@@ -14,7 +14,8 @@ from dashboard.nav import PAGES, link
 from dashboard.views import hot, ticket
 
 SEVERITIES = ("严重", "关注", "提示")
-SEVERITY_ICON = {"严重": "🔴", "关注": "🟠", "提示": "🔵"}
+# Material icons from Streamlit's own font: an emoji is a box where the system has no emoji font
+SEVERITY_ICON = {"严重": ":material/error:", "关注": ":material/warning:", "提示": ":material/info:"}
 TICKET_KINDS = ("due_soon", "overdue_open")  # warnings whose rows are tickets listed here
 COLUMNS = [
     "severity",
@@ -58,6 +59,7 @@ def render() -> None:
         shown.with_columns(
             pl.when(pl.col("is_new")).then(pl.lit("新增")).otherwise(pl.lit("")).alias("is_new"),
             *(_number(c) for c in ("figure", "threshold")),
+            pl.col("county", "department", "enterprise", "indicator", "topic", "period", "unit").fill_null(""),
         ),
         COLUMNS,
         domain="alerts",
@@ -82,7 +84,7 @@ def _number(column: str) -> pl.Expr:
 def counts(found: pl.DataFrame) -> None:
     cols = st.columns(4)
     for col, level in zip(cols, SEVERITIES, strict=False):
-        col.metric(f"{SEVERITY_ICON[level]} {level}", f"{found.filter(pl.col('severity') == level).height} 条")
+        col.metric(level, f"{found.filter(pl.col('severity') == level).height} 条", icon=SEVERITY_ICON[level])
     cols[3].metric("新增", f"{found.filter(pl.col('is_new')).height} 条", help="上次数据发布时还没有的预警")
 
 

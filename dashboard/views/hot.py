@@ -41,7 +41,7 @@ def problems(scope: Scope, key: str, county: str | None = None, rising_only: boo
             + "、".join(
                 f"{r['term']}（{r['tickets']} 件，占 {r['share']}%，前三月占 {r['prev3_share']}%）" for r in rising.iter_rows(named=True)
             ),
-            icon="📈",
+            icon=":material/trending_up:",
         )
     elif rising_only:
         st.success(f"{month} {where}没有明显上升的问题。")

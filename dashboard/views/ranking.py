@@ -59,7 +59,7 @@ def board(scope: Scope) -> None:
         st.info("所选范围内没有参加排名的单位。")
         return
     shown = metrics.table(
-        df.with_columns(_change(), pl.col("value").round(1)),
+        df.with_columns(_change(), pl.col("value").round(1), pl.col("board").fill_null("")),
         ["rank", "unit", "value", "rank_change", "board", "due"],
         domain="ranking",
     ).rename({metrics.label("unit", "ranking"): UNIT_KINDS[unit_kind], metrics.label("value", "ranking"): metrics.label(measure)})
@@ -85,5 +85,5 @@ def summary(scope: Scope) -> None:
         [f"{r['unit']}（{r['value']:.1f}）" for r in df.filter(pl.col("board") == b).iter_rows(named=True)] for b in ("红榜", "黑榜")
     )
     st.markdown(
-        f"**{months[0]} 区县红黑榜**（{metrics.label('composite')}）　🟥 红榜：{'、'.join(red) or '—'}　⬛ 黑榜：{'、'.join(black) or '—'}"
+        f"**{months[0]} 区县红黑榜**（{metrics.label('composite')}）　红榜：{'、'.join(red) or '—'}　黑榜：{'、'.join(black) or '—'}"
     )

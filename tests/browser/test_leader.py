@@ -375,7 +375,7 @@ def test_alert_center_opens_the_tickets_behind_a_warning(app_url, sized):
 def test_overview_shows_the_warnings_first(app_url, sized):
     _open(sized, f"{app_url}/{SWEEP}")
     text = sized.locator("[data-testid=stMain]").inner_text()
-    assert "🔴 严重 3 条 · 🟠 关注 17 条 · 🔵 提示 0 条 · 新增 20 条" in text
+    assert all(f in text for f in ("严重 3 条 · ", "关注 17 条 · ", "提示 0 条 · 新增 20 条")), text[:400]
     assert "查看全部 20 条预警 →" in text
 
 
