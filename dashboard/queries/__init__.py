@@ -291,15 +291,14 @@ def county_concessions(county: str, year: int) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------- 预警
+def _units(scope) -> dict:
+    """The global filter's counties and departments as query parameters (run narrows them to the user's scope)."""
+    return {"counties": list(scope.counties), "departments": list(scope.departments)}
+
+
 def alerts(scope) -> pl.DataFrame:
     """The warnings in the global filter (and the user's scope)."""
-    return run(
-        "alerts",
-        counties=list(scope.counties),
-        departments=list(scope.departments),
-        m_from=scope.month_from,
-        m_to=scope.date_to,
-    )
+    return run("alerts", **_units(scope), m_from=scope.month_from, m_to=scope.date_to)
 
 
 def alert_rules() -> pl.DataFrame:
@@ -307,28 +306,12 @@ def alert_rules() -> pl.DataFrame:
 
 
 def alert_tickets(kind: str, department: str, county: str | None, workdays: float, scope) -> pl.DataFrame:
-    return run(
-        "alert_tickets",
-        kind=kind,
-        department=department,
-        county=county,
-        workdays=workdays,
-        counties=list(scope.counties),
-        departments=list(scope.departments),
-    )
+    return run("alert_tickets", kind=kind, department=department, county=county, workdays=workdays, **_units(scope))
 
 
 # ---------------------------------------------------------------- 红黑榜
 def hotline_ranking(period_kind: str, period: str, unit_kind: str, measure: str, scope) -> pl.DataFrame:
-    return run(
-        "hotline_ranking",
-        period_kind=period_kind,
-        period=period,
-        unit_kind=unit_kind,
-        measure=measure,
-        counties=list(scope.counties),
-        departments=list(scope.departments),
-    )
+    return run("hotline_ranking", period_kind=period_kind, period=period, unit_kind=unit_kind, measure=measure, **_units(scope))
 
 
 def hotline_ranking_periods() -> pl.DataFrame:
@@ -349,11 +332,4 @@ def hot_problem_months() -> list[str]:
 
 
 def hot_problem_tickets(term: str, month: dt.date, county: str | None, scope) -> pl.DataFrame:
-    return run(
-        "hot_problem_tickets",
-        term=term,
-        month=month,
-        county=county,
-        counties=list(scope.counties),
-        departments=list(scope.departments),
-    )
+    return run("hot_problem_tickets", term=term, month=month, county=county, **_units(scope))
