@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import json
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,8 +251,26 @@ def client_address() -> str | None:
     return ip if isinstance(ip, str) else None
 
 
+_SESSION = object()
+_acting: ContextVar[object] = ContextVar("acting_as", default=_SESSION)
+
+
+@contextmanager
+def acting_as(user: User | None):
+    """Run queries as this user outside the session's script thread: a download built when clicked (the 简报) runs
+    in a server thread where session state cannot be read, so the page hands it the user it was drawn for."""
+    token = _acting.set(user)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
 def current_user() -> User | None:
-    """The logged-in user of this session (None in the open demo mode or before login)."""
+    """The logged-in user of this session (None in the open demo mode or before login), or the one acting_as set."""
+    acting = _acting.get()
+    if acting is not _SESSION:
+        return acting
     import streamlit as st
 
     return st.session_state.get("user")

@@ -52,7 +52,7 @@ def download_buttons(df: pl.DataFrame, basename: str, key: str) -> None:
         mime="text/csv",
         key=f"{key}-csv",
         disabled=df.is_empty(),
-        on_click=_log_download,
+        on_click=log_download,
         args=(f"{name}.csv", df.height),
     )
     c2.download_button(
@@ -63,12 +63,12 @@ def download_buttons(df: pl.DataFrame, basename: str, key: str) -> None:
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
         disabled=df.is_empty(),
-        on_click=_log_download,
+        on_click=log_download,
         args=(f"{name}.xlsx", df.height),
     )
 
 
-def _log_download(file_name: str, rows: int) -> None:
+def log_download(file_name: str, rows: int) -> None:
     from dashboard import audit
     from dashboard.auth import client_address, current_user
     from dashboard.filters import page_filter_summary

@@ -1,4 +1,4 @@
-"""python -m etl run [--inbox DIR] [--db PATH] [--lake DIR] | status | seed-inbox"""
+"""python -m etl run [--inbox DIR] [--db PATH] [--lake DIR] | status | schedule | inspect | brief | seed-inbox | demo"""
 
 from __future__ import annotations
 
@@ -42,6 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db")
     p.add_argument("--lake", help="read-only: the plan indicators that monitoring actuals are checked against")
     p.add_argument("--as-of", type=_timestamp, help="the run's time that later dates are judged against (default: now)")
+    p = sub.add_parser("brief", help="月度简报: the month's briefing as PDF and Word, for the city, one county or all of them")
+    p.add_argument("--month", required=True, help="the month YYYY-MM")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--county", help="one county's briefing (its name or an alias); default: the whole city")
+    where.add_argument("--all-counties", action="store_true", help="the city's briefing and every county's")
+    p.add_argument("--out", help="folder for the files (default: the outbox of the schedule file, data/outbox)")
+    p.add_argument("--mail", action="store_true", help="also mail each briefing to its recipients ([brief.smtp] of the schedule file)")
+    p.add_argument("--config", help="schedule file (default $DASHBOARD_SCHEDULE or etl/schedule.toml)")
+    p.add_argument("--db")
+    p.add_argument("--lake")
     p = sub.add_parser("seed-inbox", help="copy the shipped sources (the gazette) into the inbox")
     p.add_argument("--inbox")
     p = sub.add_parser("demo", help="write fictional 12345 work-order exports (演示数据) into the inbox")
@@ -86,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         serve(config.inbox_path(args.inbox), db, lake_dir, cfg)
         return 0
+    if args.cmd == "brief":
+        return _brief(args, db, lake_dir)
     if args.cmd == "run":
         try:
             result = run(config.inbox_path(args.inbox), db, lake_dir, as_of=args.as_of)
@@ -100,6 +112,40 @@ def main(argv: list[str] | None = None) -> int:
     from etl.status import print_status
 
     return print_status(db, lake_dir)
+
+
+def _brief(args, db: Path, lake_dir: Path) -> int:
+    from etl import brief_job
+    from warehouse.runlog import read_schedule_file
+
+    try:
+        month = dt.datetime.strptime(args.month, "%Y-%m").date()
+    except ValueError:
+        print(f"brief: --month must be YYYY-MM (e.g. 2025-12), not {args.month!r}", file=sys.stderr)
+        return 2
+    if not db.exists():
+        print(f"brief: no warehouse at {db}: run `python -m etl run` first", file=sys.stderr)
+        return 1
+    try:
+        settings = read_schedule_file(args.config)["brief"]
+        scopes = [brief_job.CITY]
+        if args.county:
+            scopes = [brief_job.resolve_county(db, args.county)]
+        elif args.all_counties:
+            scopes += brief_job.counties(db)
+    except ValueError as e:
+        print(f"brief: {e}", file=sys.stderr)
+        return 2
+    now = dt.datetime.now()
+    out = Path(args.out) if args.out else brief_job.outbox_path(settings["outbox"])
+    outcomes = brief_job.make(db, month, scopes, out, now)
+    if args.mail:
+        brief_job.mail(outcomes, settings["smtp"], settings["recipients"])
+    brief_job.record(lake_dir, outcomes, "cli", now)
+    for o in outcomes:
+        what = "、".join(str(p) for p in o.files) if o.status == "success" else o.message
+        print(f"{o.scope}: {what}" + (f"（已发送：{'、'.join(o.mailed)}）" if o.mailed else ""))
+    return 0 if all(o.status == "success" for o in outcomes) else 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,9 +24,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from etl import pipeline
+from etl import brief_job, pipeline
 from warehouse.paths import SCHEDULE_FILE
-from warehouse.runlog import SCHEDULE_DEFAULTS, SCHEDULE_STATE, read_schedule_file, schedule_state
+from warehouse.runlog import BRIEF_DEFAULTS, SCHEDULE_DEFAULTS, SCHEDULE_STATE, SMTP_DEFAULTS, read_schedule_file, schedule_state
 
 log = logging.getLogger("etl.schedule")
 
@@ -36,6 +37,7 @@ class ScheduleConfig:
     timezone: str = SCHEDULE_DEFAULTS["timezone"]
     poll_seconds: int = SCHEDULE_DEFAULTS["poll_seconds"]
     source: str = str(SCHEDULE_FILE)
+    brief: dict = field(default_factory=lambda: {**BRIEF_DEFAULTS, "smtp": dict(SMTP_DEFAULTS), "recipients": {}})
 
     def trigger(self) -> CronTrigger:
         return CronTrigger.from_crontab(self.cron, timezone=ZoneInfo(self.timezone))
@@ -47,7 +49,7 @@ class ScheduleConfig:
 
 def load_config(path: str | os.PathLike | None = None) -> ScheduleConfig:
     settings = read_schedule_file(path)
-    cfg = ScheduleConfig(settings["cron"], settings["timezone"], settings["poll_seconds"], settings["config"])
+    cfg = ScheduleConfig(settings["cron"], settings["timezone"], settings["poll_seconds"], settings["config"], settings["brief"])
     try:
         cfg.trigger()
     except ValueError as e:
@@ -68,9 +70,11 @@ def inbox_fingerprint(inbox: Path) -> str:
 class Runner:
     """The scheduled job; state (last fingerprint, next run) is kept in lake/schedule_state.json."""
 
-    def __init__(self, inbox: Path, db: Path, lake_dir: Path, config: ScheduleConfig):
+    def __init__(self, inbox: Path, db: Path, lake_dir: Path, config: ScheduleConfig, clock: Callable[[], dt.datetime] | None = None):
         self.inbox, self.db, self.lake_dir, self.config = inbox, db, lake_dir, config
         self.state_file = lake_dir / SCHEDULE_STATE
+        # the run's time in the schedule's time zone (tests pass their own)
+        self.clock = clock or (lambda: dt.datetime.now(ZoneInfo(config.timezone)).replace(tzinfo=None))
 
     def state(self) -> dict:
         return schedule_state(self.lake_dir)
@@ -103,10 +107,20 @@ class Runner:
         except pipeline.RunFailed as e:
             log.error("scheduled run failed (%s): %s; the previous warehouse keeps serving, retrying on the next tick", reason, e)
             self._save(next_run=_iso(self.config.next_run()), last_attempt_fingerprint=fingerprint)
+            self.brief(reason)
             return False
         log.info("scheduled run %s: %s", result.run_id, result.message)
         self._save(next_run=_iso(self.config.next_run()), inbox_fingerprint=fingerprint, last_attempt_fingerprint=fingerprint)
+        self.brief(reason)
         return True
+
+    def brief(self, reason: str) -> None:
+        """The 月度简报 job after a cron run (an inbox poll does not make briefings): never raises."""
+        if reason != "cron":
+            return
+        changes = brief_job.scheduled(self.db, self.lake_dir, self.config.brief, self.state(), self.clock())
+        if changes:
+            self._save(**changes)
 
     def poll(self) -> bool | None:
         """Run when the inbox differs from what the last successful run saw (a failed run is retried at each poll

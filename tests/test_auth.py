@@ -153,13 +153,13 @@ def test_department_account_sees_only_its_tickets(app):
 def test_downloads_are_audited(app):
     import streamlit as st
 
-    from dashboard.export import _log_download
+    from dashboard.export import log_download
     from dashboard.filters import Scope
 
     st.session_state["user"] = COUNTY
     st.session_state["scope"] = Scope(*(__import__("datetime").date(2024, m, 1) for m in (1, 7)), ("宣威市",))
     try:
-        _log_download("12345热线_区县_宣威市_2024-01_2024-07.csv", 1)
+        log_download("12345热线_区县_宣威市_2024-01_2024-07.csv", 1)
     finally:
         st.session_state.pop("user", None)
         st.session_state.pop("scope", None)

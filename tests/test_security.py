@@ -168,7 +168,7 @@ def test_department_account_overview_has_no_county_domains(tmp_path, monkeypatch
 def test_audit_file_is_private_and_records_page_filters(app, tmp_path, monkeypatch):  # noqa: F811
     import streamlit as st
 
-    from dashboard.export import _log_download
+    from dashboard.export import log_download
     from dashboard.filters import Scope
 
     monkeypatch.setenv("DASHBOARD_AUDIT", str(tmp_path / "a" / "audit.sqlite"))
@@ -180,7 +180,7 @@ def test_audit_file_is_private_and_records_page_filters(app, tmp_path, monkeypat
         chr_keyword="招商",
     )
     try:
-        _log_download("x.csv", 3)
+        log_download("x.csv", 3)
     finally:
         for k in ("user", "scope", "hl_categories", "hl_channels", "chr_keyword"):
             st.session_state.pop(k, None)

@@ -1,5 +1,5 @@
 """What the ETL leaves for everyone to read in the lake: the run log (one Parquet file per run, so a failed
-run, which never reaches a warehouse, is still on record) and the scheduler's state file."""
+run, which never reaches a warehouse, is still on record), the scheduler's state file and the 月度简报 log."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ from warehouse.paths import SCHEDULE_FILE
 RUN_LOG_DIR = "etl_run"
 SCHEDULE_STATE = "schedule_state.json"
 SCHEDULE_DEFAULTS = {"cron": "0 2 * * *", "timezone": "Asia/Shanghai", "poll_seconds": 60}
+BRIEF_LOG = "brief_log.jsonl"  # one line per briefing attempt (etl.brief_job)
+BRIEF_DEFAULTS = {"enabled": True, "day": "first_workday", "scopes": "all", "outbox": "data/outbox"}
+BRIEF_SCOPES = ("all", "city")
+SMTP_DEFAULTS = {"host": "", "port": 25, "starttls": False, "ssl": False, "user": "", "sender": "", "timeout": 30}
+SMTP_PASSWORD_ENV = "DASHBOARD_SMTP_PASSWORD"
 
 
 def read_run_log(lake: Path) -> pl.DataFrame | None:
@@ -43,7 +48,54 @@ def read_schedule_file(path: str | Path | None = None) -> dict:
         "timezone": str(data.get("timezone", SCHEDULE_DEFAULTS["timezone"])),
         "poll_seconds": int(data.get("poll_seconds", SCHEDULE_DEFAULTS["poll_seconds"])),
         "config": str(path),
+        "brief": _brief_settings(data.get("brief", {}), path),
     }
+
+
+def _brief_settings(data: dict, path: Path) -> dict:
+    """The [brief] table: when the monthly briefing is made, for which scopes, where it goes and whom it is mailed to."""
+    unknown = set(data) - set(BRIEF_DEFAULTS) - {"smtp", "recipients"}
+    if unknown:
+        raise ValueError(f"{path}: unknown setting(s) in [brief]: {', '.join(sorted(unknown))}")
+    out = {**BRIEF_DEFAULTS, **{k: v for k, v in data.items() if k in BRIEF_DEFAULTS}}
+    day = out["day"]
+    if not (day == "first_workday" or (isinstance(day, int) and 1 <= day <= 28)):
+        raise ValueError(f'{path}: [brief] day must be "first_workday" or a day of the month 1–28, not {day!r}')
+    if out["scopes"] not in BRIEF_SCOPES:
+        raise ValueError(f"{path}: [brief] scopes must be one of {', '.join(BRIEF_SCOPES)}, not {out['scopes']!r}")
+    smtp = {**SMTP_DEFAULTS, **data.get("smtp", {})}
+    recipients = data.get("recipients", {})
+    bad = [k for k, v in recipients.items() if not (isinstance(v, list) and all(isinstance(a, str) and "@" in a for a in v))]
+    if bad:
+        raise ValueError(f"{path}: [brief.recipients] {', '.join(bad)}: expected a list of e-mail addresses")
+    return {**out, "smtp": smtp, "recipients": {k: list(v) for k, v in recipients.items()}}
+
+
+def read_brief_log(lake: Path) -> pl.DataFrame:
+    """Every briefing attempt, newest first (empty with the log's columns when there is none)."""
+    schema = {
+        "at": pl.Utf8,
+        "trigger": pl.Utf8,
+        "month": pl.Utf8,
+        "scope": pl.Utf8,
+        "status": pl.Utf8,
+        "files": pl.Utf8,
+        "mailed": pl.Utf8,
+        "message": pl.Utf8,
+    }
+    try:
+        lines = (lake / BRIEF_LOG).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return pl.DataFrame(schema=schema)
+    rows = []
+    for line in lines:
+        try:
+            rows.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut by a crash: the others stand
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame([{k: (None if r.get(k) is None else str(r.get(k))) for k in schema} for r in rows], schema=schema).reverse()
 
 
 def schedule_summary(lake: Path, runs: pl.DataFrame | None = None) -> dict[str, str]:
@@ -65,4 +117,13 @@ def schedule_summary(lake: Path, runs: pl.DataFrame | None = None) -> dict[str, 
         bad = pub.filter(pl.col("status").is_in(["failed", "killed"])).head(1)
         out["最近成功"] = f"{ok['started_at'][0]:%Y-%m-%d %H:%M}（{ok['run_id'][0]}）" if ok.height else "—"
         out["最近失败"] = f"{bad['started_at'][0]:%Y-%m-%d %H:%M}：{bad['message'][0]}" if bad.height else "—"
+    b = settings["brief"]
+    if b["enabled"]:
+        day = "每月第一个工作日" if b["day"] == "first_workday" else f"每月 {b['day']} 日"
+        scopes = "全市及各县（市、区）" if b["scopes"] == "all" else "全市"
+        mail = f"；邮件经 {b['smtp']['host']} 发送" if b["smtp"]["host"] else "；未配置邮件发送"
+        out["月度简报"] = f"{day}在 ETL 运行后生成上月{scopes}简报，写入 {b['outbox']}{mail}"
+        out["最近简报月份"] = state.get("brief_month") or "—"
+    else:
+        out["月度简报"] = "未启用（[brief] enabled = false）"
     return out

@@ -12,7 +12,7 @@ from dashboard import auth, charts, fmt, maps, metrics, queries, shell
 from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, Scope, set_county
 from dashboard.nav import link
-from dashboard.views import alerts, hot
+from dashboard.views import alerts, briefing, hot
 
 MAP_METRICS = ["on_time_rate", "volume", "satisfaction_rate", "overdue_open"]
 MAP_HEIGHT = 420
@@ -54,6 +54,7 @@ def render() -> None:
     county = current
     county_scope = Scope(scope.month_from, scope.month_to, (county,), scope.departments)
 
+    briefing.buttons(county_scope, "county-brief")
     alerts.strip(county_scope)
     hotline(county, county_scope, city_scope)
     st.subheader("热点诉求")

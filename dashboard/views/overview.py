@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import charts, fmt, metrics, queries, shell
 from dashboard.filters import HotlineFilter, Scope
 from dashboard.nav import link
-from dashboard.views import alerts, ranking
+from dashboard.views import alerts, briefing, ranking
 
 
 def previous(scope: Scope) -> Scope:
@@ -48,6 +48,7 @@ def render() -> None:
     shell.page_header("总览", shell.status_line(), scope.describe())
     prev = previous(scope)
     st.caption(f"环比：与上一同长度期间（{_period(prev)}）相比；同比：与去年同期（{_period(year_ago(scope))}）相比。")
+    briefing.buttons(scope, "ov-brief")
     alerts.strip(scope)
     hotline_summary(scope, prev)
     monitoring_summary(scope)

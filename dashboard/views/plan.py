@@ -201,6 +201,14 @@ def _findings_for(checks: list[str], what: str, all_clear: str) -> None:
         st.dataframe(shown, hide_index=True, width="stretch")
 
 
+def status_rule(base_year: int | None, target_year: int | None) -> str:
+    """How an indicator's status is judged (the plan page and the 简报 say it in the same words)."""
+    return (
+        f"已达标：达到 {target_year} 年目标；按进度：不低于从 {base_year} 年基期到 {target_year} 年目标的直线进度；"
+        "滞后：低于直线进度；未报送：该期无数据。定性指标（应兜尽兜、应保尽保）按报送的 是/否 判断。"
+    )
+
+
 STATUS_COLORS = {"已达标": "#c8e6c9", "按进度": "#e3f2fd", "滞后": "#ffcdd2", "未报送": "#eeeeee"}
 
 
@@ -218,10 +226,7 @@ def monitoring(periods: pl.DataFrame, scope, ind: pl.DataFrame, plan: str | None
     counties = list(scope.counties) + (["全市"] if scope.counties else [])
     p = queries.indicator_progress(period, counties, plan)
     base_year, target_year = plan_years(ind)
-    st.caption(
-        f"当前筛选：{'、'.join(counties) or '全部县区及全市'} · {period}。已达标：达到 {target_year} 年目标；按进度：不低于从 {base_year} 年基期到 {target_year} 年目标的"
-        "直线进度；滞后：低于直线进度；未报送：该期无数据。定性指标（应兜尽兜、应保尽保）按报送的 是/否 判断。"
-    )
+    st.caption(f"当前筛选：{'、'.join(counties) or '全部县区及全市'} · {period}。{status_rule(base_year, target_year)}")
     counts = p.group_by("status").len()
     cols = st.columns(4)
     for col, status in zip(cols, STATUS_COLORS, strict=True):

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import dq, filters, metrics, queries, shell
 from dashboard.export import download_buttons
 from warehouse.paths import db_path, lake_path
-from warehouse.runlog import schedule_summary
+from warehouse.runlog import read_brief_log, schedule_summary
 
 
 def render() -> None:
@@ -40,6 +40,8 @@ def render() -> None:
         st.dataframe(pl.DataFrame({"项目": list(summary), "内容": list(summary.values())}), hide_index=True, width="stretch")
     except ValueError as e:
         st.error(f"计划任务配置有误：{e}")
+
+    brief_section()
 
     st.subheader("运行记录")
     table = runs.select(
@@ -90,6 +92,32 @@ def render() -> None:
     table = metrics.labelled(rejects, "status")
     st.dataframe(table, hide_index=True, width="stretch")
     download_buttons(table, "拒收记录", key="dl-rejects")
+
+
+BRIEF_STATUS_ZH = {"success": "成功", "failed": "失败"}
+BRIEF_TRIGGER_ZH = {"schedule": "计划任务", "cli": "命令行"}
+
+
+def brief_section() -> None:
+    """月度简报: every attempt (scheduled or from the command line); the newest attempt of a scope that failed is an
+    error at the top, since nobody reads a log for a briefing that never came."""
+    st.subheader("月度简报")
+    found = read_brief_log(lake_path(db_path()))
+    if found.is_empty():
+        st.caption("尚未生成过月度简报（python -m etl brief，或计划任务在每月第一个工作日生成）。")
+        return
+    latest = found.unique(["month", "scope"], keep="first", maintain_order=True)
+    for r in latest.filter(pl.col("status") == "failed").iter_rows(named=True):
+        st.error(f"{r['month']} {r['scope']} 的月度简报生成失败（{r['at'].replace('T', ' ')}）：{r['message']}", icon=":material/error:")
+    table = metrics.labelled(
+        found.head(200).with_columns(
+            pl.col("at").str.replace("T", " "),
+            pl.col("trigger").replace(BRIEF_TRIGGER_ZH),
+            pl.col("status").replace(BRIEF_STATUS_ZH),
+        ),
+        "brief",
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
 
 
 def freshness_section() -> None:
