@@ -23,7 +23,9 @@ def test_bench_smoke(tmp_path):
     assert any("overview_counts" in k for k in data["queries"]) and any("hotline_overdue" in k for k in data["queries"])
     # every query has its floor; the KPI queries also the count over the ticket table
     assert all("floor_ratio" in v for v in data["queries"].values())
+    # the 月度简报 of the city and of one county, each by `python -m etl brief` in a fresh process
+    assert set(data["brief_s"]) == {"全市", "宣威市"} and all(v > 0 for v in data["brief_s"].values())
     assert any("hotline_kpis (by all" in k and "ticket_scan_median_ms" in v for k, v in data["queries"].items())
     text = out.read_text(encoding="utf-8")
-    assert "| ingest UTF-8 CSV" in text and "Hand-written analysis." in text and "Trailing notes." in text
+    assert "| ingest UTF-8 CSV" in text and "| 月度简报 2025-12" in text and "Hand-written analysis." in text and "Trailing notes." in text
     assert "old figures" not in text

@@ -180,13 +180,13 @@ def test_overview_and_county_pages_offer_the_briefing(served):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "下载简报（PDF）" in labels and "下载简报（Word）" in labels
+    assert labels[:2] == ["PDF（阅读、打印）", "Word（可编辑）"]  # first on the page, before the sections' downloads
     assert any("月度简报：2024年6月（所选期间的最后一个月）· 全市" in c.value for c in at.caption)
     at = AppTest.from_string("from dashboard.views.county import render\nrender()\n", default_timeout=60)
     at.query_params["county"], at.query_params["from"], at.query_params["to"] = COUNTY, "2024-06", "2024-06"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "下载简报（PDF）" in [b.proto.label for b in at.get("download_button")]
+    assert [b.proto.label for b in at.get("download_button")][:2] == ["PDF（阅读、打印）", "Word（可编辑）"]
     assert any(f"月度简报：2024年6月（所选期间的最后一个月）· {COUNTY}" in c.value for c in at.caption)
 
 

@@ -13,7 +13,8 @@ from dashboard.brief.model import file_stem, scope_text
 from dashboard.export import log_download
 from dashboard.filters import Scope
 
-LABELS = {"pdf": "下载简报（PDF）", "docx": "下载简报（Word）"}
+BUTTON = "下载简报"
+LABELS = {"pdf": "PDF（阅读、打印）", "docx": "Word（可编辑）"}
 
 
 def own_scope(scope: Scope, user: auth.User | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -39,22 +40,22 @@ def _data(kind: str, month: dt.date, counties: tuple, departments: tuple, user: 
 
 
 def buttons(scope: Scope, key: str) -> None:
-    """Two buttons (PDF, Word) and a line saying what the briefing covers."""
+    """One 下载简报 button opening what the briefing covers and its two files (PDF, Word)."""
     user = auth.current_user()
     counties, departments = own_scope(scope, user)
     month = scope.month_to
     stem = file_stem(month, scope_text(counties, departments))
-    cols = st.columns([1, 1, 3])
-    for col, kind in zip(cols, brief.FORMATS, strict=False):
-        name = f"{stem}.{kind}"
-        col.download_button(
-            LABELS[kind],
-            functools.partial(_data, kind, month, counties, departments, user),
-            file_name=name,
-            mime=brief.FORMATS[kind],
-            key=f"{key}-{kind}",
-            icon=":material/description:",
-            on_click=log_download,
-            args=(name, 0),
-        )
-    cols[2].caption(f"月度简报：{month.year}年{month.month}月（所选期间的最后一个月）· {scope_text(counties, departments)}")
+    with st.popover(BUTTON, icon=":material/description:"):
+        st.caption(f"月度简报：{month.year}年{month.month}月（所选期间的最后一个月）· {scope_text(counties, departments)}")
+        for kind in brief.FORMATS:
+            name = f"{stem}.{kind}"
+            st.download_button(
+                LABELS[kind],
+                functools.partial(_data, kind, month, counties, departments, user),
+                file_name=name,
+                mime=brief.FORMATS[kind],
+                key=f"{key}-{kind}",
+                on_click=log_download,
+                args=(name, 0),
+                width="stretch",
+            )
