@@ -350,3 +350,28 @@ def test_schedule_file_rejects_a_bad_briefing_setting(tmp_path):
     bad.write_text('[brief.recipients]\n"宣威市" = ["not-an-address"]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="宣威市: expected a list of e-mail addresses"):
         read_schedule_file(bad)
+
+
+def test_a_department_account_gets_its_own_tickets_and_rank(served):
+    """A 部门 account: its department's tickets only, its place among the 承办单位, and no county data (plan indicators
+    and concessions are county data it may not see). The planted failing department (etl.demo.PLANTED) is last in
+    May; in June it has fewer than 20 tickets due and the briefing says it is not ranked."""
+    root, _ = served
+    dept = "市住房和城乡建设局"
+    user = User("zj", "住建局用户", "部门", department=dept)
+    may = dt.date(2024, 5, 1)
+    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+        volume = con.execute("SELECT count(*) FROM hotline_ticket WHERE month = $m AND department = $d", {"m": may, "d": dept}).fetchone()[
+            0
+        ]
+        ranked = con.execute(
+            "SELECT count(*) FROM hotline_ranking WHERE period = '2024-05' AND unit_kind = 'department' AND measure = 'composite'"
+        ).fetchone()[0]
+    with auth.acting_as(user):
+        files = brief.build(may, (), (dept,), generated_at=AT)
+        june = brief.build(MONTH, (), (dept,), generated_at=AT)
+    text = flat(pdf_text(files.pdf))
+    assert files.brief.scope == f"全市 · {dept}" and f"本月受理工单 {volume:,} 件" in text
+    assert f"{dept}在全市 {ranked} 个参评承办单位中三率综合排第 {ranked} 位" in text and "列入黑榜" in text
+    assert "规划指标监测（" not in text and "燃气特许经营（" not in text and "各县（市、区）情况与红黑榜" not in text
+    assert f"本月{dept}应办结件不足 20 件，未参加承办单位排名。" in flat(pdf_text(june.pdf))

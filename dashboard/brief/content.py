@@ -153,8 +153,17 @@ def _rankings(scope: Scope, by_county: pl.DataFrame, narrative: list[str]) -> li
     period = f"{scope.month_to:%Y-%m}"
     composite = metrics.label("composite")
     measure = composite.split("(")[0]  # 三率综合, as a sentence says it
-    ranked = queries.hotline_ranking("月度", period, "county", "composite", scope)
     out = []
+    minimum = f"{queries.hotline_settings()['ranking_min_volume']:g}"
+    if scope.departments:  # a 承办单位's briefing: its own place among the 承办单位 (county figures would be its share)
+        ranked = queries.hotline_ranking("月度", period, "department", "composite", scope)
+        for r in ranked.iter_rows(named=True):
+            board = f"，列入{r['board']}" if r["board"] else ""
+            narrative.append(f"{r['unit']}在全市 {r['ranked']} 个参评承办单位中{measure}排第 {r['rank']} 位（{r['value']:.1f}）{board}。")
+        if ranked.is_empty():
+            narrative.append(f"本月{'、'.join(scope.departments)}应办结件不足 {minimum} 件，未参加承办单位排名。")
+        return out
+    ranked = queries.hotline_ranking("月度", period, "county", "composite", scope)
     rates = metrics.with_targets("hotline")
     if scope.counties:
         for r in ranked.iter_rows(named=True):
@@ -163,7 +172,7 @@ def _rankings(scope: Scope, by_county: pl.DataFrame, narrative: list[str]) -> li
                 f"{r['unit']}在全市 {r['ranked']} 个参评县（市、区）中{measure}排第 {r['rank']} 位（{r['value']:.1f}）{board}。"
             )
         if ranked.is_empty():
-            narrative.append(f"本月{'、'.join(scope.counties)}应办结件不足，未参加县（市、区）排名。")
+            narrative.append(f"本月{'、'.join(scope.counties)}应办结件不足 {minimum} 件，未参加县（市、区）排名。")
     else:
         table = by_county.join(ranked.select(pl.col("unit").alias("dim"), "rank", "value", "board"), on="dim", how="left").sort(
             "rank", "dim", nulls_last=True

@@ -103,3 +103,18 @@ def test_a_county_account_downloads_only_its_county(county_app, demo_db, sized):
     text = _first_page(data, "brief-county-page1.png")
     assert f"2024年6月　·　{COUNTY}" in text and f"本月受理工单 {_volume(demo_db, COUNTY):,} 件" in text
     assert "各县（市、区）情况与红黑榜" not in text and "承办单位红黑榜" not in text
+
+
+def test_a_failed_briefing_shows_on_the_status_page(app_url, demo_db, sized):
+    import datetime as dt
+
+    from etl import brief_job
+
+    failed = brief_job.Outcome(dt.date(2024, 6, 1), "麒麟区", "failed", message="FontMissing: 生成简报需要中文字体 Noto Sans CJK SC")
+    brief_job.record(demo_db.parent / "lake", [failed], "schedule", dt.datetime(2024, 7, 1, 2, 31))
+    try:
+        _open(sized, f"{app_url}/status")
+        alert = sized.locator("[data-testid=stAlert]").filter(has_text="2024-06 麒麟区 的月度简报生成失败")
+        assert alert.count() == 1 and "FontMissing: 生成简报需要中文字体" in alert.inner_text()
+    finally:
+        (demo_db.parent / "lake" / "brief_log.jsonl").unlink()
