@@ -317,6 +317,12 @@ def scope_bar(options: pl.DataFrame, aliases: dict[str, str], user=None) -> Scop
         if departments:
             state[WIDGET["departments"]] = [d for d in followed.departments if d in departments]
     scope: Scope = state[STATE]
+    # Streamlit keeps a widget's value under its page: on another page the same key starts again from its default
+    # (the month range fell back to the first month on every switch). Handing the values back as the session's own
+    # before the widgets are drawn keeps them; the user's latest choice is already in them at the start of a run.
+    for key in (WIDGET["from"], WIDGET["to"], WIDGET["quick"]):
+        if key in state:
+            state[key] = state[key]
     # the widgets start from the stored scope, so a page switch (which may drop widget state) keeps it
     with st.sidebar:
         st.markdown("**筛选**")

@@ -80,6 +80,26 @@ def warehouse(tmp_path_factory) -> Path:
     return db
 
 
+PLANTED_DEMO = {"n": 3000, "seed": 5, "first": "2024-01", "last": "2024-06"}
+
+
+@pytest.fixture(scope="session")
+def planted_demo(tmp_path_factory):
+    """(folder, generated tickets): the real ETL over 3,000 demo tickets of 2024-01 to 2024-06 with the events etl.demo
+    PLANTED, the demo concession sheets and indicator actuals, and the gazette. Shared read-only (the alert and
+    briefing tests); inbox/, lake/ and warehouse.duckdb in the folder."""
+    from etl.demo import generate, write_concession_files, write_files, write_indicator_files
+
+    root = tmp_path_factory.mktemp("planted")
+    inbox = root / "inbox"
+    write_files(inbox, **PLANTED_DEMO)
+    write_concession_files(inbox, seed=PLANTED_DEMO["seed"])
+    write_indicator_files(inbox, seed=PLANTED_DEMO["seed"])
+    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
+    run(inbox, root / "warehouse.duckdb", root / "lake")
+    return root, generate(**PLANTED_DEMO)[0]
+
+
 @contextmanager
 def serving(db_file: Path, monkeypatch):
     """Point the app at a warehouse file with empty caches, for AppTest."""

@@ -13,30 +13,21 @@ Accepted false positives on this demo (3,000 tickets, 2024-01 to 2024-06, seed 5
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import duckdb
 import polars as pl
 import pytest
 
-from etl.demo import PLANTED, generate, write_concession_files, write_files, write_indicator_files
+from etl.demo import PLANTED, write_files
 from etl.pipeline import run
-from tests.conftest import GAZETTE
+from tests.conftest import PLANTED_DEMO
 
-DEMO = {"n": 3000, "seed": 5, "first": "2024-01", "last": "2024-06"}
+DEMO = PLANTED_DEMO
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("alerts")
-    inbox = root / "inbox"
-    write_files(inbox, **DEMO)
-    write_concession_files(inbox, seed=5)
-    write_indicator_files(inbox, seed=5)
-    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
-    run(inbox, root / "warehouse.duckdb", root / "lake")
-    tickets, _ = generate(**DEMO)
-    return root, tickets
+def demo(planted_demo):
+    return planted_demo
 
 
 def alerts(root, where: str = "true") -> pl.DataFrame:

@@ -24,28 +24,17 @@ from dashboard.auth import User
 from dashboard.brief import fonts
 from etl import brief_job
 from etl.__main__ import main as etl_main
-from etl.demo import generate, write_concession_files, write_files, write_indicator_files
-from etl.pipeline import run
-from tests.conftest import GAZETTE, serving
+from tests.conftest import serving
 from warehouse.runlog import BRIEF_DEFAULTS, SMTP_DEFAULTS, read_brief_log
 
-DEMO = {"n": 3000, "seed": 5, "first": "2024-01", "last": "2024-06"}
 MONTH = dt.date(2024, 6, 1)
 COUNTY = "会泽县"
 AT = dt.datetime(2024, 7, 8, 9, 30)  # the run's time: nothing below reads the clock
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("brief")
-    inbox = root / "inbox"
-    write_files(inbox, **DEMO)
-    write_concession_files(inbox, seed=5)
-    write_indicator_files(inbox, seed=5)
-    shutil.copy2(GAZETTE, inbox / GAZETTE.name)
-    run(inbox, root / "warehouse.duckdb", root / "lake")
-    tickets, _ = generate(**DEMO)
-    return root, tickets
+def demo(planted_demo):
+    return planted_demo
 
 
 @pytest.fixture

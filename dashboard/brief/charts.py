@@ -47,7 +47,7 @@ def _png(fig) -> bytes:
 
 
 def hotline_trend(monthly: pl.DataFrame, on_time_target: float | None) -> Chart:
-    """Monthly 工单量 (bars) and 按期办结率 (line, right axis) with its target, from hotline_kpis by month."""
+    """Monthly volume (bars) and the on-time rate (line, right axis) with its target, from hotline_kpis by month."""
     plt = _pyplot()
     volume, on_time = metrics.metric("volume"), metrics.metric("on_time_rate")
     months = [m[2:] for m in monthly["dim"].to_list()]  # 24-06: thirteen labels fit a page's width

@@ -155,13 +155,14 @@ def _rankings(scope: Scope, by_county: pl.DataFrame, narrative: list[str]) -> li
     measure = composite.split("(")[0]  # 三率综合, as a sentence says it
     out = []
     minimum = f"{queries.hotline_settings()['ranking_min_volume']:g}"
+    due = metrics.metric("due").label
     if scope.departments:  # a 承办单位's briefing: its own place among the 承办单位 (county figures would be its share)
         ranked = queries.hotline_ranking("月度", period, "department", "composite", scope)
         for r in ranked.iter_rows(named=True):
             board = f"，列入{r['board']}" if r["board"] else ""
             narrative.append(f"{r['unit']}在全市 {r['ranked']} 个参评承办单位中{measure}排第 {r['rank']} 位（{r['value']:.1f}）{board}。")
         if ranked.is_empty():
-            narrative.append(f"本月{'、'.join(scope.departments)}应办结件不足 {minimum} 件，未参加承办单位排名。")
+            narrative.append(f"本月{'、'.join(scope.departments)}{due}不足 {minimum} 件，未参加承办单位排名。")
         return out
     ranked = queries.hotline_ranking("月度", period, "county", "composite", scope)
     rates = metrics.with_targets("hotline")
@@ -172,7 +173,7 @@ def _rankings(scope: Scope, by_county: pl.DataFrame, narrative: list[str]) -> li
                 f"{r['unit']}在全市 {r['ranked']} 个参评县（市、区）中{measure}排第 {r['rank']} 位（{r['value']:.1f}）{board}。"
             )
         if ranked.is_empty():
-            narrative.append(f"本月{'、'.join(scope.counties)}应办结件不足 {minimum} 件，未参加县（市、区）排名。")
+            narrative.append(f"本月{'、'.join(scope.counties)}{due}不足 {minimum} 件，未参加县（市、区）排名。")
     else:
         table = by_county.join(ranked.select(pl.col("unit").alias("dim"), "rank", "value", "board"), on="dim", how="left").sort(
             "rank", "dim", nulls_last=True
@@ -191,7 +192,7 @@ def _rankings(scope: Scope, by_county: pl.DataFrame, narrative: list[str]) -> li
                     f"各县（市、区）情况与红黑榜（{period}，按{measure}排名）",
                     shown,
                     (1, 2.2, 1.6, 1.5, 1.7, 1.5, 1.6, 1.2),
-                    "未排名的县（市、区）当月应办结件不足，不参加排名。",
+                    f"未排名的县（市、区）当月{due}不足 {minimum} 件，不参加排名。",
                 )
             )
     if scope.counties:  # the 承办单位 boards are the city's
@@ -226,8 +227,9 @@ def _overdue(scope: Scope, narrative: list[str]) -> Table:
     """Tickets received up to the month and still open past their deadline at the data cut-off."""
     f = HotlineFilter(SINCE_EVER, scope.month_to, scope.counties, scope.departments)
     rows = queries.hotline_overdue(f)
+    overdue = metrics.metric("overdue_open").label
     narrative.append(
-        f"截至数据截止时刻，逾期未办结工单 {rows.height} 件"
+        f"截至数据截止时刻，{overdue}工单 {rows.height} 件"
         + (f"，超期最长的 {rows['workdays_overdue'].max():g} 个工作日。" if rows.height else "。")
     )
     shown = rows.head(LIST_ROWS).select(
@@ -240,10 +242,10 @@ def _overdue(scope: Scope, narrative: list[str]) -> Table:
     )
     more = rows.height - shown.height
     return Table(
-        "逾期未办结工单（超期最长的在前）",
+        f"{overdue}工单（超期最长的在前）",
         shown,
         (2.4, 1.7, 1.5, 3.4, 1.6, 1.4),
-        (f"另有 {more} 件未列出，见 12345 热线页“逾期未办结”清单。" if more > 0 else None) if rows.height else "没有逾期未办结的工单。",
+        (f"另有 {more} 件未列出，见 12345 热线页“{overdue}”清单。" if more > 0 else None) if rows.height else f"没有{overdue}的工单。",
     )
 
 
@@ -480,7 +482,10 @@ def explanations(scope: Scope, info: dict, demo: bool) -> list[tuple[str, str]]:
         ),
         ("环比与同比", "环比与上一个月相比，同比与去年同月相比；比较期没有数据时标“—”并注明原因，不与空期间相比。"),
         ("12345 指标口径", "；".join(metrics.metric(k).help(settings) for k in HOTLINE_FIGURES)),
-        ("红黑榜与热点诉求", f"{metrics.label('composite')}为办结率、按期办结率、满意率的平均值。{ranking}。"),
+        (
+            "红黑榜与热点诉求",
+            f"{metrics.label('composite')}为{'、'.join(metrics.metric(k).label for k in metrics.with_targets('hotline'))}的平均值。{ranking}。",
+        ),
         (
             "燃气特许经营",
             f"满分 {concession['full_marks']:g} 分，{concession['pass_mark']:g} 分及以上为合格；不合格的应在 {concession['rectify_months']:g} 个月内整改到位；"

@@ -9,29 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS
 PAGES = {
     "overview": "",
     "county": "county",
@@ -61,38 +48,15 @@ if missing and os.environ.get("BROWSER_TESTS_REQUIRED") == "1":
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serve_app(env: dict[str, str], port: int | None = None, args: tuple[str, ...] = ()):
-    """`streamlit run dashboard/server.py` (the app with its session routes) on 127.0.0.1 with these environment variables; yields its URL once healthy."""
-    port = port or _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    """The app (bench.browser.serve: `streamlit run dashboard/server.py` on 127.0.0.1) with these environment variables;
+    yields its URL once healthy."""
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start within 60 s")
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        with serve(env, port, args) as (url, _):
+            yield url
+    except TimeoutError as e:
+        pytest.fail(str(e))
 
 
 def _open(page, url: str) -> None:

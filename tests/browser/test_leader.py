@@ -421,3 +421,40 @@ def test_the_trend_draws_the_forecast(app_url, sized):
     assert "虚线为未来 3 个月的预测（朴素（上月），依据 6 个完整月份）" in sized.locator("[data-testid=stMain]").inner_text()
     ticks = sized.eval_on_selector_all("[data-testid=stPlotlyChart] .xtick text", "els => els.map(e => e.textContent)")
     assert {"2024-06", "2024-07", "2024-09"} <= set(ticks), ticks
+
+
+def test_switching_pages_keeps_the_month_range_and_county(app_url, sized):
+    """The navigation keeps the filter: a month range from the 从/至 lists, from a link, or from a quick range survives a
+    page switch (Streamlit drops a page's widget state when another page runs; the range once fell back to the first
+    month with data on every switch)."""
+
+    def sidebar() -> None:
+        """On a phone the sidebar is folded away; open it where it is."""
+        expand = sized.locator("[data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl] button").first
+        if expand.is_visible():
+            expand.click()
+            sized.wait_for_timeout(800)
+
+    def nav(title: str) -> None:
+        sidebar()
+        sized.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+        sized.wait_for_timeout(1500)
+        _settled(sized)
+
+    def query() -> dict:
+        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))
+
+    _open(sized, f"{app_url}/?from=2024-02&to=2024-05&county=%E5%AE%A3%E5%A8%81%E5%B8%82")
+    nav("12345热线")
+    assert (query()["from"], query()["to"], query()["county"]) == ("2024-02", "2024-05", "宣威市")
+    assert "宣威市 · 2024-02 至 2024-05" in _filter_line(sized)
+    sidebar()
+    sized.locator("[data-testid=stSidebar]").get_by_text("本月", exact=True).click()
+    sized.wait_for_timeout(1500)
+    _settled(sized)
+    chosen = (query()["from"], query()["to"])
+    assert chosen[0] == chosen[1]  # one month: the latest with data
+    nav("总览")
+    assert (query()["from"], query()["to"], query()["county"]) == (*chosen, "宣威市")
+    nav("大事记")
+    assert (query()["from"], query()["to"]) == chosen

@@ -12,7 +12,8 @@ import urllib.parse
 
 import pytest
 
-from tests.browser.test_browser import ARTIFACTS, _free_port, _open, missing, serve_app
+from bench.browser import _free_port
+from tests.browser.test_browser import ARTIFACTS, _open, missing, serve_app
 from tests.conftest import GAZETTE, KPI
 
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
