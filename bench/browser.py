@@ -3,10 +3,9 @@ warehouse, driven by headless Chromium (Playwright, Debian's /usr/bin/chromium),
 has finished its run and every visible chart has drawn, for each interaction; and the server's CPU time for each
 (from /proc/<pid>/stat of the server process, not the browser), which says how many interactions one core sustains.
 
-"Drawn" is the last change to the page: a MutationObserver records the time of every DOM change, and an interaction
-has settled when no run is in progress (no running indicator, no skeleton), every visible plotly chart has its SVG
-and every visible map its canvas, and nothing has changed for QUIET_MS. The latency is that last change minus the
-moment of the action. Prints one JSON line."""
+"Settled" is read in the page (SETTLED): Streamlit's run has ended, nothing waits for its first draw, and every chart in
+the viewport has drawn, held for HOLD_MS; the latency is the moment that began minus the moment of the action (for a
+new tab, its navigation start). Prints one JSON line."""
 
 from __future__ import annotations
 
@@ -35,27 +34,42 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1440, "height": 900}
-QUIET_MS = 600
 COUNTIES = ("宣威市", "会泽县")
 MONTH_BUTTONS = ("近三月", "本年")
 HOTLINE_TABS = ("月度趋势", "区县")
 TICK = os.sysconf("SC_CLK_TCK")
 
-WATCH = """() => {
-  window.__lastChange = performance.now();
-  if (!window.__watching) {
-    new MutationObserver(() => { window.__lastChange = performance.now(); })
-      .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-    window.__watching = true;
+# Installed in every document before its own scripts. Streamlit marks its root with data-test-script-state (running
+# while the script runs); __sawRun says a run began since the action. performance.now() counts from the document's
+# navigation start, so a new tab's figure is from the moment it was asked for.
+OBSERVE = """
+window.__t0 = 0; window.__sawRun = false; window.__doneAt = null;
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (app && app.getAttribute('data-test-script-state') === 'running') window.__sawRun = true;
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state'], childList: true});
+"""
+ARM = "() => { window.__t0 = performance.now(); window.__sawRun = false; window.__doneAt = null; return window.__t0; }"
+# Settled: the run has ended (or none began within RUN_WAIT_MS: a click that changes nothing), nothing is waiting for
+# its first draw, and every chart in the viewport has drawn (a plotly chart its SVG, a map its canvas); held for
+# HOLD_MS, the latency is the moment it began to hold.
+SETTLED = """([wait, hold]) => {
+  const now = performance.now();
+  const app = document.querySelector('[data-testid=stApp]');
+  const state = app && app.getAttribute('data-test-script-state');
+  const inView = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight; };
+  let ok = !!app && state !== 'running' && state !== 'rerunRequested' && state !== 'initial' && (window.__sawRun || now - window.__t0 > wait)
+    && !document.querySelector('[data-testid=stSkeleton]');
+  for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]')) if (ok && inView(c) && !c.querySelector('.main-svg .plot')) ok = false;
+  for (const c of document.querySelectorAll('[data-testid=stDeckGlJsonChart]')) {
+    const canvas = c.querySelector('canvas');
+    if (ok && inView(c) && !(canvas && canvas.width > 0)) ok = false;
   }
+  if (!ok) { window.__doneAt = null; return false; }
+  if (window.__doneAt === null) window.__doneAt = now;
+  return now - window.__doneAt >= hold;
 }"""
-SETTLED = """(quiet) => {
-  const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-  if (document.querySelector('[data-testid=stStatusWidget]') || document.querySelector('[data-testid=stSkeleton]')) return false;
-  for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]')) if (visible(c) && !c.querySelector('.main-svg')) return false;
-  for (const c of document.querySelectorAll('[data-testid=stDeckGlJsonChart]')) if (visible(c) && !c.querySelector('canvas')) return false;
-  return performance.now() - window.__lastChange >= quiet;
-}"""
+RUN_WAIT_MS, HOLD_MS = 1500, 300
 
 
 def _free_port() -> int:
@@ -103,19 +117,20 @@ class Timer:
 
     def measure(self, name: str, action) -> float:
         """Run the action; record (seconds until settled, server CPU seconds)."""
-        self.page.evaluate(WATCH)
         cpu = cpu_seconds(self.pid)
-        start = self.page.evaluate("() => performance.now()")
+        start = self.page.evaluate(ARM)
         action()
-        self.page.wait_for_timeout(150)  # the rerun's first message reaches the page
-        self.page.wait_for_function(SETTLED, arg=QUIET_MS, timeout=60_000, polling=50)
-        took = (self.page.evaluate("() => window.__lastChange") - start) / 1000
+        self.wait()
+        took = (self.page.evaluate("() => window.__doneAt") - start) / 1000
         self.samples.setdefault(name, []).append((took, cpu_seconds(self.pid) - cpu))
         return took
 
+    def wait(self) -> None:
+        self.page.wait_for_function(SETTLED, arg=[RUN_WAIT_MS, HOLD_MS], timeout=60_000, polling="raf")
+
     def settle(self) -> None:
-        self.page.evaluate(WATCH)
-        self.page.wait_for_function(SETTLED, arg=QUIET_MS, timeout=60_000, polling=50)
+        self.page.evaluate(ARM)
+        self.wait()
 
 
 def _nav(page, title: str):
@@ -127,14 +142,11 @@ def _county_box(page):
 
 
 def _set_county(page, county: str | None) -> None:
-    """Replace the sidebar's county choice (None: the whole city)."""
+    """One change of the sidebar's county: choose one (from the whole city), or clear it back to the whole city."""
     box = _county_box(page)
-    clear = box.locator("[data-testid=stMultiSelectClearAll], [aria-label='Clear all']")
-    if clear.count():
-        clear.first.click()
-        if county is None:
-            return
-        page.wait_for_timeout(100)
+    if county is None:
+        box.locator("[data-testid=stMultiSelectClearAll], [aria-label='Clear all']").first.click()
+        return
     box.locator("input").click()
     page.get_by_role("option", name=county, exact=True).click()
     page.keyboard.press("Escape")
@@ -146,18 +158,23 @@ def run(url: str, pid: int, repeat: int) -> dict:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        context.add_init_script(OBSERVE)
         page = context.new_page()
         t = Timer(page, pid)
         page.goto(f"{url}/")
         page.wait_for_selector("h1", timeout=60_000)
         t.settle()
-        for k in range(repeat):  # 总览: the county, then the month range
-            t.measure("change county", lambda k=k: _set_county(page, COUNTIES[k % 2]))
+        for k in range(repeat):  # 总览: a county and back to the whole city (each one rerun), then the month range
+            t.measure("change county", lambda k=k: _set_county(page, COUNTIES[k // 2 % 2] if k % 2 == 0 else None))
         for k in range(repeat):
             t.measure(
                 "change month range",
                 lambda k=k: page.locator("[data-testid=stSidebar]").get_by_text(MONTH_BUTTONS[k % 2], exact=True).click(),
             )
+        page.locator("[data-testid=stSidebar]").get_by_text("全部", exact=True).click()  # every month: the pages have data
+        t.settle()
+        _set_county(page, COUNTIES[0])  # the rest with one county: 区县画像 shows its whole profile
+        t.settle()
         t.measure("switch page", lambda: _nav(page, "12345热线").click())
         for k in range(repeat):
             name = HOTLINE_TABS[(k + 1) % 2]
@@ -171,18 +188,10 @@ def run(url: str, pid: int, repeat: int) -> dict:
         query = page.url.split("?", 1)[1] if "?" in page.url else ""
         for _ in range(repeat):
             fresh = context.new_page()
-            nt = Timer(fresh, pid)
-            nt.samples = t.samples
-            fresh.goto("about:blank")
-            fresh.evaluate(WATCH)
-            start_wall = time.perf_counter()
             cpu = cpu_seconds(pid)
             fresh.goto(f"{url}/hotline?{query}")
-            fresh.wait_for_selector("h1", timeout=60_000)
-            fresh.wait_for_function(SETTLED, arg=QUIET_MS, timeout=60_000, polling=50)
-            # the new document has its own clock: from navigation start to its last change
-            took = fresh.evaluate("() => window.__lastChange") / 1000
-            took = min(took, time.perf_counter() - start_wall)
+            Timer(fresh, pid).wait()
+            took = fresh.evaluate("() => window.__doneAt") / 1000  # from the new document's navigation start
             t.samples.setdefault("open a page in a new tab", []).append((took, cpu_seconds(pid) - cpu))
             fresh.close()
         browser.close()

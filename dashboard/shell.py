@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
@@ -242,3 +243,14 @@ def page_header(title: str, caption: str | None = None, scope: str | None = None
         st.caption(caption)
     if scope:
         st.markdown(f"**当前筛选：** {scope}")
+
+
+def tabs(pages: dict[str, Callable[[], None]], key: str) -> None:
+    """A page's tabs, bound to the URL (a link opens the same tab), drawing only the one that is open: a rerun (a
+    filter change, a tab switch) runs one tab's queries and sends one tab's charts instead of every tab's
+    (docs/PERFORMANCE.md, felt latency)."""
+    containers = st.tabs(list(pages), key=key, bind="query-params")
+    for container, draw in zip(containers, pages.values(), strict=True):
+        if container.open is not False:  # None where Streamlit does not track the tab: draw it
+            with container:
+                draw()

@@ -57,18 +57,16 @@ def render() -> None:
     for col, verdict in zip(m[1:], VERDICT_COLORS, strict=True):
         col.metric(verdict, fmt.count(results.filter(pl.col("verdict") == verdict).height, " 家"))
 
-    tabs = st.tabs(["得分排名", "分项热力图", "企业趋势", "自评与考评差异", "评分细则与模板"], key="gas_tab", bind="query-params")
-    with tabs[0]:
-        ranking(results, period, counties)
-    with tabs[1]:
-        heatmap(period, types, counties)
-    with tabs[2]:
-        trend(results, counties)
-    with tabs[3]:
-        gap(period, counties)
-    with tabs[4]:
-        rubric()
-        template_download()
+    shell.tabs(
+        {
+            "得分排名": lambda: ranking(results, period, counties),
+            "分项热力图": lambda: heatmap(period, types, counties),
+            "企业趋势": lambda: trend(results, counties),
+            "自评与考评差异": lambda: gap(period, counties),
+            "评分细则与模板": lambda: (rubric(), template_download()),
+        },
+        key="gas_tab",
+    )
 
 
 def alerts(results: pl.DataFrame) -> None:

@@ -71,42 +71,21 @@ def render() -> None:
     settings = queries.hotline_settings()
     kpi_cards(k, settings)
 
-    tabs = st.tabs(
-        [
-            "月度趋势",
-            metrics.label("county"),
-            metrics.label("department"),
-            "红黑榜",
-            "热点诉求",
-            "类型与渠道",
-            "办理时长",
-            "重复诉求",
-            metrics.metric("overdue_open").label,
-            "归并热线清单",
-        ],
+    shell.tabs(
+        {
+            "月度趋势": lambda: trend(f, settings),
+            metrics.label("county"): lambda: by_county(f),
+            metrics.label("department"): lambda: by_department(f),
+            "红黑榜": lambda: ranking.board(scope),
+            "热点诉求": lambda: hot.problems(scope, "hl_hot"),
+            "类型与渠道": lambda: by_category_channel(f),
+            "办理时长": lambda: close_time(f),
+            "重复诉求": lambda: repeat_demand(f),
+            metrics.metric("overdue_open").label: lambda: overdue(f),
+            "归并热线清单": registry,
+        },
         key="hl_tab",
-        bind="query-params",
     )
-    with tabs[0]:
-        trend(f, settings)
-    with tabs[1]:
-        by_county(f)
-    with tabs[2]:
-        by_department(f)
-    with tabs[3]:
-        ranking.board(scope)
-    with tabs[4]:
-        hot.problems(scope, "hl_hot")
-    with tabs[5]:
-        by_category_channel(f)
-    with tabs[6]:
-        close_time(f)
-    with tabs[7]:
-        repeat_demand(f)
-    with tabs[8]:
-        overdue(f)
-    with tabs[9]:
-        registry()
 
 
 def kpi_cards(k: dict, settings: dict) -> None:

@@ -49,19 +49,14 @@ def render() -> None:
         )
     # monitoring actuals are county data: a department account sees the published plan only
     periods = queries.indicator_periods(plan=plan) if queries.allowed("indicator_periods") else pl.DataFrame()
-    names = ["主要指标（专栏1）", "投资规模（专栏11–16）", "规划项目（专栏2–10）"] + (
-        ["监测进度（各县区实际值）"] if periods.height else []
-    )
-    tab_ind, tab_inv, tab_proj, *tab_mon = st.tabs(names, key="plan_tab", bind="query-params")
-    with tab_ind:
-        indicators(ind)
-    with tab_inv:
-        investment(queries.plan_investment(plan), whole_period(ind))
-    with tab_proj:
-        projects(queries.plan_projects(plan))
-    if tab_mon:
-        with tab_mon[0]:
-            monitoring(periods, scope, ind, plan)
+    pages = {
+        "主要指标（专栏1）": lambda: indicators(ind),
+        "投资规模（专栏11–16）": lambda: investment(queries.plan_investment(plan), whole_period(ind)),
+        "规划项目（专栏2–10）": lambda: projects(queries.plan_projects(plan)),
+    }
+    if periods.height:
+        pages["监测进度（各县区实际值）"] = lambda: monitoring(periods, scope, ind, plan)
+    shell.tabs(pages, key="plan_tab")
 
 
 def choose_plan() -> str | None:
