@@ -245,11 +245,11 @@ def page_header(title: str, caption: str | None = None, scope: str | None = None
         st.markdown(f"**当前筛选：** {scope}")
 
 
-def tabs(pages: dict[str, Callable[[], None]], key: str) -> None:
+def tabs(pages: dict[str, Callable[[], None]], key: str, default: str | None = None) -> None:
     """A page's tabs, bound to the URL (a link opens the same tab), drawing only the one that is open: a rerun (a
     filter change, a tab switch) runs one tab's queries and sends one tab's charts instead of every tab's
-    (docs/PERFORMANCE.md, felt latency)."""
-    containers = st.tabs(list(pages), key=key, bind="query-params")
+    (docs/PERFORMANCE.md, felt latency). `default` opens another tab than the first when the URL names none."""
+    containers = st.tabs(list(pages), default=default, key=key, bind="query-params")
     for container, draw in zip(containers, pages.values(), strict=True):
         if container.open is not False:  # None where Streamlit does not track the tab: draw it
             with container:

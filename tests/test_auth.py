@@ -124,8 +124,10 @@ def test_county_account_sees_only_its_county(app):
     m = {x.label: x.value for x in at.metric}
     assert m["工单量"] == "2 件" and m["办结率（目标 ≥100%）"] == "50.0%"
     assert at.multiselect(key="g_counties").options == ["宣威市"]
+    at = _run("hotline", COUNTY, {"county": "麒麟区", "hl_tab": "区县"})
     county_table = next(df.value for df in at.dataframe if "区县" in df.value.columns and "工单量" in df.value.columns)
     assert list(county_table["区县"]) == ["宣威市"]  # the table, its map and its download hold one county
+    at = _run("hotline", COUNTY, {"county": "麒麟区", "hl_tab": "逾期未办结"})
     overdue = next(df.value for df in at.dataframe if "工单编号" in df.value.columns)
     assert set(overdue["区县"]) <= {"宣威市"}
     import streamlit as st

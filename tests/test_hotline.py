@@ -359,12 +359,19 @@ def hotline_app(hotline_app_db, monkeypatch):
         yield
 
 
-def _page(name):
+def _page(name, tab: str | None = None):
+    """A page's run; `tab` opens that tab (a page draws only its open tab, as the URL names it)."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_string(f"from dashboard.views.{name} import render\nrender()\n", default_timeout=60).run()
+    at = AppTest.from_string(f"from dashboard.views.{name} import render\nrender()\n", default_timeout=60)
+    if tab:
+        at.query_params[TAB_KEY[name]] = tab
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+TAB_KEY = {"hotline": "hl_tab", "plan": "plan_tab", "concession": "gas_tab"}
 
 
 def _metrics(at) -> dict:
@@ -388,7 +395,7 @@ def test_overview_compares_with_the_previous_period_when_it_has_data(hotline_app
 
 def test_ranking_needs_enough_tickets(hotline_app):
     """Seven tickets: no unit has the 20 due tickets a ranking needs (hotline_settings ranking_min_volume)."""
-    at = _page("hotline")
+    at = _page("hotline", "红黑榜")
     assert any(i.value == "暂无排名：当期应办结件不足 20 件的单位不参加排名。" for i in at.info)
 
 
@@ -404,7 +411,7 @@ def test_hotline_page_kpis_and_filters(hotline_app):
     badges = [md.value for md in at.markdown if "-badge[" in md.value]
     assert badges == [":red-badge[:material/close: 未达标]"] * 3
     assert not any("演示数据" in w.value for w in at.warning)
-    overdue = next(df.value for df in at.dataframe if "工单编号" in df.value.columns)
+    overdue = next(df.value for df in _page("hotline", "逾期未办结").dataframe if "工单编号" in df.value.columns)
     assert list(overdue["工单编号"]) == ["T4"]
 
     at.multiselect(key="g_departments").select("市乙局").run()
@@ -438,7 +445,7 @@ def test_quick_month_ranges_end_at_the_latest_month_with_data(hotline_app, quick
 
 
 def test_department_table_carries_the_score(hotline_app):
-    at = _page("hotline")
+    at = _page("hotline", "承办单位")
     dept = next(df.value for df in at.dataframe if "承办单位" in df.value.columns and "考核得分(分)" in df.value.columns)
     assert dict(zip(dept["承办单位"], dept["考核得分(分)"], strict=True)) == {"市甲局": 103.5, "市乙局": 105.0}
     # opened in rank order, the rank and the score first (visible without scrolling on a phone)

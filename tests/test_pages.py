@@ -76,7 +76,9 @@ def test_plan_page_and_binding_filter(app_env):
 
 
 def test_plan_page_investment_year(app_env):
-    at = ok(page("plan"))
+    at = AppTest.from_string("from dashboard.views.plan import render\nrender()\n", default_timeout=TIMEOUT)
+    at.query_params["plan_tab"] = "投资规模（专栏11–16）"  # a page draws only its open tab
+    at = ok(at.run())
     assert any("实质差异" in w.value for w in at.warning)
     at.selectbox(key="plan_period").select("2021").run()
     ok(at)

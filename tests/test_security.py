@@ -145,11 +145,11 @@ def test_roles_run_only_their_kind_of_query(app):  # noqa: F811
 
 
 def test_county_account_sees_no_city_wide_department_scores(app):  # noqa: F811
-    at = _run("hotline", COUNTY)
+    at = _run("hotline", COUNTY, {"hl_tab": "承办单位"})
     dept = next(df.value for df in at.dataframe if "承办单位" in df.value.columns)
     assert "考核得分(分)" not in dept.columns
     assert any("县级账号不显示" in c.value for c in at.caption)
-    at = _run("hotline", User("l", "l", "市级领导"))
+    at = _run("hotline", User("l", "l", "市级领导"), {"hl_tab": "承办单位"})
     assert any("考核得分(分)" in df.value.columns for df in at.dataframe)
 
 

@@ -85,6 +85,8 @@ def render() -> None:
             "归并热线清单": registry,
         },
         key="hl_tab",
+        # a link to a ticket (?ticket=…, kept by dashboard.filters) opens the list it is drawn under
+        default=metrics.metric("overdue_open").label if st.session_state.get(filters.TICKET_LINKED) else None,
     )
 
 
