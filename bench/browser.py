@@ -57,7 +57,8 @@ SETTLED = """([wait, hold]) => {
   const now = performance.now();
   const app = document.querySelector('[data-testid=stApp]');
   const state = app && app.getAttribute('data-test-script-state');
-  const inView = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.bottom > 0 && r.top < innerHeight; };
+  // in view: at least 100 px of it on screen (a chart whose top edge just shows at the foot is drawn when scrolled to)
+  const inView = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && Math.min(r.bottom, innerHeight) - Math.max(r.top, 0) >= 100; };
   let ok = !!app && state !== 'running' && state !== 'rerunRequested' && state !== 'initial' && (window.__sawRun || now - window.__t0 > wait)
     && !document.querySelector('[data-testid=stSkeleton]');
   for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]')) if (ok && inView(c) && !c.querySelector('.main-svg .plot')) ok = false;
@@ -70,6 +71,12 @@ SETTLED = """([wait, hold]) => {
   return now - window.__doneAt >= hold;
 }"""
 RUN_WAIT_MS, HOLD_MS = 1500, 300
+PENDING = """() => ({
+  state: (document.querySelector('[data-testid=stApp]') || {getAttribute: () => null}).getAttribute('data-test-script-state'),
+  skeletons: document.querySelectorAll('[data-testid=stSkeleton]').length,
+  plots: [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(c => !!c.querySelector('.main-svg .plot')),
+  maps: [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')].map(c => { const v = c.querySelector('canvas'); return v ? v.width : -1; }),
+})"""
 
 
 def _free_port() -> int:
@@ -120,13 +127,19 @@ class Timer:
         cpu = cpu_seconds(self.pid)
         start = self.page.evaluate(ARM)
         action()
-        self.wait()
+        self.wait(name)
         took = (self.page.evaluate("() => window.__doneAt") - start) / 1000
         self.samples.setdefault(name, []).append((took, cpu_seconds(self.pid) - cpu))
         return took
 
-    def wait(self) -> None:
-        self.page.wait_for_function(SETTLED, arg=[RUN_WAIT_MS, HOLD_MS], timeout=60_000, polling="raf")
+    def wait(self, name: str = "settle") -> None:
+        try:
+            self.page.wait_for_function(SETTLED, arg=[RUN_WAIT_MS, HOLD_MS], timeout=60_000, polling="raf")
+        except Exception as e:  # say which interaction never settled, and what the page showed
+            shot = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-browser-timeout.png"
+            self.page.screenshot(path=str(shot))
+            state = self.page.evaluate(PENDING)
+            raise RuntimeError(f"{name}: the page did not settle within 60 s ({state}; screenshot {shot}) at {self.page.url}") from e
 
     def settle(self) -> None:
         self.page.evaluate(ARM)
@@ -173,6 +186,9 @@ def run(url: str, pid: int, repeat: int) -> dict:
             )
         page.locator("[data-testid=stSidebar]").get_by_text("全部", exact=True).click()  # every month: the pages have data
         t.settle()
+        if repeat % 2:  # the county loop ended on a county: back to the whole city first
+            _set_county(page, None)
+            t.settle()
         _set_county(page, COUNTIES[0])  # the rest with one county: 区县画像 shows its whole profile
         t.settle()
         t.measure("switch page", lambda: _nav(page, "12345热线").click())
