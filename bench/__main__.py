@@ -155,27 +155,21 @@ def bench_size(n: int, work: Path, repeat: int, ingest_encodings: bool, browser_
     result["brief_s"] = {scope: time_brief(work, scope) for scope in ("全市", BRIEF_COUNTY)}
     print(f"bench: {n:,} tickets: 月度简报 {result['brief_s']}", flush=True)
 
-    app = subprocess.run(
-        [sys.executable, "-m", "bench.app", "--db", str(work / "w.duckdb"), "--repeat", str(repeat)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if app.returncode:
-        raise RuntimeError(f"bench.app failed: {app.stderr[-1500:]}")
-    result |= json.loads(app.stdout.strip().splitlines()[-1])
+    result |= measured_in_child("bench.app", work / "w.duckdb", repeat)
     if browser_repeat:
         print(f"bench: {n:,} tickets: felt latency in Chromium …", flush=True)
-        felt = subprocess.run(
-            [sys.executable, "-m", "bench.browser", "--db", str(work / "w.duckdb"), "--repeat", str(browser_repeat)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if felt.returncode:
-            raise RuntimeError(f"bench.browser failed: {felt.stderr[-1500:]}")
-        result |= json.loads(felt.stdout.strip().splitlines()[-1])
+        result |= measured_in_child("bench.browser", work / "w.duckdb", browser_repeat)
     return result
+
+
+def measured_in_child(module: str, db: Path, repeat: int) -> dict:
+    """`python -m <module> --db … --repeat …` in a fresh process: the JSON of its last line."""
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "--db", str(db), "--repeat", str(repeat)], cwd=ROOT, capture_output=True, text=True
+    )
+    if proc.returncode:
+        raise RuntimeError(f"{module} failed: {proc.stderr[-1500:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def time_brief(work: Path, scope: str) -> float:
