@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -185,7 +186,7 @@ def _extract_all(
     tabular exports are staged one by one. Returns the gazettes, the number of staged files and the seconds
     spent on 12345 exports; appends one run-log row per file to sources."""
     parsed: list[Extraction] = []
-    ctx = Context(run_time, pii.salt(lake_dir), lambda: indicator_catalog(parsed, lake_dir))
+    ctx = Context(run_time, pii.salt(lake_dir), lambda: indicator_catalog(parsed, lake_dir), staging)
     staged = 0
     export_s = 0.0  # reading, checking and staging the 12345 exports
     for k, path in enumerate(files, 1):
@@ -214,6 +215,7 @@ def _extract_all(
                 res = kind.extract(path, ctx)
             except FileRejected as e:
                 # the whole file is rejected, the run goes on: the message names the file and the reason
+                shutil.rmtree(staging / kind.dataset / lake.file_partition(path.name), ignore_errors=True)
                 sources.append(_source_row(path.name, "rejected", 0, 0, 0, str(e)))
                 reject = {"rejects": _file_reject(path.name, str(e))}
                 lake.write_partition(staging, f"{kind.dataset}_file_reject", lake.file_partition(path.name), reject)
@@ -259,7 +261,9 @@ TABULAR = (
     Tabular(
         "hotline",
         lambda p: hotline.sniff_header(p) is not None,
-        lambda path, ctx: hotline.extract(path, ctx.salt, ctx.run_time, is_demo=is_demo_file(path)),
+        lambda path, ctx: hotline.extract(
+            path, ctx.salt, ctx.run_time, is_demo=is_demo_file(path), out_dir=ctx.partition_dir("hotline", path.name)
+        ),
     ),
     Tabular(
         "indicator",

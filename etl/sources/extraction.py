@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
@@ -31,11 +32,21 @@ class Extraction:
 
 
 def export(
-    source: str, dataset: str, tables: dict[str, pl.DataFrame], loaded: str, rows_in: int, kind: str, unit: str = "行", note: str = ""
+    source: str,
+    dataset: str,
+    tables: dict[str, pl.DataFrame],
+    loaded: str,
+    rows_in: int,
+    kind: str,
+    unit: str = "行",
+    note: str = "",
+    loaded_rows: int | None = None,
 ) -> Extraction:
     """The result of a tabular export: one lake partition per file name; rows loaded are those of the table
-    `loaded`, rows rejected the distinct rows of `rejects` (a row can fail several checks)."""
-    n, rejected = tables[loaded].height, tables["rejects"]["row"].n_unique()
+    `loaded` (or loaded_rows, when the extractor wrote that table to its partition itself), rows rejected the
+    distinct rows of `rejects` (a row can fail several checks)."""
+    n = tables[loaded].height if loaded_rows is None else loaded_rows
+    rejected = tables["rejects"]["row"].n_unique()
     summary = f"{kind}：载入 {n} {unit}，拒收 {rejected} 行{note}"
     return Extraction(source, dataset, lake.file_partition(source), tables, rows_in, n, rejected, summary)
 
@@ -43,8 +54,13 @@ def export(
 @dataclass(frozen=True)
 class Context:
     """What an extractor may need beyond its file: the run's time (later times are rejected), the salt of the
-    caller key, and the plan indicators loaded so far (this run's gazettes and the lake)."""
+    caller key, the plan indicators loaded so far (this run's gazettes and the lake), and the run's staging folder
+    (an extractor that writes a large table itself writes it to its partition there; None: return it)."""
 
     run_time: dt.datetime
     salt: str
     catalog: Callable[[], pl.DataFrame]
+    staging: Path | None = None
+
+    def partition_dir(self, dataset: str, source: str) -> Path | None:
+        return self.staging / dataset / lake.file_partition(source) if self.staging is not None else None

@@ -4,6 +4,9 @@ hotline, concession and indicator extractors."""
 from __future__ import annotations
 
 import io
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -108,18 +111,72 @@ def header(path: Path) -> list[str] | None:
     return None
 
 
-class _NotUtf8(Exception):
-    pass
+class NotUtf8(Exception):
+    """polars refused the file's bytes: it is to be decoded (etl.sources.encoding) and read again."""
+
+
+def _csv_error(e: Exception, name: str) -> Exception:
+    first = str(e).splitlines()[0]
+    if "utf-8" in first.lower() or "utf8" in first.lower():
+        return NotUtf8(first)
+    return FileRejected(f"{name}: not a readable CSV ({first})")
 
 
 def _read_csv(source, name: str) -> pl.DataFrame:
     try:
         return pl.read_csv(source, infer_schema=False)
     except pl.exceptions.PolarsError as e:
-        first = str(e).splitlines()[0]
-        if "utf-8" in first.lower() or "utf8" in first.lower():
-            raise _NotUtf8 from e
-        raise FileRejected(f"{name}: not a readable CSV ({first})") from e
+        raise _csv_error(e, name) from e
+
+
+def csv_columns(source: Path, name: str) -> list[str]:
+    """The header of a UTF-8 CSV as polars names its columns, a repeated name refused. polars reads a header it
+    cannot decode with replacement characters, so the header's bytes are checked here (NotUtf8)."""
+    with open(source, "rb") as fh:
+        first_line = fh.readline(1 << 20)
+    try:
+        first_line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise NotUtf8(f"{name}: the header is not UTF-8") from e
+    try:
+        columns = pl.scan_csv(source, infer_schema=False).collect_schema().names()
+    except pl.exceptions.PolarsError as e:
+        raise _csv_error(e, name) from e
+    repeated = duplicate_headers(columns)
+    if repeated:
+        raise FileRejected(f"{name}: row 1: column name(s) {', '.join(repeated)} appear more than once; keep one of each")
+    return columns
+
+
+def csv_batches(source: Path, name: str, rows: int) -> Iterator[pl.DataFrame]:
+    """A UTF-8 CSV (with or without BOM) as all-text frames of at most `rows` rows, read as a stream: memory does
+    not grow with the file. Raises NotUtf8 at the first batch polars refuses to decode."""
+    scan = pl.scan_csv(source, infer_schema=False)
+    empty = True
+    try:
+        for df in scan.collect_batches(chunk_size=rows):
+            empty = False
+            yield df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
+        if empty:  # a header without rows
+            df = scan.clear().collect()
+            yield df.rename({c: c.strip().lstrip("\ufeff") for c in df.columns})
+    except pl.exceptions.PolarsError as e:
+        raise _csv_error(e, name) from e
+
+
+@contextmanager
+def as_utf8(path: Path, scratch: Path | None = None):
+    """A CSV that is not UTF-8, decoded a block at a time into a temporary UTF-8 copy (in scratch, beside the
+    lake during a run): yields (path of the copy, encoding as etl.sources.encoding names it)."""
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".decode-") as tmp:
+        copy = Path(tmp) / "utf8.csv"
+        try:
+            encoding = text_encoding.transcode(path, copy, path.name)
+        except text_encoding.Undecodable as e:
+            raise FileRejected(str(e)) from e
+        yield copy, encoding
 
 
 def read_text_frame(path: Path) -> tuple[pl.DataFrame, str]:
@@ -140,7 +197,7 @@ def read_text_frame(path: Path) -> tuple[pl.DataFrame, str]:
     # UTF-8 is decoded here, so the common case never passes through Python strings
     try:
         df, encoding = _read_csv(path, path.name), "utf-8"
-    except _NotUtf8:
+    except NotUtf8:
         text, encoding = decode(path.read_bytes(), path.name)
         df = _read_csv(io.BytesIO(text.encode("utf-8")), path.name)
     repeated = duplicate_headers(df.columns)
