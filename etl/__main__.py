@@ -32,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument(
                 "--as-of", type=_timestamp, help="hotline data cut-off 'YYYY-MM-DD HH:MM' (default: latest timestamp in the data)"
             )
+            p.add_argument(
+                "--full-rebuild",
+                action="store_true",
+                help="read every inbox file again and rebuild the warehouse in full (default: only new or changed files, "
+                "and an incremental publish when nothing else changed)",
+            )
     p = sub.add_parser("schedule", help="run the ETL on the cron schedule of etl/schedule.toml and when the inbox changes")
     p.add_argument("--db")
     p.add_argument("--lake")
@@ -100,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         return _brief(args, db, lake_dir)
     if args.cmd == "run":
         try:
-            result = run(config.inbox_path(args.inbox), db, lake_dir, as_of=args.as_of)
+            result = run(config.inbox_path(args.inbox), db, lake_dir, as_of=args.as_of, full_rebuild=args.full_rebuild)
         except RunSkipped as e:  # not a failure: the run in progress publishes
             print(f"ETL skipped: {e}", file=sys.stderr)
             return 0

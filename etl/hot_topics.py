@@ -103,11 +103,12 @@ def _content_key(df: pl.DataFrame) -> str:
     return hashlib.sha1(df.select("ticket_id", "content").hash_rows(seed=0).to_numpy().tobytes()).hexdigest()[:12]
 
 
-def refresh(lake_dir: Path) -> tuple[int, int]:
+def refresh(lake_dir: Path, only: list[str] | None = None) -> tuple[int, int]:
     """Segment the export files whose problems are not cached (under this lexicon, for these contents); drop the
-    problems of files no longer in the lake. Returns (files segmented, files cached)."""
+    problems of files no longer in the lake. Returns (files segmented, files cached). only: just these partitions
+    (an incremental publish: the others and the lexicon are unchanged, so their cache stands)."""
     tickets_root, terms_root = lake_dir / "hotline", lake_dir / DATASET
-    partitions = {p.parent.name: p for p in tickets_root.glob("*/tickets.parquet")}
+    partitions = {p.parent.name: p for p in tickets_root.glob("*/tickets.parquet") if only is None or p.parent.name in only}
     done = 0
     for partition, tickets in sorted(partitions.items()):
         df = pl.read_parquet(tickets, columns=["ticket_id", "source_file", "content"])
@@ -123,19 +124,20 @@ def refresh(lake_dir: Path) -> tuple[int, int]:
             if old.name != target.name:
                 old.unlink()
         done += 1
-    if terms_root.exists():
+    if terms_root.exists() and only is None:
         for stale in terms_root.iterdir():
             if stale.name not in partitions:
                 shutil.rmtree(stale, ignore_errors=True)
     return done, len(partitions) - done
 
 
-def load(con, lake_dir: Path) -> None:
-    """hotline_problem_version: every ticket version's problem (the model hotline_ticket_problem keeps the latest's)."""
+def load(con, lake_dir: Path, only: list[str] | None = None) -> None:
+    """hotline_problem_version: every ticket version's problem (the model hotline_ticket_problem keeps the latest's);
+    only: just the problems of these partitions (an incremental publish keeps the others')."""
     from etl.publish import INSERT_FROM_PARQUET
 
-    done, cached = refresh(lake_dir)
-    if list((lake_dir / DATASET).glob(f"*/{CACHE_PREFIX}*.parquet")):
-        glob = str(lake_dir / DATASET / "*" / f"{CACHE_PREFIX}*.parquet")
-        con.execute(INSERT_FROM_PARQUET.format(table="hotline_problem_version"), [glob])
+    done, cached = refresh(lake_dir, only)
+    files = [str(f) for f in sorted((lake_dir / DATASET).glob(f"*/{CACHE_PREFIX}*.parquet")) if only is None or f.parent.name in only]
+    if files:
+        con.execute(INSERT_FROM_PARQUET.format(table="hotline_problem_version"), [files])
     log.info("hot topics: %d export files segmented, %d from the lake's cache", done, cached)

@@ -40,6 +40,38 @@ def file_partition(file_name: str) -> str:
     return f"file={readable}-{hashlib.sha1(file_name.encode()).hexdigest()[:8]}"
 
 
+SOURCE_FILE = "_source.json"
+# what extracting a file reads besides the file: a change to any of it means reading the file again
+EXTRACTION_INPUTS = ("warehouse/reference/*.csv", "etl/sources/*.py", "etl/pii.py")
+
+
+def _source_stamp(path: Path) -> dict:
+    from warehouse.paths import PROJECT_ROOT
+
+    h = hashlib.sha1()
+    for pattern in EXTRACTION_INPUTS:
+        for f in sorted(PROJECT_ROOT.glob(pattern)):
+            h.update(f.name.encode() + f.read_bytes())
+    st = path.stat()
+    return {"file": path.name, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "rules": h.hexdigest()[:16]}
+
+
+def record_source(folder: Path, path: Path) -> None:
+    """Notes in a staged partition which file it was read from (name, size, modification time) and under which
+    rules, so that the next run need not read the same file again (same_source)."""
+    (folder / SOURCE_FILE).write_text(json.dumps(_source_stamp(path)), encoding="utf-8")
+
+
+def same_source(lake: Path, dataset: str, path: Path) -> bool:
+    """The lake's partition of this file was read from this very file, under today's rules (rsync's quick check:
+    name, size and modification time)."""
+    stamp = lake / dataset / file_partition(path.name) / SOURCE_FILE
+    try:
+        return json.loads(stamp.read_text(encoding="utf-8")) == _source_stamp(path)
+    except (OSError, ValueError):
+        return False
+
+
 JOURNAL = ".promote-journal.json"
 
 

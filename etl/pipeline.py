@@ -78,9 +78,10 @@ def _exclusive(lake_dir: Path):
         yield
 
 
-def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None) -> RunResult:
+def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None, full_rebuild: bool = False) -> RunResult:
     """as_of: the run's time and the hotline cut-off (--as-of); without it, the clock when the run starts.
-    Every rule that needs 'now' (future dates, the calendar's end, overdue) takes it from here."""
+    Every rule that needs 'now' (future dates, the calendar's end, overdue) takes it from here.
+    full_rebuild: read every inbox file again and build the warehouse in full (--full-rebuild)."""
     run_id = new_run_id()
     started = dt.datetime.now()
     sources: list[dict] = []
@@ -91,7 +92,7 @@ def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None)
             for message in close_interrupted_runs(lake_dir, db, run_id):
                 log.warning("[log] %s", message)
             remove_stale_builds(db)
-            _run(run_id, started, inbox, db, lake_dir, sources, as_of)
+            _run(run_id, started, inbox, db, lake_dir, sources, as_of, full_rebuild)
     except RunSkipped as e:
         _write_run_row(lake_dir, run_id, started, dt.datetime.now(), "skipped", str(e))
         log.info("run %s: %s", run_id, e)
@@ -106,7 +107,9 @@ def run(inbox: Path, db: Path, lake_dir: Path, as_of: dt.datetime | None = None)
     return RunResult(run_id, "success", f"published {db}", sources)
 
 
-def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[dict], as_of: dt.datetime | None) -> None:
+def _run(
+    run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[dict], as_of: dt.datetime | None, full_rebuild: bool
+) -> None:
     t0 = time.perf_counter()
     run_time = as_of or started
     if not inbox.is_dir():
@@ -122,7 +125,7 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
     # tabular files go to a staging folder as they are read, so only one file is in memory at a time;
     # the staging folder joins the lake only once every file has been read
     with lake.staging(lake_dir, run_id) as staging:
-        parsed, staged, export_s = _extract_all(files, staging, lake_dir, sources, run_time)
+        parsed, staged, export_s = _extract_all(files, staging, lake_dir, sources, run_time, reread=full_rebuild)
         issues = [r.issue for r in parsed]
         dupes = {i for i in issues if issues.count(i) > 1}
         if dupes:
@@ -134,6 +137,7 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
         for version in lake.migrate(lake_dir, LAKE_MIGRATIONS):
             log.info("[lake] migrated to lake version %d", version)
         ingest_s = time.perf_counter() - t0
+        ingest_rss = peak_rss_mb()
         log.info("[lake] wrote %d gazette and %d table-file partition(s) to %s", len(parsed), staged, lake_dir)
         calendar, cal_warnings = cal.build_calendar(calendar_end(latest_receipt(lake_dir), run_time))
         log.info("[calendar] %d days, %d working days", calendar.height, calendar["is_workday"].sum())
@@ -160,31 +164,41 @@ def _run(run_id, started, inbox: Path, db: Path, lake_dir: Path, sources: list[d
             previous = previous.filter(pl.col("run_id") != run_id)  # this run's own 'running' row
         runs = current if previous is None or previous.is_empty() else pl.concat([previous.cast(RUN_SCHEMA), current])
         extra = pl.DataFrame(cal_warnings, schema=FINDING_SCHEMA).with_columns(issue=pl.lit(None, pl.Utf8))
-        tmp = publish.build(
-            db, lake_dir, calendar, extra, runs, {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")}, as_of=as_of
+        built = publish.build(
+            db,
+            lake_dir,
+            calendar,
+            extra,
+            runs,
+            {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")},
+            as_of=as_of,
+            full_rebuild=full_rebuild,
         )
-        log.info("[publish] built and checked %s", tmp.name)
-        publish.swap(tmp, db)
+        log.info("[publish] built and checked %s (%s)", built.path.name, built.plan.describe())
+        publish.swap(built.path, db)
         lake.append_run_log(lake_dir, run_id, current)
         total_s = time.perf_counter() - t0
         # one machine-readable line: python -m bench reads the stages from it
         log.info(
-            "[timing] ingest %.3f s (12345 exports %.3f s), publish %.3f s, total %.3f s, peak RSS %d MB",
+            "[timing] ingest %.3f s (12345 exports %.3f s), publish %.3f s (%s), total %.3f s, peak RSS %d MB (ingest %d MB)",
             ingest_s,
             export_s,
             total_s - ingest_s,
+            "incremental" if built.plan.incremental else "full rebuild",
             total_s,
             peak_rss_mb(),
+            ingest_rss,
         )
         log.info("run %s: success in %.1f s", run_id, total_s)
 
 
 def _extract_all(
-    files: list[Path], staging: Path, lake_dir: Path, sources: list[dict], run_time: dt.datetime
+    files: list[Path], staging: Path, lake_dir: Path, sources: list[dict], run_time: dt.datetime, reread: bool = False
 ) -> tuple[list[Extraction], int, float]:
     """Read every inbox file: gazettes are kept in memory (they are small, and later files need their plan),
-    tabular exports are staged one by one. Returns the gazettes, the number of staged files and the seconds
-    spent on 12345 exports; appends one run-log row per file to sources."""
+    tabular exports are staged one by one; an export the lake holds from this very file (lake.same_source) is not
+    read again unless reread. Returns the gazettes, the number of staged files and the seconds spent on 12345
+    exports; appends one run-log row per file to sources."""
     parsed: list[Extraction] = []
     ctx = Context(run_time, pii.salt(lake_dir), lambda: indicator_catalog(parsed, lake_dir), staging)
     staged = 0
@@ -211,6 +225,11 @@ def _extract_all(
             sources.append(_source_row(path.name, "success", res.rows_in, res.rows_loaded, res.rows_rejected, res.summary))
             log.info("[extract %d/%d] %s: %s", k, len(files), printable(path.name), res.summary)
         elif (kind := next((t for t in TABULAR if t.claims(path)), None)) is not None:
+            if not reread and lake.same_source(lake_dir, kind.dataset, path):
+                message = "与已载入的文件相同（大小、修改时间和读取规则均未变），未重新读取"
+                sources.append(_source_row(path.name, "unchanged", 0, 0, 0, message))
+                log.info("[extract %d/%d] %s: unchanged since it was loaded, not read again", k, len(files), printable(path.name))
+                continue
             try:
                 res = kind.extract(path, ctx)
             except FileRejected as e:
@@ -222,6 +241,7 @@ def _extract_all(
                 log.error("[extract %d/%d] %s", k, len(files), printable(str(e)))
                 continue
             lake.write_partition(staging, res.dataset, res.partition, res.tables)
+            lake.record_source(staging / res.dataset / res.partition, path)
             staged += 1
             if res.dataset == "hotline":
                 export_s += time.perf_counter() - t_file

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from etl import forecast, hot_topics, lake, models
+from etl import forecast, hot_topics, incremental, lake, models
 from etl.config import ETL_MEMORY_LIMIT
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
 from warehouse import contract, reference
@@ -32,6 +34,12 @@ def sql_file(name: str) -> str:
     return (WAREHOUSE_DIR / name).read_text(encoding="utf-8")
 
 
+@dataclass
+class Built:
+    path: Path  # the new warehouse, not yet swapped in
+    plan: incremental.Plan  # incremental or full, and why
+
+
 def build(
     target: Path,
     lake_dir: Path,
@@ -40,18 +48,35 @@ def build(
     runs: pl.DataFrame,
     info: dict[str, str],
     as_of: dt.datetime | None = None,
-) -> Path:
-    """Build the warehouse into a temporary file next to target; returns its path (not yet swapped in)."""
+    full_rebuild: bool = False,
+) -> Built:
+    """Build the warehouse into a temporary file next to target: incrementally from a copy of target when only new
+    exports arrived (etl.incremental), else in full."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    inputs = incremental.inputs(lake_dir, calendar)
+    plan = incremental.plan(target, inputs, lake_dir, full_rebuild)
+    if plan.incremental:
+        try:
+            return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan), plan)
+        except (duckdb.Error, OSError, ValueError) as e:  # never worse than a full rebuild
+            log.warning("[publish] the incremental publish failed (%s); rebuilding in full", str(e).splitlines()[0])
+            plan = incremental.Plan(False, f"the incremental publish failed: {str(e).splitlines()[0]}")
+    return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan), plan)
+
+
+def _build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan) -> Path:
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
     for stale in (tmp, Path(f"{tmp}.wal")):
         stale.unlink(missing_ok=True)
     try:
+        if plan.incremental:
+            shutil.copyfile(target, tmp)  # the served file is never written once published: a consistent copy
         # a bounded build: DuckDB spills to disk beyond this, so the ETL stays within its memory budget
         # (docs/PERFORMANCE.md) however many tickets the lake holds
         con = duckdb.connect(str(tmp), config={"memory_limit": ETL_MEMORY_LIMIT})
         try:
-            _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous=target)
+            _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous=target, plan=plan)
+            load_frame(con, "build_input", inputs)
             run_checks(con)
             con.execute("CHECKPOINT")
         finally:
@@ -100,8 +125,18 @@ LAKE_TABLES = (
 )
 
 
-def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: Path | None = None) -> None:
-    con.execute(sql_file("schema.sql"))
+# loaded tables an incremental publish keeps from the copy (etl.incremental maintains them); all others are refilled
+KEPT_ON_INCREMENT = ("hotline_ticket_version", "hotline_problem_version")
+
+
+def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: Path | None = None, plan=None) -> None:
+    patching = plan is not None and plan.incremental
+    if patching:
+        for table in contract.declared():
+            if table not in KEPT_ON_INCREMENT:
+                con.execute(f"DELETE FROM {table}")
+    else:
+        con.execute(sql_file("schema.sql"))
     _carry_alerts(con, previous)
     load_frame(con, "county", reference.counties())
     for table, name in REFERENCE_TABLES.items():
@@ -113,8 +148,8 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
         _insert_lake(con, lake_dir, "gazette", table, table)
     for target, dataset, table in LAKE_TABLES:
         _insert_lake(con, lake_dir, dataset, table, target)
-    _tickets(con, lake_dir, as_of)
-    hot_topics.load(con, lake_dir)
+    source = _tickets(con, lake_dir, as_of)
+    hot_topics.load(con, lake_dir, only=plan.new_partitions if patching else None)
     # the run's time (--as-of, else when the run finished): deadlines that are not tickets', and the freshness of
     # every domain, are judged against it
     run_at = as_of or dt.datetime.fromisoformat(info["built_at"])
@@ -122,7 +157,13 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
     info = {**info, "run_at": run_at.isoformat(timespec="seconds"), "schema_version": contract.WAREHOUSE_SCHEMA_VERSION}
     # before the models: the freshness of every domain (and its 预警) is judged against run_at
     load_frame(con, "warehouse_info", pl.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))
-    models.build(con)
+    if patching:
+        counts = incremental.patch(con, lake_dir, plan.new_partitions, source)
+        log.info(
+            "[publish] incremental: %d new export file(s), %d ticket(s) computed again", counts["new_files"], counts["touched_tickets"]
+        )
+    else:
+        models.build(con)
     forecast.load(con)
 
 
@@ -163,7 +204,8 @@ def load_frame(con, table: str, frame: pl.DataFrame) -> None:
         con.unregister("src_frame")
 
 
-def _tickets(con, lake_dir: Path, as_of: dt.datetime | None) -> None:
+def _tickets(con, lake_dir: Path, as_of: dt.datetime | None) -> str:
+    """src_hotline_ticket over the lake's tickets, and the data cut-off; returns the view's source."""
     glob = lake.table_glob(lake_dir, "hotline", "tickets")
     source = (
         f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)" if glob else NO_TICKETS
@@ -182,6 +224,7 @@ def _tickets(con, lake_dir: Path, as_of: dt.datetime | None) -> None:
             }
         ),
     )
+    return source
 
 
 def _insert_lake(con, lake_dir: Path, dataset: str, table: str, target: str) -> None:

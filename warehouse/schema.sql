@@ -192,6 +192,12 @@ CREATE TABLE freshness_rule (
     note          VARCHAR
 );
 
+CREATE TABLE build_input (
+    kind         VARCHAR,   -- reference, sql, code, calendar, or hotline (an export partition of the lake)
+    name         VARCHAR,   -- the file, or the partition
+    fingerprint  VARCHAR    -- a hash of its content (a partition: its size and modification time); the next publish compares them (etl/incremental.py)
+);
+
 CREATE TABLE warehouse_info (
     key    VARCHAR PRIMARY KEY,   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`
     value  VARCHAR   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`

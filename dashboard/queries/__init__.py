@@ -133,7 +133,15 @@ def run_log() -> pl.DataFrame:
 
 
 # how a run ended, as the run log records it (etl.pipeline) and as the pages say it
-RUN_STATUS_ZH = {"success": "成功", "failed": "失败", "killed": "中断", "running": "运行中", "skipped": "跳过", "rejected": "拒收"}
+RUN_STATUS_ZH = {
+    "success": "成功",
+    "failed": "失败",
+    "killed": "中断",
+    "running": "运行中",
+    "skipped": "跳过",
+    "rejected": "拒收",
+    "unchanged": "未变",
+}
 
 
 def last_run(runs: pl.DataFrame) -> dict | None:

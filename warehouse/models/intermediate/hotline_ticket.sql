@@ -39,6 +39,7 @@
 --   workdays_overdue — for open tickets past their deadline, working days since the deadline
 --   repeat_caller — the same caller had another ticket in the previous 30 days
 --   calendar_provisional — received, or due, in a provisional calendar year: the deadline may move once the year is entered
+-- incremental: ticket_id
 
 CREATE TABLE hotline_ticket AS
 WITH latest AS (

@@ -7,6 +7,7 @@
 --   month — first day of the month of receipt
 --   county — the ticket's county
 --   term — its problem
+-- incremental: ticket_id
 CREATE TABLE hotline_ticket_problem AS
 SELECT t.ticket_id, t.month, t.county, v.term
 FROM hotline_ticket t

@@ -2,6 +2,7 @@
 --
 -- columns:
 --   max_days — largest limit including extensions in the group
+-- incremental: month, county, department, category, channel
 CREATE TABLE hotline_close_days AS
 SELECT month, county, department, category, channel, least(workdays_to_close, 40) AS workdays,
        count(*) AS tickets, any_value(standard_days) AS standard_days, max(max_days_total) AS max_days

@@ -17,6 +17,7 @@
 --   repeat_callers — tickets whose caller had another ticket in the previous 30 days
 --   provisional — tickets received or due in a provisional calendar year
 --   has_demo — any demo ticket in the group
+-- incremental: month, county, department, category, channel, topic
 CREATE TABLE hotline_cube AS
 SELECT month, county, department, category, channel, topic,
        count(*) AS volume,

@@ -1,0 +1,226 @@
+"""Incremental publish: when the only change to the 12345 history is new export files, the served warehouse is copied
+and only what the new tickets touch is computed again; anything that may change the past forces the full rebuild.
+
+Every build records its inputs in build_input: a fingerprint of each reference file, each SQL file and the code that
+shapes the rows, of the calendar, and of each export partition of the lake. The next publish compares (plan()):
+
+- a reference file (a rule, a setting, a term, a county alias), the SQL, that code, or the calendar (a holiday override,
+  a new year) changed; an export partition was deleted or written again (a file re-exported under its own name); or
+  a new export holds a ticket already loaded (a re-export of old tickets): the full rebuild, and the log says why;
+- otherwise the incremental publish (patch()), whose result is the full rebuild's, table by table
+  (tests/test_incremental.py):
+  - the tickets touched: those of the new exports; those whose figures depend on the data cut-off, which moves with new
+    data (open, or dispatched and not signed); and every ticket of a caller among them (repeat_caller looks 30 days
+    back over the caller's tickets);
+  - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted, then the
+    model's own SQL run again over the touched tickets only;
+  - models marked `-- incremental: <columns>` (aggregates): the groups holding a touched ticket, before or after,
+    deleted and aggregated again by the model's own SQL over the tickets of those groups only;
+  - every other model, and every loaded table (all small), built again as in the full rebuild.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl import models
+from warehouse import contract
+from warehouse.paths import PROJECT_ROOT, WAREHOUSE_DIR
+
+log = logging.getLogger(__name__)
+
+# the Python that shapes warehouse rows beside the SQL: a change to it rebuilds in full
+CODE = ("etl/publish.py", "etl/incremental.py", "etl/hot_topics.py", "etl/forecast.py", "etl/models.py", "etl/calendar.py")
+TICKETS = "hotline"  # the lake dataset of the exports' tickets
+MARK = re.compile(r"^-- incremental:\s*(.+?)\s*$", re.M)
+TICKET_KEY = "ticket_id"
+
+# the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
+CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
+TOUCHED_TICKETS = """
+CREATE TEMP TABLE touched_ticket AS
+WITH new AS (SELECT ticket_id, caller_hash FROM new_ticket),
+sensitive AS (SELECT ticket_id, caller_hash FROM {db}.main.hotline_ticket WHERE {sensitive}),
+callers AS (SELECT caller_hash FROM new UNION SELECT caller_hash FROM sensitive)
+SELECT ticket_id FROM new
+UNION SELECT ticket_id FROM sensitive
+UNION SELECT ticket_id FROM {db}.main.hotline_ticket WHERE caller_hash IN (SELECT caller_hash FROM callers WHERE caller_hash IS NOT NULL)
+"""
+REEXPORTED = """
+SELECT count(*) - count(DISTINCT n.ticket_id) + count(t.ticket_id) AS repeats
+FROM read_parquet(?, hive_partitioning = false) n
+LEFT JOIN {db}.main.hotline_ticket t USING (ticket_id)
+"""
+
+
+@dataclass
+class Plan:
+    incremental: bool
+    reason: str
+    new_partitions: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{'incremental' if self.incremental else 'full rebuild'}: {self.reason}"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:16]
+
+
+def inputs(lake_dir: Path, calendar: pl.DataFrame) -> pl.DataFrame:
+    """What a build read, fingerprinted: (kind, name, fingerprint)."""
+    rows = [("reference", p.name, _sha(p.read_bytes())) for p in sorted((WAREHOUSE_DIR / "reference").glob("*.csv"))]
+    rows += [("sql", str(p.relative_to(WAREHOUSE_DIR)), _sha(p.read_bytes())) for p in sorted(WAREHOUSE_DIR.rglob("*.sql"))]
+    rows += [("code", name, _sha((PROJECT_ROOT / name).read_bytes())) for name in CODE]
+    rows.append(("code", "schema_version", contract.WAREHOUSE_SCHEMA_VERSION))
+    rows.append(("calendar", "calendar", _sha(calendar.sort("date").hash_rows(seed=0).to_numpy().tobytes())))
+    for path in sorted((lake_dir / TICKETS).glob("*/tickets.parquet")):
+        st = path.stat()
+        rows.append((TICKETS, path.parent.name, f"{st.st_size}:{st.st_mtime_ns}"))
+    return pl.DataFrame(rows, schema={"kind": pl.Utf8, "name": pl.Utf8, "fingerprint": pl.Utf8}, orient="row")
+
+
+WHY = {"reference": "reference file {} changed", "sql": "SQL {} changed", "code": "code {} changed", "calendar": "the calendar changed"}
+
+
+def plan(previous: Path, current: pl.DataFrame, lake_dir: Path, full_rebuild: bool = False) -> Plan:
+    """Incremental, or the full rebuild and why."""
+    if full_rebuild:
+        return Plan(False, "forced (--full-rebuild)")
+    if not previous.exists():
+        return Plan(False, "no warehouse yet")
+    try:
+        con = duckdb.connect(str(previous), read_only=True)
+    except duckdb.Error as e:
+        return Plan(False, f"the served warehouse cannot be read ({str(e).splitlines()[0]})")
+    try:
+        try:
+            before = con.execute("SELECT kind, name, fingerprint FROM build_input").fetchall()
+        except duckdb.Error:
+            return Plan(False, "the served warehouse records no build inputs (built before incremental publish)")
+        old = {(k, n): f for k, n, f in before}
+        new = {(k, n): f for k, n, f in current.iter_rows()}
+        for (kind, name), fp in sorted(new.items()):
+            if kind != TICKETS and old.get((kind, name)) != fp:
+                return Plan(False, WHY[kind].format(name))
+        for (kind, name), fp in sorted(old.items()):
+            if kind == TICKETS and (kind, name) not in new:
+                return Plan(False, f"export partition {name} was deleted")
+            if kind == TICKETS and new[(kind, name)] != fp:
+                return Plan(False, f"export partition {name} was written again (the file was loaded again)")
+            if kind != TICKETS and (kind, name) not in new:
+                return Plan(False, WHY.get(kind, "{} changed").format(name))
+        added = sorted(n for k, n in new if k == TICKETS and (k, n) not in old)
+        if added:
+            files = [str(lake_dir / TICKETS / p / "tickets.parquet") for p in added]
+            db = _quoted(con.execute("SELECT current_database()").fetchone()[0])
+            repeats = con.execute(REEXPORTED.format(db=db), [files]).fetchone()[0]
+            if repeats:
+                return Plan(False, f"{repeats} ticket(s) of the new export(s) were loaded before (a re-export of old tickets)")
+        return Plan(True, f"{len(added)} new export file(s)", added)
+    finally:
+        con.close()
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def marked() -> dict[str, list[str]]:
+    """model -> its incremental key columns (['ticket_id'] for a model of one row per ticket)."""
+    out = {}
+    for name, path in models.discover().items():
+        m = MARK.search(path.read_text(encoding="utf-8"))
+        if m:
+            out[name] = [c.strip() for c in m.group(1).split(",")]
+    return out
+
+
+def _as_insert(sql: str, model: str, target: str) -> str:
+    """A model's SQL with its CREATE TABLE turned into an INSERT into target (the columns matched by name)."""
+    out, n = re.subn(rf"\bCREATE\s+TABLE\s+{model}\s+AS\b", f"INSERT INTO {target} BY NAME", sql, flags=re.I)
+    if n == 0 and not re.search(rf"\bINSERT\s+INTO\s+{model}\b", sql, flags=re.I):
+        raise ValueError(f"model {model} is marked incremental but neither creates nor inserts into its table")
+    return out
+
+
+def _drop(con, db: str, name: str) -> None:
+    kind = con.execute(
+        """SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?
+           UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main' AND view_name = ?
+           UNION ALL SELECT DISTINCT CASE function_type WHEN 'table_macro' THEN 'MACRO TABLE' ELSE 'MACRO' END
+           FROM duckdb_functions() WHERE database_name = ? AND schema_name = 'main' AND function_name = ?
+                 AND function_type IN ('macro', 'table_macro')""",
+        [db, name] * 3,
+    ).fetchone()
+    if kind:
+        con.execute(f"DROP {kind[0]} {db_q(db)}.main.{name}")
+
+
+def db_q(db: str) -> str:
+    return _quoted(db)
+
+
+def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[str, int]:
+    """Brings a copy of the served warehouse (con), whose loaded tables were refilled, up to date with the new
+    exports; source: the lake's tickets as src_hotline_ticket reads them (etl.publish). Returns counts for the log."""
+    db = con.execute("SELECT current_database()").fetchone()[0]
+    q = db_q(db)
+    keyed = marked()
+    files = [str(lake_dir / TICKETS / p / "tickets.parquet") for p in new_partitions]
+    if files:
+        con.execute(
+            "CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash FROM read_parquet(?, hive_partitioning = false)", [files]
+        )
+    else:
+        con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash FROM {q}.main.hotline_ticket WHERE false")
+    con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE))
+    touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
+    group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
+    ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
+    # the groups a touched ticket was in before
+    for m in group_models:
+        cols = ", ".join(keyed[m])
+        con.execute(
+            f"CREATE TEMP TABLE touched__{m} AS SELECT DISTINCT {cols} FROM {q}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)"
+        )
+
+    # the touched tickets' rows, each ticket model run again over them (every version of a re-exported one)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source} SEMI JOIN touched_ticket USING (ticket_id)")
+    for m in ticket_models:
+        con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
+        shadows = [o for o in ticket_models if o != m]
+        for o in shadows:
+            con.execute(f"CREATE TEMP VIEW {o} AS SELECT * FROM {q}.main.{o} SEMI JOIN touched_ticket USING (ticket_id)")
+        con.execute(_as_insert(models.discover()[m].read_text(encoding="utf-8"), m, f"{q}.main.{m}"))
+        for o in shadows:
+            con.execute(f"DROP VIEW temp.main.{o}")
+    con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
+
+    # the groups a touched ticket is in now, then each aggregate's touched groups aggregated again
+    for m in group_models:
+        cols = keyed[m]
+        con.execute(
+            f"INSERT INTO touched__{m} SELECT DISTINCT {', '.join(cols)} FROM {q}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)"
+        )
+        same = " AND ".join(f"x.{c} IS NOT DISTINCT FROM k.{c}" for c in cols)
+        con.execute(f"DELETE FROM {q}.main.{m} x WHERE EXISTS (SELECT 1 FROM touched__{m} k WHERE {same})")
+        con.execute(f"CREATE TEMP VIEW hotline_ticket AS SELECT x.* FROM {q}.main.hotline_ticket x SEMI JOIN touched__{m} k ON {same}")
+        con.execute(_as_insert(models.discover()[m].read_text(encoding="utf-8"), m, f"{q}.main.{m}"))
+        con.execute("DROP VIEW temp.main.hotline_ticket")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
+
+    # every other model, built again in full (all read small tables, or hotline_ticket once)
+    rest = [m for m in models.order() if m not in keyed]
+    for m in reversed(rest):
+        _drop(con, db, m)
+    for m in rest:
+        con.execute(models.discover()[m].read_text(encoding="utf-8"))
+    return {"touched_tickets": touched, "new_files": len(new_partitions)}
