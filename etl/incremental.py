@@ -38,20 +38,42 @@ log = logging.getLogger(__name__)
 
 # the Python that shapes warehouse rows beside the SQL: a change to it rebuilds in full
 CODE = ("etl/publish.py", "etl/incremental.py", "etl/hot_topics.py", "etl/forecast.py", "etl/models.py", "etl/calendar.py")
+# the SQL a warehouse is built from (not warehouse/spark: the scale-out job, docs/SCALE.md)
+WAREHOUSE_SQL = ("*.sql", "models/*/*.sql", "publish/*.sql")
 TICKETS = "hotline"  # the lake dataset of the exports' tickets
 MARK = re.compile(r"^-- incremental:\s*(.+?)\s*$", re.M)
 TICKET_KEY = "ticket_id"
 
 # the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
 CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
+# the tickets computed again and put in place: the new ones; those whose figures depend on the cut-off; and any loaded
+# ticket of a new ticket's caller received within the repeat window after it (its repeat_caller may change)
 TOUCHED_TICKETS = """
 CREATE TEMP TABLE touched_ticket AS
-WITH new AS (SELECT ticket_id, caller_hash FROM new_ticket),
-sensitive AS (SELECT ticket_id, caller_hash FROM {db}.main.hotline_ticket WHERE {sensitive}),
-callers AS (SELECT caller_hash FROM new UNION SELECT caller_hash FROM sensitive)
-SELECT ticket_id FROM new
-UNION SELECT ticket_id FROM sensitive
-UNION SELECT ticket_id FROM {db}.main.hotline_ticket WHERE caller_hash IN (SELECT caller_hash FROM callers WHERE caller_hash IS NOT NULL)
+WITH window_days AS (SELECT value::INTEGER AS n FROM hotline_setting WHERE key = 'repeat_window_days'),
+span AS (
+    SELECT caller_hash, min(received_at) AS lo, max(received_at) + to_days((SELECT n FROM window_days)) AS hi
+    FROM new_ticket WHERE caller_hash IS NOT NULL GROUP BY caller_hash
+)
+SELECT ticket_id FROM new_ticket
+UNION SELECT ticket_id FROM {db}.main.hotline_ticket WHERE {sensitive}
+UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash) WHERE t.received_at BETWEEN s.lo AND s.hi
+"""
+# what computing them needs besides: every loaded ticket of their callers received within the window before them
+# (repeat_caller looks back at the caller's previous ticket; one further back counts as no repeat either way)
+CONTEXT_TICKETS = """
+CREATE TEMP TABLE context_ticket AS
+WITH window_days AS (SELECT value::INTEGER AS n FROM hotline_setting WHERE key = 'repeat_window_days'),
+touched AS (
+    SELECT ticket_id, caller_hash, received_at FROM new_ticket
+    UNION ALL SELECT ticket_id, caller_hash, received_at FROM {db}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)
+),
+span AS (
+    SELECT caller_hash, min(received_at) - to_days((SELECT n FROM window_days)) AS lo
+    FROM touched WHERE caller_hash IS NOT NULL GROUP BY caller_hash
+)
+SELECT ticket_id FROM touched
+UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash) WHERE t.received_at >= s.lo
 """
 REEXPORTED = """
 SELECT count(*) - count(DISTINCT n.ticket_id) + count(t.ticket_id) AS repeats
@@ -77,7 +99,8 @@ def _sha(data: bytes) -> str:
 def inputs(lake_dir: Path, calendar: pl.DataFrame) -> pl.DataFrame:
     """What a build read, fingerprinted: (kind, name, fingerprint)."""
     rows = [("reference", p.name, _sha(p.read_bytes())) for p in sorted((WAREHOUSE_DIR / "reference").glob("*.csv"))]
-    rows += [("sql", str(p.relative_to(WAREHOUSE_DIR)), _sha(p.read_bytes())) for p in sorted(WAREHOUSE_DIR.rglob("*.sql"))]
+    sql = sorted(p for pattern in WAREHOUSE_SQL for p in WAREHOUSE_DIR.glob(pattern))
+    rows += [("sql", str(p.relative_to(WAREHOUSE_DIR)), _sha(p.read_bytes())) for p in sql]
     rows += [("code", name, _sha((PROJECT_ROOT / name).read_bytes())) for name in CODE]
     rows.append(("code", "schema_version", contract.WAREHOUSE_SCHEMA_VERSION))
     rows.append(("calendar", "calendar", _sha(calendar.sort("date").hash_rows(seed=0).to_numpy().tobytes())))
@@ -143,6 +166,14 @@ def marked() -> dict[str, list[str]]:
     return out
 
 
+def _into_delta(sql: str, model: str) -> str:
+    """A ticket model's SQL writing into {model}__delta (made beforehand) instead of its table."""
+    out, n = re.subn(rf"\b(?:CREATE\s+TABLE\s+{model}\s+AS|INSERT\s+INTO\s+{model}(?:\s+BY\s+NAME)?)\b", f"INSERT INTO {model}__delta BY NAME", sql, flags=re.I)
+    if n != 1:
+        raise ValueError(f"model {model} is marked incremental but does not create or insert into its table once")
+    return out
+
+
 def _as_insert(sql: str, model: str, target: str) -> str:
     """A model's SQL with its CREATE TABLE turned into an INSERT into target (the columns matched by name)."""
     out, n = re.subn(rf"\bCREATE\s+TABLE\s+{model}\s+AS\b", f"INSERT INTO {target} BY NAME", sql, flags=re.I)
@@ -175,13 +206,10 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     q = db_q(db)
     keyed = marked()
     files = [str(lake_dir / TICKETS / p / "tickets.parquet") for p in new_partitions]
-    if files:
-        con.execute(
-            "CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash FROM read_parquet(?, hive_partitioning = false)", [files]
-        )
-    else:
-        con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash FROM {q}.main.hotline_ticket WHERE false")
+    new = f"read_parquet({files!r}, hive_partitioning = false)" if files else f"{q}.main.hotline_ticket WHERE false"
+    con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
     con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE))
+    con.execute(CONTEXT_TICKETS.format(db=q))
     touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
@@ -192,16 +220,20 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
             f"CREATE TEMP TABLE touched__{m} AS SELECT DISTINCT {cols} FROM {q}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)"
         )
 
-    # the touched tickets' rows, each ticket model run again over them (every version of a re-exported one)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source} SEMI JOIN touched_ticket USING (ticket_id)")
+    # the touched tickets' rows: each ticket model run again over them and their context (every version of a
+    # re-exported one), its rows for the touched tickets put in place of theirs
+    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
     for m in ticket_models:
-        con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
         shadows = [o for o in ticket_models if o != m]
         for o in shadows:
-            con.execute(f"CREATE TEMP VIEW {o} AS SELECT * FROM {q}.main.{o} SEMI JOIN touched_ticket USING (ticket_id)")
-        con.execute(_as_insert(models.discover()[m].read_text(encoding="utf-8"), m, f"{q}.main.{m}"))
+            con.execute(f"CREATE TEMP VIEW {o} AS SELECT * FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)")
+        con.execute(f"CREATE TEMP TABLE {m}__delta AS SELECT * FROM {q}.main.{m} LIMIT 0")
+        con.execute(_into_delta(models.discover()[m].read_text(encoding="utf-8"), m))
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
+        con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
+        con.execute(f"INSERT INTO {q}.main.{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
+        con.execute(f"DROP TABLE {m}__delta")
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
 
     # the groups a touched ticket is in now, then each aggregate's touched groups aggregated again

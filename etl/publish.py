@@ -59,6 +59,7 @@ def build(
         try:
             return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan), plan)
         except (duckdb.Error, OSError, ValueError) as e:  # never worse than a full rebuild
+            log.debug("incremental publish failed", exc_info=True)
             log.warning("[publish] the incremental publish failed (%s); rebuilding in full", str(e).splitlines()[0])
             plan = incremental.Plan(False, f"the incremental publish failed: {str(e).splitlines()[0]}")
     return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan), plan)
