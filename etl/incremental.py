@@ -50,7 +50,7 @@ CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatche
 # ticket of a new ticket's caller received within the repeat window after it (its repeat_caller may change)
 TOUCHED_TICKETS = """
 CREATE TEMP TABLE touched_ticket AS
-WITH window_days AS (SELECT value::INTEGER AS n FROM hotline_setting WHERE key = 'repeat_window_days'),
+WITH window_days AS ({window}),
 span AS (
     SELECT caller_hash, min(received_at) AS lo, max(received_at) + to_days((SELECT n FROM window_days)) AS hi
     FROM new_ticket WHERE caller_hash IS NOT NULL GROUP BY caller_hash
@@ -63,7 +63,7 @@ UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (call
 # (repeat_caller looks back at the caller's previous ticket; one further back counts as no repeat either way)
 CONTEXT_TICKETS = """
 CREATE TEMP TABLE context_ticket AS
-WITH window_days AS (SELECT value::INTEGER AS n FROM hotline_setting WHERE key = 'repeat_window_days'),
+WITH window_days AS ({window}),
 touched AS (
     SELECT ticket_id, caller_hash, received_at FROM new_ticket
     UNION ALL SELECT ticket_id, caller_hash, received_at FROM {db}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)
@@ -74,6 +74,11 @@ span AS (
 )
 SELECT ticket_id FROM touched
 UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash) WHERE t.received_at >= s.lo
+"""
+# the longest look-back over a caller's tickets: repeat_caller's window, and the span of the 预警 rule repeat_demand
+WINDOW_DAYS = """
+SELECT greatest((SELECT value::INTEGER FROM hotline_setting WHERE key = 'repeat_window_days'),
+                coalesce((SELECT max(span)::INTEGER FROM alert_rule WHERE kind = 'repeat_demand' AND enabled), 0)) AS n
 """
 REEXPORTED = """
 SELECT count(*) - count(DISTINCT n.ticket_id) + count(t.ticket_id) AS repeats
@@ -208,8 +213,8 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     files = [str(lake_dir / TICKETS / p / "tickets.parquet") for p in new_partitions]
     new = f"read_parquet({files!r}, hive_partitioning = false)" if files else f"{q}.main.hotline_ticket WHERE false"
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
-    con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE))
-    con.execute(CONTEXT_TICKETS.format(db=q))
+    con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=WINDOW_DAYS))
+    con.execute(CONTEXT_TICKETS.format(db=q, window=WINDOW_DAYS))
     touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
@@ -244,9 +249,13 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
         )
         same = " AND ".join(f"x.{c} IS NOT DISTINCT FROM k.{c}" for c in cols)
         con.execute(f"DELETE FROM {q}.main.{m} x WHERE EXISTS (SELECT 1 FROM touched__{m} k WHERE {same})")
-        con.execute(f"CREATE TEMP VIEW hotline_ticket AS SELECT x.* FROM {q}.main.hotline_ticket x SEMI JOIN touched__{m} k ON {same}")
+        # the ticket models it reads, narrowed to the touched groups (they all carry the key columns)
+        shadows = sorted(models.dependencies()[m] & set(ticket_models))
+        for o in shadows:
+            con.execute(f"CREATE TEMP VIEW {o} AS SELECT x.* FROM {q}.main.{o} x SEMI JOIN touched__{m} k ON {same}")
         con.execute(_as_insert(models.discover()[m].read_text(encoding="utf-8"), m, f"{q}.main.{m}"))
-        con.execute("DROP VIEW temp.main.hotline_ticket")
+        for o in shadows:
+            con.execute(f"DROP VIEW temp.main.{o}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
 
     # every other model, built again in full (all read small tables, or hotline_ticket once)

@@ -6,8 +6,11 @@ import json
 from bench.__main__ import MARK_END, MARK_START
 
 
-def test_bench_smoke(tmp_path):
+def test_bench_smoke(tmp_path, monkeypatch):
+    import bench.__main__ as bench
     from bench.__main__ import main
+
+    monkeypatch.setattr(bench, "FILE_TICKETS", 1000)  # two export files, so the one-file stage runs too
 
     out = tmp_path / "PERFORMANCE.md"
     out.write_text(
@@ -29,3 +32,8 @@ def test_bench_smoke(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "| ingest UTF-8 CSV" in text and "| 月度简报 2025-12" in text and "Hand-written analysis." in text and "Trailing notes." in text
     assert "old figures" not in text
+    # a new month (2000 / 40 = 50 tickets) read alone and published incrementally; one file of both exports, both encodings
+    assert data["incremental"]["mode"] == "incremental" and data["incremental"]["touched_tickets"] >= 50
+    assert data["one_file"]["utf8"]["rows"] == data["one_file"]["gb18030"]["rows"] >= 2000
+    assert "新" not in data["one_file"]["utf8"]["summary"] and "gb18030" in data["one_file"]["gb18030"]["summary"]
+    assert "publishes incrementally" in text and "-row gb18030 file ingests in ≤ 2 GB" in text

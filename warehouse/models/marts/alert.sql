@@ -155,11 +155,7 @@ due_soon AS (
     WHERE f.history >= 3 AND f.volume >= coalesce(r.min_volume, 1) AND f.volume > f.upper
 ), caller_runs AS (
     -- each ticket with the number of tickets its caller raised on the same 事项分类 in the window up to it
-    SELECT t.caller_hash, t.topic, t.county, date_trunc('month', t.received_at)::DATE AS month,
-           count(*) OVER (PARTITION BY t.caller_hash, t.topic ORDER BY t.received_at
-                          RANGE BETWEEN to_days(CAST(r.span AS INTEGER)) PRECEDING AND CURRENT ROW) AS n
-    FROM hotline_ticket t JOIN rule r ON r.kind = 'repeat_demand'
-    WHERE t.caller_hash IS NOT NULL AND t.topic IS NOT NULL
+    SELECT caller_hash, topic, county, month, n FROM hotline_repeat_demand
 ), repeat_demand AS (
     -- callers are counted, never named: the hash stays in this query
     SELECT 'repeat_demand', c.county, [c.county], NULL, NULL, NULL, c.topic, strftime(c.month, '%Y-%m'), c.month,

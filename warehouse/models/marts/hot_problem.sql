@@ -19,15 +19,15 @@ CREATE TABLE hot_problem AS
 WITH s AS (
     SELECT key, value FROM hotline_setting
 ), counted AS (
-    SELECT month, county, term, count(*) AS tickets
-    FROM hotline_ticket_problem
+    SELECT month, county, term, sum(tickets)::BIGINT AS tickets
+    FROM hotline_problem_count
     GROUP BY GROUPING SETS ((month, county, term), (month, term))
     HAVING county IS NOT NULL OR grouping(county) = 1
 ), scope_month AS (
-    SELECT month, county, count(*) AS total FROM hotline_ticket GROUP BY GROUPING SETS ((month, county), (month))
+    SELECT month, county, sum(volume)::BIGINT AS total FROM hotline_cube GROUP BY GROUPING SETS ((month, county), (month))
     HAVING county IS NOT NULL OR grouping(county) = 1
 ), months AS (
-    SELECT DISTINCT month FROM hotline_ticket
+    SELECT DISTINCT month FROM hotline_cube
 ), grid AS (
     -- every month of every (scope, term) series from its first, a month without the term counted 0
     SELECT k.county, k.term, m.month, coalesce(c.tickets, 0) AS tickets, sm.total
