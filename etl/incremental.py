@@ -173,7 +173,12 @@ def marked() -> dict[str, list[str]]:
 
 def _into_delta(sql: str, model: str) -> str:
     """A ticket model's SQL writing into {model}__delta (made beforehand) instead of its table."""
-    out, n = re.subn(rf"\b(?:CREATE\s+TABLE\s+{model}\s+AS|INSERT\s+INTO\s+{model}(?:\s+BY\s+NAME)?)\b", f"INSERT INTO {model}__delta BY NAME", sql, flags=re.I)
+    out, n = re.subn(
+        rf"\b(?:CREATE\s+TABLE\s+{model}\s+AS|INSERT\s+INTO\s+{model}(?:\s+BY\s+NAME)?)\b",
+        f"INSERT INTO {model}__delta BY NAME",
+        sql,
+        flags=re.I,
+    )
     if n != 1:
         raise ValueError(f"model {model} is marked incremental but does not create or insert into its table once")
     return out

@@ -7,6 +7,7 @@ never touches the first, and a run killed at any point is completed or undone by
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -56,20 +57,25 @@ def _source_stamp(path: Path) -> dict:
     return {"file": path.name, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "rules": h.hexdigest()[:16]}
 
 
-def record_source(folder: Path, path: Path) -> None:
-    """Notes in a staged partition which file it was read from (name, size, modification time) and under which
-    rules, so that the next run need not read the same file again (same_source)."""
-    (folder / SOURCE_FILE).write_text(json.dumps(_source_stamp(path)), encoding="utf-8")
+def record_source(folder: Path, path: Path, run_time: dt.datetime, depends_on_run_time: bool) -> None:
+    """Notes in a staged partition which file it was read from (name, size, modification time), under which rules
+    and at which run time, so that the next run need not read the same file again (same_source)."""
+    stamp = {**_source_stamp(path), "run_time": run_time.isoformat(), "depends_on_run_time": depends_on_run_time}
+    (folder / SOURCE_FILE).write_text(json.dumps(stamp), encoding="utf-8")
 
 
-def same_source(lake: Path, dataset: str, path: Path) -> bool:
+def same_source(lake: Path, dataset: str, path: Path, run_time: dt.datetime) -> bool:
     """The lake's partition of this file was read from this very file, under today's rules (rsync's quick check:
-    name, size and modification time)."""
+    name, size and modification time), and reading it now would give the same: none of its rows was refused as later
+    than that run's time, and this run's time is not earlier (which could make a loaded row a future one)."""
     stamp = lake / dataset / file_partition(path.name) / SOURCE_FILE
     try:
-        return json.loads(stamp.read_text(encoding="utf-8")) == _source_stamp(path)
-    except (OSError, ValueError):
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        read_at = dt.datetime.fromisoformat(recorded.pop("run_time"))
+        depends = recorded.pop("depends_on_run_time")
+    except (OSError, ValueError, KeyError):
         return False
+    return recorded == _source_stamp(path) and not depends and run_time >= read_at
 
 
 JOURNAL = ".promote-journal.json"

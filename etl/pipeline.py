@@ -225,7 +225,7 @@ def _extract_all(
             sources.append(_source_row(path.name, "success", res.rows_in, res.rows_loaded, res.rows_rejected, res.summary))
             log.info("[extract %d/%d] %s: %s", k, len(files), printable(path.name), res.summary)
         elif (kind := next((t for t in TABULAR if t.claims(path)), None)) is not None:
-            if not reread and lake.same_source(lake_dir, kind.dataset, path):
+            if not reread and lake.same_source(lake_dir, kind.dataset, path, run_time):
                 message = "与已载入的文件相同（大小、修改时间和读取规则均未变），未重新读取"
                 sources.append(_source_row(path.name, "unchanged", 0, 0, 0, message))
                 log.info("[extract %d/%d] %s: unchanged since it was loaded, not read again", k, len(files), printable(path.name))
@@ -241,7 +241,7 @@ def _extract_all(
                 log.error("[extract %d/%d] %s", k, len(files), printable(str(e)))
                 continue
             lake.write_partition(staging, res.dataset, res.partition, res.tables)
-            lake.record_source(staging / res.dataset / res.partition, path)
+            lake.record_source(staging / res.dataset / res.partition, path, run_time, res.depends_on_run_time)
             staged += 1
             if res.dataset == "hotline":
                 export_s += time.perf_counter() - t_file

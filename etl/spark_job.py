@@ -52,7 +52,9 @@ def build(spark, lake_dir: Path, db: Path, out: Path) -> dict[str, Path]:
         spark.read.parquet(str(lake_dir / "hotline" / "*" / "tickets.parquet")).createOrReplaceTempView("tickets")
         spark.read.parquet(str(Path(tmp) / "calendar.parquet")).createOrReplaceTempView("calendar")
         for view, name in (("hotline_rule", "hotline_rules"), ("hotline_setting", "hotline_settings")):
-            spark.read.option("header", True).option("inferSchema", True).csv(str(REFERENCE_DIR / f"{name}.csv")).createOrReplaceTempView(view)
+            spark.read.option("header", True).option("inferSchema", True).csv(str(REFERENCE_DIR / f"{name}.csv")).createOrReplaceTempView(
+                view
+            )
         spark.sql(f"SELECT CAST('{as_of}' AS TIMESTAMP_NTZ) AS as_of").createOrReplaceTempView("cut_off")
         for statement in statements(SQL.read_text(encoding="utf-8")):
             spark.sql(statement)

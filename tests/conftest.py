@@ -39,6 +39,11 @@ def _no_real_users_or_audit(tmp_path_factory, monkeypatch):
     root = tmp_path_factory.getbasetemp()
     monkeypatch.setenv("DASHBOARD_USERS", str(root / "no-users.json"))
     monkeypatch.setenv("DASHBOARD_AUDIT", str(root / "audit.sqlite"))
+    # nor write briefings into the project's data/outbox (the shipped schedule's relative outbox): a scheduled run in a
+    # test makes last month's briefings
+    import etl.brief_job
+
+    monkeypatch.setattr(etl.brief_job, "PROJECT_ROOT", root)
 
 
 @pytest.fixture(scope="session")

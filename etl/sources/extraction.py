@@ -12,6 +12,9 @@ import polars as pl
 
 from etl import lake
 
+# the reject reason of a time later than the run's: the one outcome of reading a file that depends on when it is read
+FUTURE_REASON = "时间晚于本次运行时刻（未来日期）"
+
 
 @dataclass
 class Extraction:
@@ -24,6 +27,11 @@ class Extraction:
     rows_rejected: int = 0
     summary: str = ""  # one line, in Chinese, for the run log
     issue: str = ""  # a gazette's issue (YYYY-MM)
+
+    @property
+    def depends_on_run_time(self) -> bool:
+        """Rows were rejected as later than the run's time: a later run may load them."""
+        return "rejects" in self.tables and bool((self.tables["rejects"]["reason"] == FUTURE_REASON).any())
 
     @property
     def problems(self) -> pl.DataFrame:

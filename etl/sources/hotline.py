@@ -272,7 +272,7 @@ class _Checks:
             ("received_at", pl.col("received_at__t") < lo, f"受理时间早于工作日历的起点（{CALENDAR_START}）"),
             ("closed_at", pl.col("closed_at__t") < pl.col("received_at__t"), "办结时间早于受理时间"),
             # a day's grace for clocks and time zones; the run's time, never the wall clock of whoever tests it
-            *((c, pl.col(f"{c}__t") > pl.lit(run_time + dt.timedelta(days=1)), "时间晚于本次运行时刻（未来日期）") for c in TIME_COLUMNS),
+            *((c, pl.col(f"{c}__t") > pl.lit(run_time + dt.timedelta(days=1)), extraction.FUTURE_REASON) for c in TIME_COLUMNS),
             (
                 "extensions",
                 ~_missing("extensions") & ~(ext.is_in([float(n) for n in range(max_ext + 1)]).fill_null(False)),
