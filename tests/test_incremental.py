@@ -209,3 +209,22 @@ def test_full_rebuild_flag_reads_every_file_again(served, tmp_path, caplog):
     assert "(full rebuild: forced (--full-rebuild))" in caplog.text
     statuses = fetch(db, "SELECT DISTINCT status FROM etl_run WHERE run_id = (SELECT value FROM warehouse_info WHERE key = 'run_id')")
     assert {s for (s,) in statuses} == {"success"}
+
+
+def test_status_page_lists_the_files_not_read_again(served, tmp_path, monkeypatch):
+    """数据状态's run log: a second run over the same inbox reads no export again, and says so for each (未变)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import serving
+
+    inbox, db, lake, held = _own(served, tmp_path)
+    run(inbox, db, lake)
+    with serving(db, monkeypatch):
+        at = AppTest.from_string("from dashboard.views.status import render\nrender()\n", default_timeout=60).run()
+        assert not at.exception
+        tables = [df.value if hasattr(df.value, "iloc") else df.value.to_pandas() for df in at.dataframe]
+    rows = next(t for t in tables if "未变" in t.to_string())
+    unchanged = rows[rows.apply(lambda r: "未变" in r.values, axis=1)]
+    # every export of the inbox (all but the gazette, which is always read) once, with why it was not read
+    assert len(unchanged) == len(list(inbox.iterdir())) - 1
+    assert all("未重新读取" in " ".join(map(str, r)) for r in unchanged.values)
