@@ -23,7 +23,10 @@ from tests.conftest import GAZETTE, fetch
 DEMO = {"n": 4000, "seed": 11, "first": "2024-07", "last": "2025-05"}
 LAST = "12345工单_演示_2025-05"  # the export that arrives after the first publish
 LATE = "12345工单_演示_2025-02"  # an earlier month's export that arrives late
-INFO = {"run_id": "test", "built_at": "2025-06-02T09:00:00"}
+INFO = {"run_id": "test", "built_at": "2025-07-01T09:00:00"}
+# the runs' times (and data cut-offs): the first publish, then every later run; both after the demo's last event, so no
+# row is refused as future, and in the same year, so both build the same calendar
+FIRST, NEXT = dt.datetime(2025, 6, 15), dt.datetime(2025, 7, 1)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,7 @@ def served(tmp_path_factory):
     held.mkdir()
     for f in [*inbox.glob("12345工单_演示_*2025-05*"), inbox / f"{LATE}.csv"]:
         shutil.move(f, held / f.name)
-    run(inbox, root / "warehouse.duckdb", root / "lake")
+    run(inbox, root / "warehouse.duckdb", root / "lake", as_of=FIRST)
     return root, inbox, root / "warehouse.duckdb", root / "lake", held
 
 
@@ -54,8 +57,8 @@ def _own(served, tmp_path: Path) -> tuple[Path, Path, Path, Path]:
 
 
 def _calendar(lake: Path) -> pl.DataFrame:
-    """The calendar a run at this moment builds (run() takes the run's time from the clock)."""
-    return cal.build_calendar(calendar_end(latest_receipt(lake), dt.datetime.now()))[0]
+    """The calendar a run at NEXT builds."""
+    return cal.build_calendar(calendar_end(latest_receipt(lake), NEXT))[0]
 
 
 def _copy(tmp_path: Path, db: Path, name: str) -> Path:
@@ -70,7 +73,7 @@ def _build(target: Path, lake: Path, full: bool) -> publish.Built:
     at = dt.datetime.fromisoformat(INFO["built_at"])
     row = {"run_id": "test", "started_at": at, "finished_at": at, "status": "success", "source": "publish", "message": "test"}
     runs = pl.DataFrame([row], schema=RUN_SCHEMA)
-    return publish.build(target, lake, calendar, extra, runs, dict(INFO), full_rebuild=full)
+    return publish.build(target, lake, calendar, extra, runs, dict(INFO), as_of=NEXT, full_rebuild=full)
 
 
 def _differences(a: Path, b: Path) -> dict[str, tuple[int, int, int]]:
@@ -105,7 +108,7 @@ def test_a_new_export_publishes_incrementally_and_equals_the_full_rebuild(served
     before = _copy(tmp_path, db, "before.duckdb")
     shutil.copy2(held / f"{export}.csv", inbox / f"{export}.csv")
     with caplog.at_level(logging.INFO):
-        run(inbox, db, lake)
+        run(inbox, db, lake, as_of=NEXT)
     # the run read only the new file, and published incrementally
     assert "(incremental: 1 new export file(s))" in caplog.text
     this_run = "run_id = (SELECT value FROM warehouse_info WHERE key = 'run_id')"
@@ -132,7 +135,7 @@ def test_the_cut_off_moves_open_tickets_in_the_incremental_publish(served, tmp_p
     inbox, db, lake, held = _own(served, tmp_path)
     before = _copy(tmp_path, db, "before.duckdb")
     shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
-    run(inbox, db, lake)
+    run(inbox, db, lake, as_of=NEXT)
     inc = _build(_copy(tmp_path, before, "inc.duckdb"), lake, full=False)
     assert inc.plan.incremental
     sql = "SELECT count(*) FILTER (WHERE overdue_open), max(workdays_overdue) FROM hotline_ticket WHERE month < DATE '2025-05-01'"
@@ -198,14 +201,14 @@ def test_a_re_export_of_old_tickets_rebuilds_in_full(served, tmp_path, caplog):
     update = next(held.glob("*更新导出*"))
     shutil.copy2(update, inbox / update.name)
     with caplog.at_level(logging.INFO):
-        run(inbox, db, lake)
+        run(inbox, db, lake, as_of=NEXT)
     assert "(full rebuild: " in caplog.text and "were loaded before (a re-export of old tickets)" in caplog.text
 
 
 def test_full_rebuild_flag_reads_every_file_again(served, tmp_path, caplog):
     inbox, db, lake, held = _own(served, tmp_path)
     with caplog.at_level(logging.INFO):
-        run(inbox, db, lake, full_rebuild=True)
+        run(inbox, db, lake, as_of=NEXT, full_rebuild=True)
     assert "(full rebuild: forced (--full-rebuild))" in caplog.text
     statuses = fetch(db, "SELECT DISTINCT status FROM etl_run WHERE run_id = (SELECT value FROM warehouse_info WHERE key = 'run_id')")
     assert {s for (s,) in statuses} == {"success"}
@@ -218,7 +221,7 @@ def test_status_page_lists_the_files_not_read_again(served, tmp_path, monkeypatc
     from tests.conftest import serving
 
     inbox, db, lake, held = _own(served, tmp_path)
-    run(inbox, db, lake)
+    run(inbox, db, lake, as_of=NEXT)
     with serving(db, monkeypatch):
         at = AppTest.from_string("from dashboard.views.status import render\nrender()\n", default_timeout=60).run()
         assert not at.exception
