@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # the Python that shapes warehouse rows beside the SQL: a change to it rebuilds in full
 CODE = ("etl/publish.py", "etl/incremental.py", "etl/hot_topics.py", "etl/forecast.py", "etl/models.py", "etl/calendar.py")
+# an incremental publish leaves the blocks of replaced rows free in the file; beyond this share of the file the next
+# publish rebuilds in full, which writes a compact file
+MAX_FREE_SHARE = 0.25
 # the SQL a warehouse is built from (not warehouse/spark: the scale-out job, docs/SCALE.md)
 WAREHOUSE_SQL = ("*.sql", "models/*/*.sql", "publish/*.sql")
 TICKETS = "hotline"  # the lake dataset of the exports' tickets
@@ -134,6 +137,9 @@ def plan(previous: Path, current: pl.DataFrame, lake_dir: Path, full_rebuild: bo
         except duckdb.Error:
             return Plan(False, "the served warehouse records no build inputs (built before incremental publish)")
         old = {(k, n): f for k, n, f in before}
+        free, total = con.execute("SELECT free_blocks, total_blocks FROM pragma_database_size()").fetchone()
+        if total and free / total > MAX_FREE_SHARE:
+            return Plan(False, f"{free / total:.0%} of the served file is free space left by earlier increments (compacting)")
         new = {(k, n): f for k, n, f in current.iter_rows()}
         for (kind, name), fp in sorted(new.items()):
             if kind != TICKETS and old.get((kind, name)) != fp:

@@ -180,6 +180,11 @@ def _rewritten_partition(lake, calendar, monkeypatch, tmp_path):
     return calendar
 
 
+def _free_space(lake, calendar, monkeypatch, tmp_path):
+    monkeypatch.setattr(incremental, "MAX_FREE_SHARE", -1.0)  # any free block at all
+    return calendar
+
+
 @pytest.mark.parametrize(
     "change, expected",
     [
@@ -188,8 +193,9 @@ def _rewritten_partition(lake, calendar, monkeypatch, tmp_path):
         (_rule_edit, "full rebuild: reference file hotline_rules.csv changed"),
         (_deleted_partition, "full rebuild: export partition file="),
         (_rewritten_partition, "full rebuild: export partition file="),
+        (_free_space, "full rebuild: 0% of the served file is free space left by earlier increments (compacting)"),
     ],
-    ids=["nothing new", "calendar override", "rule edit", "deleted partition", "file loaded again"],
+    ids=["nothing new", "calendar override", "rule edit", "deleted partition", "file loaded again", "free space"],
 )
 def test_what_forces_a_full_rebuild(served, tmp_path, monkeypatch, change, expected):
     assert _plan_after(change, served, tmp_path, monkeypatch).startswith(expected)
