@@ -67,7 +67,10 @@ def record_source(folder: Path, path: Path, run_time: dt.datetime, depends_on_ru
 def same_source(lake: Path, dataset: str, path: Path, run_time: dt.datetime) -> bool:
     """The lake's partition of this file was read from this very file, under today's rules (rsync's quick check:
     name, size and modification time), and reading it now would give the same: none of its rows was refused as later
-    than that run's time, and this run's time is not earlier (which could make a loaded row a future one)."""
+    than that run's time, and this run's time is not earlier (which could make a loaded row a future one). Times are
+    compared at whole seconds, the resolution of the exports' timestamps: a row is later than a run's time exactly
+    when it is later than that time's whole second, so a run at a build's recorded run_at (whole seconds) counts as
+    the same time as the run that built it."""
     stamp = lake / dataset / file_partition(path.name) / SOURCE_FILE
     try:
         recorded = json.loads(stamp.read_text(encoding="utf-8"))
@@ -75,7 +78,7 @@ def same_source(lake: Path, dataset: str, path: Path, run_time: dt.datetime) -> 
         depends = recorded.pop("depends_on_run_time")
     except (OSError, ValueError, KeyError):
         return False
-    return recorded == _source_stamp(path) and not depends and run_time >= read_at
+    return recorded == _source_stamp(path) and not depends and run_time.replace(microsecond=0) >= read_at.replace(microsecond=0)
 
 
 JOURNAL = ".promote-journal.json"

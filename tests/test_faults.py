@@ -3,7 +3,6 @@ published, and a catalogue of bad inputs, each named in the run log without losi
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
@@ -50,15 +49,16 @@ def test_killed_at_any_point_then_rerun(loaded, point):
     before = published(db)
     shutil.copy2(MINI_GAZETTE, inbox / MINI_GAZETTE.name)  # the run that gets killed has new data to load
     module, func = KILL_POINTS[point].rsplit(".", 1)
+    served_at = q(db, "SELECT value FROM warehouse_info WHERE key = 'run_at'")[0][0]
     script = (
         f"import os, signal, sys; sys.path.insert(0, {str(ROOT)!r})\n"
         f"import importlib; m = importlib.import_module({module!r})\n"
         "def die(*a, **k): os.kill(os.getpid(), signal.SIGKILL)\n"
         f"setattr(m, {func!r}, die)\n"
         "from etl.pipeline import run; from pathlib import Path; import datetime as dt\n"
-        # the child has the real clock; this process's may be moved (make test-future): the run's time is passed in, so
-        # the child builds the calendar the served warehouse has and takes the incremental path that one point kills
-        f"run(Path({str(inbox)!r}), Path({str(db)!r}), Path({str(lake)!r}), as_of=dt.datetime.fromisoformat({dt.datetime.now().isoformat()!r}))\n"
+        # the child has the real clock; this process's may be moved (make test-future): it runs at the served build's
+        # time, so it builds the calendar the served warehouse has and takes the incremental path that one point kills
+        f"run(Path({str(inbox)!r}), Path({str(db)!r}), Path({str(lake)!r}), as_of=dt.datetime.fromisoformat({served_at!r}))\n"
     )
     reader = duckdb.connect(str(db), read_only=True)  # the app is serving meanwhile
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=180)

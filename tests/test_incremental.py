@@ -237,3 +237,19 @@ def test_status_page_lists_the_files_not_read_again(served, tmp_path, monkeypatc
     # every export of the inbox (all but the gazette, which is always read) once, with why it was not read
     assert len(unchanged) == len(list(inbox.iterdir())) - 1
     assert all("未重新读取" in " ".join(map(str, r)) for r in unchanged.values)
+
+
+def test_a_run_at_the_builds_recorded_time_does_not_read_its_files_again(tmp_path):
+    """warehouse_info.run_at keeps whole seconds; the run that read a file took its time with microseconds. A run at
+    run_at (an operator's --as-of) is the same time for whole-second data, so the file is not read again; a second
+    earlier is an earlier run, which reads it again."""
+    from etl import lake
+
+    export = tmp_path / "工单.csv"
+    export.write_text("工单编号\nA1\n", encoding="utf-8")
+    read_at = dt.datetime(2025, 7, 1, 9, 0, 0, 731_000)
+    folder = tmp_path / "lake" / "hotline" / lake.file_partition(export.name)
+    folder.mkdir(parents=True)
+    lake.record_source(folder, export, read_at, depends_on_run_time=False)
+    assert lake.same_source(tmp_path / "lake", "hotline", export, dt.datetime(2025, 7, 1, 9, 0, 0))
+    assert not lake.same_source(tmp_path / "lake", "hotline", export, dt.datetime(2025, 7, 1, 8, 59, 59))
