@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import warnings
 
 import numpy as np
@@ -31,6 +32,11 @@ CITY = "全市"
 def _months_after(last: dt.date, n: int) -> list[dt.date]:
     k = last.year * 12 + last.month - 1
     return [dt.date((k + i) // 12, (k + i) % 12 + 1, 1) for i in range(1, n + 1)]
+
+
+def warm_up() -> None:
+    """Imports the fitting library ahead (publish.start runs it in a thread while the inbox is read)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: F401
 
 
 def _ets(y: pd.Series, horizon: int) -> dict[str, np.ndarray]:
@@ -107,12 +113,46 @@ def forecasts(series: pl.DataFrame, horizon: int = FORECAST_MONTHS) -> pl.DataFr
     return pl.concat(frames) if frames else pl.DataFrame()
 
 
-def load(con) -> None:
-    """Fit every series of the built warehouse and load hotline_forecast (publish calls it after the models)."""
-    from etl.publish import load_frame, sql_file
+class Fitting:
+    """The fits of one warehouse's series, running in a thread (statsmodels holds the GIL, DuckDB does not: an
+    incremental publish builds its remaining models meanwhile)."""
 
-    series = con.sql(sql_file("publish/forecast_series.sql")).pl()
-    frame = forecasts(series)
+    def __init__(self, series: pl.DataFrame):
+        self._frame: pl.DataFrame | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._fit, args=(series,), name="forecast-fit", daemon=True)
+        self._thread.start()
+
+    def _fit(self, series: pl.DataFrame) -> None:
+        try:
+            self._frame = forecasts(series)
+        except BaseException as e:  # noqa: BLE001 — raised again in the publishing thread by result()
+            self._error = e
+
+    def result(self) -> pl.DataFrame:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._frame
+
+
+def start(con) -> Fitting:
+    """Reads the series of the built hotline_cube and starts fitting them (finish() loads the result)."""
+    from etl.publish import sql_file
+
+    return Fitting(con.sql(sql_file("publish/forecast_series.sql")).pl())
+
+
+def finish(con, fitting: Fitting) -> None:
+    """Loads hotline_forecast from the fits."""
+    from etl.publish import load_frame
+
+    frame = fitting.result()
     if frame.height:
         load_frame(con, "hotline_forecast", frame)
     log.info("forecast: %d series, %d months ahead", frame["county"].n_unique() if frame.height else 0, FORECAST_MONTHS)
+
+
+def load(con) -> None:
+    """Fit every series of the built warehouse and load hotline_forecast."""
+    finish(con, start(con))

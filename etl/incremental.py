@@ -163,6 +163,12 @@ def plan(previous: Path, current: pl.DataFrame, lake_dir: Path, full_rebuild: bo
         con.close()
 
 
+def parquet_source(files: list[Path]) -> str:
+    """read_parquet over these files, as SQL text (a view cannot take parameters); any quote in a path escaped."""
+    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    return f"read_parquet([{listed}], union_by_name = true, hive_partitioning = false)"
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -216,25 +222,25 @@ def db_q(db: str) -> str:
 
 
 def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[str, int]:
-    """Brings a copy of the served warehouse (con), whose loaded tables were refilled, up to date with the new
-    exports; source: the lake's tickets as src_hotline_ticket reads them (etl.publish). Returns counts for the log."""
+    """Brings the ticket models and the aggregates over them of a copy of the served warehouse (con), whose loaded
+    tables were refilled, up to date with the new exports (rebuild_rest() then builds the other models); source: the
+    lake's tickets as src_hotline_ticket reads them (etl.publish). Returns counts for the log."""
     db = con.execute("SELECT current_database()").fetchone()[0]
     q = db_q(db)
     keyed = marked()
-    files = [str(lake_dir / TICKETS / p / "tickets.parquet") for p in new_partitions]
-    new = f"read_parquet({files!r}, hive_partitioning = false)" if files else f"{q}.main.hotline_ticket WHERE false"
+    files = [lake_dir / TICKETS / p / "tickets.parquet" for p in new_partitions]
+    new = parquet_source(files) if files else f"{q}.main.hotline_ticket WHERE false"
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
     con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=WINDOW_DAYS))
     con.execute(CONTEXT_TICKETS.format(db=q, window=WINDOW_DAYS))
     touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
-    # the groups a touched ticket was in before
-    for m in group_models:
-        cols = ", ".join(keyed[m])
-        con.execute(
-            f"CREATE TEMP TABLE touched__{m} AS SELECT DISTINCT {cols} FROM {q}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)"
-        )
+    # the groups a touched ticket was in before: every key column of every aggregate, read once
+    key_cols = ", ".join(sorted({c for m in group_models for c in keyed[m]}))
+    touched_keys = f"SELECT DISTINCT {key_cols} FROM {q}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)"
+    if group_models:
+        con.execute(f"CREATE TEMP TABLE touched_key AS {touched_keys}")
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
     # re-exported one), its rows for the touched tickets put in place of theirs
@@ -253,11 +259,11 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
 
     # the groups a touched ticket is in now, then each aggregate's touched groups aggregated again
+    if group_models:
+        con.execute(f"INSERT INTO touched_key {touched_keys}")
     for m in group_models:
         cols = keyed[m]
-        con.execute(
-            f"INSERT INTO touched__{m} SELECT DISTINCT {', '.join(cols)} FROM {q}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)"
-        )
+        con.execute(f"CREATE TEMP TABLE touched__{m} AS SELECT DISTINCT {', '.join(cols)} FROM touched_key")
         same = " AND ".join(f"x.{c} IS NOT DISTINCT FROM k.{c}" for c in cols)
         con.execute(f"DELETE FROM {q}.main.{m} x WHERE EXISTS (SELECT 1 FROM touched__{m} k WHERE {same})")
         # the ticket models it reads, narrowed to the touched groups (they all carry the key columns)
@@ -268,11 +274,15 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
+    return {"touched_tickets": touched, "new_files": len(new_partitions)}
 
-    # every other model, built again in full (all read small tables, or hotline_ticket once)
+
+def rebuild_rest(con) -> None:
+    """Every model patch() does not maintain, built again in full (all read small tables, or hotline_ticket once)."""
+    db = con.execute("SELECT current_database()").fetchone()[0]
+    keyed = marked()
     rest = [m for m in models.order() if m not in keyed]
     for m in reversed(rest):
         _drop(con, db, m)
     for m in rest:
         con.execute(models.discover()[m].read_text(encoding="utf-8"))
-    return {"touched_tickets": touched, "new_files": len(new_partitions)}

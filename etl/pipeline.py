@@ -114,6 +114,14 @@ def _run(
     run_time = as_of or started
     if not inbox.is_dir():
         raise RunFailed(f"inbox folder {inbox} does not exist (set --inbox or DASHBOARD_INBOX)")
+    head = publish.start(db, full_rebuild)  # the publish's head start, while the inbox is read
+    try:
+        _ingest_and_publish(run_id, started, t0, run_time, inbox, db, lake_dir, sources, as_of, full_rebuild, head)
+    finally:
+        head.discard()  # the copy, unless the publish used it (then it was swapped in, or removed on failure)
+
+
+def _ingest_and_publish(run_id, started, t0, run_time, inbox, db, lake_dir, sources, as_of, full_rebuild, head) -> None:
     entries = inbox_scan(inbox)
     for e in entries:
         if e.status != "file":
@@ -173,6 +181,7 @@ def _run(
             {"run_id": run_id, "built_at": finished.isoformat(timespec="seconds")},
             as_of=as_of,
             full_rebuild=full_rebuild,
+            head=head,
         )
         log.info("[publish] built and checked %s (%s)", built.path.name, built.plan.describe())
         publish.swap(built.path, db)

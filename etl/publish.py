@@ -11,7 +11,9 @@ import datetime as dt
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -40,6 +42,56 @@ class Built:
     plan: incremental.Plan  # incremental or full, and why
 
 
+def building_path(target: Path) -> Path:
+    """The temporary file a publish builds into, beside the served one (a killed run's is removed by the next)."""
+    return target.with_name(f".{target.name}.building-{os.getpid()}")
+
+
+@dataclass
+class Head:
+    """Work a publish starts while the inbox is still being read (pipeline.run), so the publish itself waits less: a
+    copy of the served warehouse, which an incremental publish patches (the served file is never written once
+    published, and the run holds the lake's lock, so a copy taken early is the copy taken late), and the forecast's
+    model library imported (statsmodels: seconds of imports)."""
+
+    target: Path
+    copy: Path | None = None
+    copied_s: float = 0.0
+    error: BaseException | None = None
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def _copy(self) -> None:
+        t = time.perf_counter()
+        try:
+            shutil.copyfile(self.target, self.copy)
+        except OSError as e:
+            self.error = e
+        self.copied_s = time.perf_counter() - t
+
+    def wait(self) -> None:
+        for thread in self._threads:
+            thread.join()
+
+    def discard(self) -> None:
+        self.wait()
+        if self.copy is not None:
+            self.copy.unlink(missing_ok=True)
+
+
+def start(target: Path, full_rebuild: bool = False) -> Head:
+    """Starts the head start (Head); without a served warehouse, or with --full-rebuild, nothing is copied."""
+    head = Head(target)
+    threads = [threading.Thread(target=forecast.warm_up, name="forecast-import", daemon=True)]
+    if target.exists() and not full_rebuild:
+        head.copy = building_path(target)
+        head.copy.unlink(missing_ok=True)
+        threads.append(threading.Thread(target=head._copy, name="warehouse-copy", daemon=True))
+    head._threads = threads
+    for thread in threads:
+        thread.start()
+    return head
+
+
 def build(
     target: Path,
     lake_dir: Path,
@@ -49,29 +101,44 @@ def build(
     info: dict[str, str],
     as_of: dt.datetime | None = None,
     full_rebuild: bool = False,
+    head: Head | None = None,
 ) -> Built:
     """Build the warehouse into a temporary file next to target: incrementally from a copy of target when only new
-    exports arrived (etl.incremental), else in full."""
+    exports arrived (etl.incremental), else in full. head: the copy started while the inbox was read (start())."""
     target.parent.mkdir(parents=True, exist_ok=True)
     inputs = incremental.inputs(lake_dir, calendar)
     plan = incremental.plan(target, inputs, lake_dir, full_rebuild)
     if plan.incremental:
         try:
-            return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan), plan)
+            return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan, head), plan)
         except (duckdb.Error, OSError, ValueError) as e:  # never worse than a full rebuild
             log.debug("incremental publish failed", exc_info=True)
             log.warning("[publish] the incremental publish failed (%s); rebuilding in full", str(e).splitlines()[0])
             plan = incremental.Plan(False, f"the incremental publish failed: {str(e).splitlines()[0]}")
-    return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan), plan)
+    return Built(_build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan, head), plan)
 
 
-def _build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan) -> Path:
-    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
-    for stale in (tmp, Path(f"{tmp}.wal")):
-        stale.unlink(missing_ok=True)
+def _served_copy(target: Path, tmp: Path, head: Head | None) -> None:
+    """tmp: a copy of the served warehouse, the head start's when it made one."""
+    if head is not None and head.copy == tmp:
+        head.wait()
+        if head.error is None:
+            log.info("[publish] the served warehouse was copied in %.1f s while the inbox was read", head.copied_s)
+            return
+        log.warning("[publish] copying the served warehouse ahead failed (%s); copying again", head.error)
+    shutil.copyfile(target, tmp)  # the served file is never written once published: a consistent copy
+
+
+def _build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan, head: Head | None = None) -> Path:
+    tmp = building_path(target)
+    Path(f"{tmp}.wal").unlink(missing_ok=True)
+    if not plan.incremental:
+        if head is not None:
+            head.discard()
+        tmp.unlink(missing_ok=True)
     try:
         if plan.incremental:
-            shutil.copyfile(target, tmp)  # the served file is never written once published: a consistent copy
+            _served_copy(target, tmp, head)
         # a bounded build: DuckDB spills to disk beyond this, so the ETL stays within its memory budget
         # (docs/PERFORMANCE.md) however many tickets the lake holds
         con = duckdb.connect(str(tmp), config={"memory_limit": ETL_MEMORY_LIMIT})
@@ -97,7 +164,7 @@ def swap(tmp: Path, target: Path) -> None:
 # a lake dataset's table into a loaded table (the lake's files are the extractors' output, typed as declared)
 INSERT_FROM_PARQUET = "INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)"
 # the tickets are read where they lie: the hotline models write each ticket to the warehouse once
-TICKETS_VIEW = "CREATE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}"
+TICKETS_VIEW = "CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}"
 NO_TICKETS = "(FROM hotline_ticket_version WHERE false)"
 
 # loaded table -> the reference file that fills it (warehouse/reference/<name>.csv)
@@ -132,7 +199,10 @@ KEPT_ON_INCREMENT = ("hotline_ticket_version", "hotline_problem_version")
 
 def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: Path | None = None, plan=None) -> None:
     patching = plan is not None and plan.incremental
+    previous_latest = None
     if patching:
+        row = con.execute("SELECT value FROM warehouse_info WHERE key = 'hotline_latest_ticket'").fetchone()
+        previous_latest = row[0] if row else None
         for table in contract.declared():
             if table not in KEPT_ON_INCREMENT:
                 con.execute(f"DELETE FROM {table}")
@@ -149,7 +219,7 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
         _insert_lake(con, lake_dir, "gazette", table, table)
     for target, dataset, table in LAKE_TABLES:
         _insert_lake(con, lake_dir, dataset, table, target)
-    source = _tickets(con, lake_dir, as_of)
+    source = _tickets(con, lake_dir, as_of, previous_latest, plan.new_partitions if patching else None)
     hot_topics.load(con, lake_dir, only=plan.new_partitions if patching else None)
     # the run's time (--as-of, else when the run finished): deadlines that are not tickets', and the freshness of
     # every domain, are judged against it
@@ -163,9 +233,12 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
         log.info(
             "[publish] incremental: %d new export file(s), %d ticket(s) computed again", counts["new_files"], counts["touched_tickets"]
         )
+        fitting = forecast.start(con)  # its series are final (hotline_cube): fitted while the other models build
+        incremental.rebuild_rest(con)
+        forecast.finish(con, fitting)
     else:
         models.build(con)
-    forecast.load(con)
+        forecast.load(con)
 
 
 def _carry_alerts(con, previous: Path | None) -> None:
@@ -205,14 +278,25 @@ def load_frame(con, table: str, frame: pl.DataFrame) -> None:
         con.unregister("src_frame")
 
 
-def _tickets(con, lake_dir: Path, as_of: dt.datetime | None) -> str:
-    """src_hotline_ticket over the lake's tickets, and the data cut-off; returns the view's source."""
+def _tickets(con, lake_dir: Path, as_of: dt.datetime | None, previous_latest: str | None = None, new_partitions=None) -> str:
+    """src_hotline_ticket over the lake's tickets, and the data cut-off; returns the view's source. previous_latest and
+    new_partitions (an incremental publish): the served build's latest ticket time and the exports added since."""
     glob = lake.table_glob(lake_dir, "hotline", "tickets")
     source = (
         f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)" if glob else NO_TICKETS
     )
+    if previous_latest and new_partitions is not None:
+        # the partitions loaded before are unchanged (incremental.plan): only the new ones can hold a later moment
+        latest = dt.datetime.fromisoformat(previous_latest)
+        if new_partitions:
+            files = [lake_dir / incremental.TICKETS / p / "tickets.parquet" for p in new_partitions]
+            con.execute(TICKETS_VIEW.format(source=incremental.parquet_source(files)))
+            new = con.execute(sql_file("publish/latest_ticket_time.sql")).fetchone()[0]
+            latest = max(latest, new) if new is not None else latest
+    else:
+        con.execute(TICKETS_VIEW.format(source=source))
+        latest = con.execute(sql_file("publish/latest_ticket_time.sql")).fetchone()[0]
     con.execute(TICKETS_VIEW.format(source=source))
-    latest = con.execute(sql_file("publish/latest_ticket_time.sql")).fetchone()[0]
     cutoff = as_of or latest
     con.execute("SET VARIABLE as_of = ?::TIMESTAMP", [cutoff])
     load_frame(
@@ -220,8 +304,12 @@ def _tickets(con, lake_dir: Path, as_of: dt.datetime | None) -> str:
         "warehouse_info",
         pl.DataFrame(
             {
-                "key": ["hotline_as_of", "hotline_as_of_source"],
-                "value": [str(cutoff) if cutoff else "", "--as-of" if as_of else "latest timestamp in the data"],
+                "key": ["hotline_as_of", "hotline_as_of_source", "hotline_latest_ticket"],
+                "value": [
+                    str(cutoff) if cutoff else "",
+                    "--as-of" if as_of else "latest timestamp in the data",
+                    latest.isoformat(sep=" ") if latest else "",
+                ],
             }
         ),
     )

@@ -67,13 +67,13 @@ def _copy(tmp_path: Path, db: Path, name: str) -> Path:
     return out
 
 
-def _build(target: Path, lake: Path, full: bool) -> publish.Built:
+def _build(target: Path, lake: Path, full: bool, as_of: dt.datetime | None = NEXT) -> publish.Built:
     calendar = _calendar(lake)
     extra = pl.DataFrame(schema=FINDING_SCHEMA).with_columns(issue=pl.lit(None, pl.Utf8))
     at = dt.datetime.fromisoformat(INFO["built_at"])
     row = {"run_id": "test", "started_at": at, "finished_at": at, "status": "success", "source": "publish", "message": "test"}
     runs = pl.DataFrame([row], schema=RUN_SCHEMA)
-    return publish.build(target, lake, calendar, extra, runs, dict(INFO), as_of=NEXT, full_rebuild=full)
+    return publish.build(target, lake, calendar, extra, runs, dict(INFO), as_of=as_of, full_rebuild=full)
 
 
 def _differences(a: Path, b: Path) -> dict[str, tuple[int, int, int]]:
@@ -109,8 +109,9 @@ def test_a_new_export_publishes_incrementally_and_equals_the_full_rebuild(served
     shutil.copy2(held / f"{export}.csv", inbox / f"{export}.csv")
     with caplog.at_level(logging.INFO):
         run(inbox, db, lake, as_of=NEXT)
-    # the run read only the new file, and published incrementally
+    # the run read only the new file, and published incrementally from the copy taken while the inbox was read
     assert "(incremental: 1 new export file(s))" in caplog.text
+    assert "the served warehouse was copied in" in caplog.text and not list(db.parent.glob(".*building*"))
     this_run = "run_id = (SELECT value FROM warehouse_info WHERE key = 'run_id')"
     unchanged = fetch(db, f"SELECT count(*) FROM etl_run WHERE status = 'unchanged' AND {this_run}")[0][0]
     assert unchanged == len(list(inbox.iterdir())) - 2  # every file but the new one and the gazette (always read)
@@ -127,6 +128,23 @@ def test_a_new_export_publishes_incrementally_and_equals_the_full_rebuild(served
     good = rows.filter(pl.col("受理时间").str.starts_with(ym) & ~pl.col("row").cast(pl.Int64).is_in(list(bad)))
     got = fetch(inc.path, f"SELECT sum(volume) FROM hotline_cube WHERE month = DATE '{ym}-01'")[0][0]
     assert got == good["工单编号"].n_unique() > 250
+
+
+def test_the_cut_off_from_the_data_is_the_full_rebuilds(served, tmp_path):
+    """Without --as-of the cut-off is the latest moment in the tickets: the incremental publish takes the later of the
+    served build's and the new export's, and gets the full rebuild's (the new month's latest ticket, by hand)."""
+    inbox, db, lake, held = _own(served, tmp_path)
+    before = _copy(tmp_path, db, "before.duckdb")
+    shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
+    run(inbox, db, lake, as_of=NEXT)
+    inc = _build(_copy(tmp_path, before, "inc.duckdb"), lake, full=False, as_of=None)
+    full = _build(_copy(tmp_path, before, "full.duckdb"), lake, full=True, as_of=None)
+    assert inc.plan.incremental and not full.plan.incremental
+    assert _differences(inc.path, full.path) == {}
+    rows = pl.read_csv(inbox / f"{LAST}.csv", infer_schema=False)
+    stamps = [c for c in rows.columns if c.endswith("时间")]
+    latest = max(rows.select(pl.max_horizontal(pl.col(c).str.to_datetime(strict=False) for c in stamps).max()).item(), dt.datetime.min)
+    assert fetch(inc.path, "SELECT value FROM warehouse_info WHERE key = 'hotline_as_of'")[0][0] == str(latest)
 
 
 def test_the_cut_off_moves_open_tickets_in_the_incremental_publish(served, tmp_path):
@@ -201,6 +219,18 @@ def test_what_forces_a_full_rebuild(served, tmp_path, monkeypatch, change, expec
     assert _plan_after(change, served, tmp_path, monkeypatch).startswith(expected)
 
 
+def test_a_run_with_nothing_new_publishes_incrementally(served, tmp_path, caplog):
+    """The scheduled run that finds no new export: the cut-off-sensitive tickets are computed again from a copy, and
+    the publish does not fall back to the full rebuild (a latest-ticket query over no new file once made it)."""
+    inbox, db, lake, held = _own(served, tmp_path)
+    with caplog.at_level(logging.INFO):
+        run(inbox, db, lake, as_of=NEXT)
+    assert "(incremental: 0 new export file(s))" in caplog.text
+    assert "incremental publish failed" not in caplog.text
+    latest = fetch(db, "SELECT value FROM warehouse_info WHERE key = 'hotline_latest_ticket'")[0][0]
+    assert latest == fetch(served[2], "SELECT value FROM warehouse_info WHERE key = 'hotline_latest_ticket'")[0][0]
+
+
 def test_a_re_export_of_old_tickets_rebuilds_in_full(served, tmp_path, caplog):
     """The demo's 更新导出 file re-exports tickets of earlier months with their later states."""
     inbox, db, lake, held = _own(served, tmp_path)
@@ -209,6 +239,18 @@ def test_a_re_export_of_old_tickets_rebuilds_in_full(served, tmp_path, caplog):
     with caplog.at_level(logging.INFO):
         run(inbox, db, lake, as_of=NEXT)
     assert "(full rebuild: " in caplog.text and "were loaded before (a re-export of old tickets)" in caplog.text
+    assert not list(db.parent.glob(".*building*"))  # the copy taken ahead was not needed, and is gone
+
+
+def test_a_failed_run_leaves_no_copy_of_the_warehouse(served, tmp_path):
+    """The copy taken while the inbox is read (hundreds of MB at scale) goes when the run fails before publishing."""
+    from etl.pipeline import RunFailed
+
+    inbox, db, lake, held = _own(served, tmp_path)
+    shutil.copy2(GAZETTE, inbox / f"again_{GAZETTE.name}")  # two files of one gazette issue: the run is refused
+    with pytest.raises(RunFailed, match="more than one file for gazette issue"):
+        run(inbox, db, lake, as_of=NEXT)
+    assert not list(db.parent.glob(".*building*"))
 
 
 def test_full_rebuild_flag_reads_every_file_again(served, tmp_path, caplog):
