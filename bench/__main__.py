@@ -193,6 +193,7 @@ def incremental_stage(n: int, work: Path, inbox: Path) -> dict:
         "tickets": size,
         "ingest_s": r["exports_s"],
         "publish_s": r["publish_s"],
+        "run_s": r["total_s"],
         "mode": r["publish_mode"],
         "touched_tickets": r["touched_tickets"],
         "rss_mb": r["rss_mb"],
@@ -312,8 +313,9 @@ def report(results: list[dict]) -> str:
             f"| ingest GB18030 | {gb} | ≤ 2× |",
             f"| publish (empty inbox, `--full-rebuild`: rebuild the warehouse from the lake, check, swap) | {r['publish_s']} s | ≤ 60 s at 10 M |",
             f"| one new month ({r['incremental']['tickets']:,} tickets) dropped into the inbox: read it ({r['incremental']['ingest_s']} s), "
-            f"then publish ({r['incremental']['mode']}, {r['incremental']['touched_tickets'] or 0:,} tickets computed again) "
-            f"| {r['incremental']['publish_s']} s | ≤ 10 s at 10 M |",
+            f"then publish ({r['incremental']['mode']}, {r['incremental']['touched_tickets'] or 0:,} tickets computed again; the served "
+            f"warehouse is copied while the file is read) | {r['incremental']['publish_s']} s (whole run {r['incremental'].get('run_s', '—')} s) "
+            f"| ≤ 10 s at 10 M |",
             *(
                 f"| one export file of {f['rows']:,} rows, {f['bytes'] / 2**30:.1f} GiB, {label} (`python -m bench.ingest`) "
                 f"| {f['seconds']} s = {f['rows_per_s']:,} rows/s, peak RSS {f['peak_rss_mb']} MB | ≤ 2,048 MB |"
