@@ -199,9 +199,8 @@ CREATE TABLE build_input (
 );
 
 CREATE TABLE warehouse_info (
-    key    VARCHAR PRIMARY KEY,   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`,
-                                  -- `hotline_latest_ticket` (the latest moment in the tickets: the next incremental publish starts from it)
-    value  VARCHAR   -- `run_id`, `built_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`
+    key    VARCHAR PRIMARY KEY,   -- `run_id`, `built_at`, `run_at`, `schema_version`, `hotline_as_of` (the cut-off for overdue), `hotline_as_of_source`, `hotline_latest_ticket` (the latest moment in the tickets: an incremental publish starts from it)
+    value  VARCHAR   -- the key's value
 );
 
 -- ---------------------------------------------------------------- 12345 hotline
