@@ -237,6 +237,19 @@ def test_app_reader_reconnects_after_publish(tmp_path, monkeypatch):
         appdb.close()
 
 
+def test_the_app_caps_duckdbs_memory(warehouse, monkeypatch):
+    """Uncapped, DuckDB's cache in the app grew to 1.7 GB of RSS on a 100 M-ticket warehouse (docs/PERFORMANCE.md)."""
+    from dashboard import db as appdb
+
+    monkeypatch.setenv("DASHBOARD_DB", str(warehouse))
+    appdb.close()
+    try:
+        limit = appdb.query("SELECT current_setting('memory_limit') AS m")["m"][0]
+    finally:
+        appdb.close()
+    assert limit == "953.6 MiB"  # 1 GB (10^9 bytes), as DuckDB prints it
+
+
 def test_two_files_for_one_issue_fail_the_run(tmp_path):
     inbox, db, lake = build_warehouse(tmp_path, GAZETTE)
     before = snapshot(db)
