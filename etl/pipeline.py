@@ -428,10 +428,14 @@ def latest_receipt(lake_dir: Path) -> dt.datetime | None:
 
 
 def remove_stale_builds(db: Path) -> list[Path]:
-    """Build files a killed publish left beside the warehouse (they can be hundreds of MB); the caller holds the lock."""
+    """Build files a killed publish left beside the warehouse (they can be gigabytes): the build file, its WAL, and
+    DuckDB's spill folder (<build>.tmp); the caller holds the lock."""
     stale = sorted(db.parent.glob(f".{db.name}.building-*")) if db.parent.is_dir() else []
     for path in stale:
-        path.unlink(missing_ok=True)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         log.warning("[publish] removed %s, left by a killed run", path.name)
     return stale
 

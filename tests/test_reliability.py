@@ -98,8 +98,13 @@ def test_stale_build_files_are_removed(loaded):
     stale = [db.with_name(f".{db.name}.building-99999"), db.with_name(f".{db.name}.building-99999.wal")]
     for f in stale:
         f.write_bytes(b"\0" * 1024)
+    # DuckDB's spill folder of a build killed while it spilled (a run over 100 M tickets left one): a folder, which once
+    # failed every later run with IsADirectoryError
+    spill = db.with_name(f".{db.name}.building-99999.tmp")
+    spill.mkdir()
+    (spill / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(b"\0" * 1024)
     run(inbox, db, lake)
-    assert not any(f.exists() for f in stale)
+    assert not any(f.exists() for f in [*stale, spill])
 
 
 def _killed_run(inbox: Path, db: Path, lake: Path, patch: str) -> None:
