@@ -68,7 +68,10 @@ def _acquire() -> duckdb.DuckDBPyConnection:
                 _cond.wait_for(lambda: _state["active"] == 0)
                 if _state["con"] is not None:
                     _state["con"].close()
-                _state["con"] = duckdb.connect(version.path, read_only=True, config={"memory_limit": APP_MEMORY_LIMIT})
+                _state["con"] = duckdb.connect(version.path, read_only=True)
+                # set, not passed as config: a connection with another config to the same file in this process (a
+                # test's, a tool's) would then be refused
+                _state["con"].execute("SET memory_limit = ?", [APP_MEMORY_LIMIT])
                 _state["version"] = version
             finally:
                 _state["reopening"] = False
