@@ -61,7 +61,7 @@ SETTLED = """([wait, hold]) => {
   const inView = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && Math.min(r.bottom, innerHeight) - Math.max(r.top, 0) >= 100; };
   let ok = !!app && state !== 'running' && state !== 'rerunRequested' && state !== 'initial' && (window.__sawRun || now - window.__t0 > wait)
     && !document.querySelector('[data-testid=stSkeleton]');
-  for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]')) if (ok && inView(c) && !c.querySelector('.main-svg .plot')) ok = false;
+  for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]')) if (ok && inView(c) && !c.querySelector('svg.main-svg')) ok = false;
   for (const c of document.querySelectorAll('[data-testid=stDeckGlJsonChart]')) {
     const canvas = c.querySelector('canvas');
     if (ok && inView(c) && !(canvas && canvas.width > 0)) ok = false;
@@ -74,7 +74,7 @@ RUN_WAIT_MS, HOLD_MS = 1500, 300
 PENDING = """() => ({
   state: (document.querySelector('[data-testid=stApp]') || {getAttribute: () => null}).getAttribute('data-test-script-state'),
   skeletons: document.querySelectorAll('[data-testid=stSkeleton]').length,
-  plots: [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(c => !!c.querySelector('.main-svg .plot')),
+  plots: [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(c => !!c.querySelector('svg.main-svg')),
   maps: [...document.querySelectorAll('[data-testid=stDeckGlJsonChart]')].map(c => { const v = c.querySelector('canvas'); return v ? v.width : -1; }),
 })"""
 

@@ -3,12 +3,13 @@ alone, a click on the map chooses a county, and the map fetches nothing from out
 
 from __future__ import annotations
 
+import contextlib
 import re
 import urllib.parse
 
 import pytest
 
-from tests.browser.test_browser import ARTIFACTS, _filter_line, _open, _settled, missing
+from tests.browser.test_browser import ARTIFACTS, _after, _filter_line, _open, _settled, missing
 
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
 VIEWPORTS = {"desk": (1440, 900), "phone": (390, 844)}
@@ -173,8 +174,7 @@ def test_the_overview_is_compact_on_a_phone(app_url, browser):
 
 def test_a_click_on_an_overdue_ticket_opens_it(app_url, sized):
     _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
-    sized.get_by_role("tab", name="逾期未办结").click()
-    sized.wait_for_timeout(1500)
+    _after(sized, sized.get_by_role("tab", name="逾期未办结").click)
     grid = sized.locator("[data-testid=stDataFrame]").filter(has=sized.locator("canvas")).locator("visible=true").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -235,12 +235,20 @@ def _grid_rows(page) -> list[list[str]]:
     )
 
 
+def _drawn(page, condition: str) -> None:
+    """Wait for a drawing the settled check does not cover (a chart below the fold, a grid's rows); on timeout the
+    test's own assertion reports what was there."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(condition, timeout=20_000)
+
+
 def _every_tab_text(page) -> str:
     """The page's text with each tab opened in turn (a closed tab's content is not drawn)."""
     parts = [page.locator("[data-testid=stMain]").inner_text()]
     for tab in page.get_by_role("tab").all():
-        tab.click()
-        _settled(page)
+        _after(page, tab.click)
         parts.append(page.locator("[data-testid=stMain]").inner_text())
         parts.extend(" ".join(r) for r in _grid_rows(page))
     return "\n".join(parts)
@@ -275,12 +283,13 @@ def test_comparisons_say_why_they_are_missing(app_url, sized):
     assert "环比 —（所选期间不在大事记资料范围（2022-08 至 2022-08）内）" in text
     assert "规划指标监测（全市 · 2023）" in text
     _open(sized, f"{app_url}/plan{SWEEP}")
-    sized.get_by_role("tab", name="监测进度（各县区实际值）").click()
-    _settled(sized)
+    _after(sized, sized.get_by_role("tab", name="监测进度（各县区实际值）").click)
     assert "默认显示此前最近的一期" in sized.locator("[data-testid=stMain]").inner_text()
     assert "全部县区及全市 · 2023。" in sized.locator("[data-testid=stMain]").inner_text()
     # the trajectory's axis has one tick per year, so the 2025 target sits at 2025
-    ticks = sized.eval_on_selector_all("[data-testid=stPlotlyChart] .xtick text", "els => els.map(e => e.textContent)")
+    axis = "[data-testid=stPlotlyChart] .xtick text"
+    _drawn(sized, f"() => [...document.querySelectorAll('{axis}')].some(e => e.textContent === '2025年')")
+    ticks = sized.eval_on_selector_all(axis, "els => els.map(e => e.textContent)")
     assert {"2020年", "2025年"} <= set(ticks), ticks
 
 
@@ -310,8 +319,8 @@ def test_concession_marks_overdue_rectification_and_rejected_sheets(app_url, siz
 def test_ranked_tables_open_in_rank_order(app_url, sized):
     """The department table opens sorted by rank, with 排名, 承办单位 and the score as the first columns (visible on a phone)."""
     _open(sized, f"{app_url}/hotline{SWEEP}")
-    sized.get_by_role("tab", name="承办单位", exact=True).click()
-    _settled(sized)
+    _after(sized, sized.get_by_role("tab", name="承办单位", exact=True).click)
+    _drawn(sized, "() => [...document.querySelectorAll('[data-testid=stDataFrame] table tr')].some(r => r.innerText.includes('排名'))")
     rows = [r for r in _grid_rows(sized) if r and r[0] != ""]
     header = next(r for r in rows if "排名" in r)
     assert header[:3] == ["排名", "承办单位", "考核得分(分)"], header
@@ -419,7 +428,9 @@ def test_the_trend_draws_the_forecast(app_url, sized):
     """Six full months: a naive forecast for 2024-07 to 2024-09, in its bands, after the bars."""
     _open(sized, f"{app_url}/hotline{SWEEP}")
     assert "虚线为未来 3 个月的预测（朴素（上月），依据 6 个完整月份）" in sized.locator("[data-testid=stMain]").inner_text()
-    ticks = sized.eval_on_selector_all("[data-testid=stPlotlyChart] .xtick text", "els => els.map(e => e.textContent)")
+    axis = "[data-testid=stPlotlyChart] .xtick text"
+    _drawn(sized, f"() => [...document.querySelectorAll('{axis}')].some(e => e.textContent === '2025年')")
+    ticks = sized.eval_on_selector_all(axis, "els => els.map(e => e.textContent)")
     assert {"2024-06", "2024-07", "2024-09"} <= set(ticks), ticks
 
 
