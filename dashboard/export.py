@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import io
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
@@ -41,31 +43,47 @@ def safe_filename(*parts: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "-", name)
 
 
-def download_buttons(df: pl.DataFrame, basename: str, key: str) -> None:
-    """CSV and XLSX buttons for the rows of df; basename says what and which filter. Each download is audited."""
+def download_buttons(df: pl.DataFrame, basename: str, key: str, everything: Deferred | None = None) -> None:
+    """CSV and XLSX buttons for the rows of df; basename says what and which filter. Each download is audited. A list
+    cut short on screen passes everything: its rows are fetched when a button is clicked, and the buttons say so."""
     c1, c2, _ = st.columns([1, 1, 4])
     name = safe_filename(basename)
+    rows = everything.rows if everything else df.height
+    csv = functools.partial(_built, to_csv_bytes, everything) if everything else to_csv_bytes(df)
     c1.download_button(
-        f"下载 CSV（{df.height} 行）",
-        to_csv_bytes(df),
+        f"下载 CSV（{rows} 行）",
+        csv,
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}-csv",
-        disabled=df.is_empty(),
+        disabled=rows == 0,
         on_click=log_download,
-        args=(f"{name}.csv", df.height),
+        args=(f"{name}.csv", rows),
     )
     c2.download_button(
         "下载 Excel",
         # built when clicked: an Excel file is written cell by cell, too slow to prepare on every rerun
-        functools.partial(to_xlsx_bytes, df),
+        functools.partial(_built, to_xlsx_bytes, everything) if everything else functools.partial(to_xlsx_bytes, df),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
-        disabled=df.is_empty(),
+        disabled=rows == 0,
         on_click=log_download,
-        args=(f"{name}.xlsx", df.height),
+        args=(f"{name}.xlsx", rows),
     )
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Every row of a list shown cut short: how many there are, and a function that fetches them (shaped as on
+    screen). Streamlit calls it on another thread when a download button is clicked."""
+
+    rows: int
+    fetch: Callable[[], pl.DataFrame]
+
+
+def _built(write: Callable[[pl.DataFrame], bytes], everything: Deferred) -> bytes:
+    return write(everything.fetch())
 
 
 def log_download(file_name: str, rows: int) -> None:

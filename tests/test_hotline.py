@@ -4,6 +4,7 @@ encodings, XLSX, re-exports, every reject reason, personal data, demo data."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from dashboard.filters import HotlineFilter
 from etl.pipeline import run
 from tests.conftest import GAZETTE, ROOT, fetch, serving
 
@@ -86,6 +88,43 @@ def test_overdue_judged_at_the_cut_off(deadline_db):
     assert overdue == {"D1", "D2", "D3", "D4", "D5", "D6", "D9"}
     info = dict(rows(deadline_db, "SELECT key, value FROM warehouse_info"))
     assert info["hotline_as_of"] == "2024-06-01 00:00:00" and info["hotline_as_of_source"] == "--as-of"
+
+
+# longest overdue first at the cut-off 2024-06-01, by the maxima in DEADLINES (the earlier deadline is the longer overdue)
+OVERDUE_ORDER = ["D1", "D4", "D2", "D6", "D3", "D9", "D5"]
+
+
+def test_a_long_overdue_list_shows_its_first_rows_and_downloads_them_all(deadline_db, monkeypatch):
+    """With the list capped at 3 rows, 逾期未办结 counts all seven, lists the three longest overdue, says so, and its
+    download fetches all seven in the same order. Without the cap the page sent every overdue ticket to the browser
+    (109,887 of them at 100 M tickets)."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import export, queries
+    from dashboard.views import ticket
+
+    monkeypatch.setattr(ticket, "SHOWN_ROWS", 3)
+    handed = {}  # what the list hands its download buttons, to build the file as a click would
+    real_buttons = ticket.download_buttons
+    monkeypatch.setattr(ticket, "download_buttons", lambda *a, **k: handed.update(k) or real_buttons(*a, **k))
+    with serving(deadline_db, monkeypatch):
+        at = AppTest.from_string("from dashboard.views.hotline import render\nrender()\n", default_timeout=60)
+        at.query_params.update({"from": "2022-09", "to": "2024-06", "hl_tab": "逾期未办结"})
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert _metrics(at)["逾期未办结工单"] == "7 件"
+        shown = next(df.value for df in at.dataframe if "工单编号" in df.value.columns)
+        assert list(shown["工单编号"]) == OVERDUE_ORDER[:3]
+        assert "共 7 件，列表显示排在最前的 3 件；下载的 CSV / Excel 含全部 7 件。" in [c.value for c in at.caption]
+        assert "下载 CSV（7 行）" in [b.proto.label for b in at.get("download_button")]
+        f = HotlineFilter(dt.date(2022, 9, 1), dt.date(2024, 6, 1))
+        assert queries.every_overdue(f)()["ticket_id"].to_list() == OVERDUE_ORDER
+        assert queries.hotline_overdue_summary(f)["tickets"] == 7
+    # built on another thread after the run, as Streamlit builds it: the whole list, shaped as on screen
+    with serving(deadline_db, monkeypatch):
+        csv = export._built(export.to_csv_bytes, handed["everything"]).decode("utf-8-sig")
+    downloaded = pl.read_csv(io.StringIO(csv))
+    assert downloaded["工单编号"].to_list() == OVERDUE_ORDER and downloaded.columns[:1] == ["工单编号"]
 
 
 # ---------------------------------------------------------------- KPIs and department score

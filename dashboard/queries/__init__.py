@@ -49,13 +49,25 @@ def run(name: str, **params) -> pl.DataFrame:
     """Run dashboard/queries/<name>.sql with named parameters ($name in the SQL). The query's declared scope
     decides who may run it, and the logged-in user's county or department narrows its county/department
     parameters here, whatever the page asked for."""
-    kinds, user = declared_scope(name), auth.current_user()
-    if not auth.may_run(kinds, user):
-        raise auth.ScopeDenied(f"{user.describe() if user else '—'} may not run {name} (scope: {', '.join(sorted(kinds))})")
-    params = auth.restrict(params, user, kinds)
+    params = _permitted(name, params)
     version = db.current_version()
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached(name, version.key, frozen)
+
+
+def later(name: str, **params):
+    """A function that runs the query when called, for a download built on click. Streamlit runs such a function on
+    another thread, outside the session, so who may see what is settled here, now; the rows are not cached."""
+    params = _permitted(name, params)
+    return lambda: db.query(sql(name), params)
+
+
+def _permitted(name: str, params: dict) -> dict:
+    """The parameters narrowed to the logged-in user's county or department; refused if the user may not run it."""
+    kinds, user = declared_scope(name), auth.current_user()
+    if not auth.may_run(kinds, user):
+        raise auth.ScopeDenied(f"{user.describe() if user else '—'} may not run {name} (scope: {', '.join(sorted(kinds))})")
+    return auth.restrict(params, user, kinds)
 
 
 # ---------------------------------------------------------------- named queries used by pages
@@ -206,8 +218,19 @@ def hotline_close_days(f) -> pl.DataFrame:
     return run("hotline_close_days", **hotline_filter_params(f))
 
 
-def hotline_overdue(f) -> pl.DataFrame:
-    return run("hotline_overdue", **hotline_filter_params(f))
+def hotline_overdue(f, row_limit: int | None = None) -> pl.DataFrame:
+    """The overdue tickets, longest overdue first; row_limit caps them (None: all)."""
+    return run("hotline_overdue", **hotline_filter_params(f), row_limit=row_limit)
+
+
+def hotline_overdue_summary(f) -> dict:
+    """{'tickets': how many are overdue, 'longest': the longest overdue in working days (None when none)}."""
+    return run("hotline_overdue_summary", **hotline_filter_params(f)).row(0, named=True)
+
+
+def every_overdue(f):
+    """A function giving every overdue ticket, for a download built when clicked (see later)."""
+    return later("hotline_overdue", **hotline_filter_params(f), row_limit=None)
 
 
 def hotline_ticket(ticket_id: str, f) -> pl.DataFrame:

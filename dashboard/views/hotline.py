@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, filters, maps, metrics, queries, shell
-from dashboard.export import download_buttons, safe_filename
+from dashboard.export import Deferred, download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, category_channel_bar
 from dashboard.views import hot, ranking, ticket
 
@@ -288,13 +288,15 @@ def repeat_demand(f) -> None:
 
 
 def overdue(f) -> None:
-    df = queries.hotline_overdue(f)
+    n = queries.hotline_overdue_summary(f)["tickets"]
     m = metrics.metric("overdue_open")
-    st.metric(f"{m.label}工单", m.show(df.height), help=m.help())
-    if df.is_empty():
+    st.metric(f"{m.label}工单", m.show(n), help=m.help())
+    if n == 0:
         st.success(f"当前筛选范围内没有{m.label}的工单。")
         return
-    ticket.listing(df, safe_filename(f"12345热线_{m.label}", *f.file_tag()), "hl-overdue-list", f)
+    df = queries.hotline_overdue(f, ticket.SHOWN_ROWS)
+    everything = Deferred(n, queries.every_overdue(f))
+    ticket.listing(df, safe_filename(f"12345热线_{m.label}", *f.file_tag()), "hl-overdue-list", f, everything)
 
 
 def registry() -> None:

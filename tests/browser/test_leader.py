@@ -4,12 +4,15 @@ alone, a click on the map chooses a county, and the map fetches nothing from out
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import re
 import urllib.parse
 
+import duckdb
 import pytest
 
-from tests.browser.test_browser import ARTIFACTS, _after, _filter_line, _open, _settled, missing
+from tests.browser.test_browser import ARTIFACTS, _after, _filter_line, _open, _settled, missing, serve_app
 
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
 VIEWPORTS = {"desk": (1440, 900), "phone": (390, 844)}
@@ -469,3 +472,50 @@ def test_switching_pages_keeps_the_month_range_and_county(app_url, sized):
     assert (query()["from"], query()["to"], query()["county"]) == (*chosen, "宣威市")
     nav("大事记")
     assert (query()["from"], query()["to"]) == chosen
+
+
+@pytest.fixture(scope="module")
+def late_db(demo_db, tmp_path_factory):
+    """The demo's inbox run with the cut-off three months after its last ticket: the tickets still open are overdue."""
+    import datetime as dt
+
+    from etl.pipeline import run
+
+    root = tmp_path_factory.mktemp("late")
+    run(demo_db.parent / "inbox", root / "warehouse.duckdb", root / "lake", as_of=dt.datetime(2024, 9, 30, 23, 0))
+    return root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="module")
+def capped_app(late_db):
+    """The app with ticket lists capped at 5 rows (DASHBOARD_LIST_ROWS), so the overdue list runs past it."""
+    with serve_app({"DASHBOARD_DB": str(late_db), "DASHBOARD_LIST_ROWS": "5"}) as url:
+        yield url
+
+
+def test_a_long_overdue_list_shows_its_first_rows_and_downloads_them_all(capped_app, sized, tmp_path, late_db):
+    """逾期未办结 past the cap: the card counts every overdue ticket, the list shows the first 5 and says so, and the CSV
+    (built when clicked) holds all of them, longest overdue first."""
+    with duckdb.connect(str(late_db), read_only=True) as con:
+        expected = [r[0] for r in con.execute(
+            "SELECT ticket_id FROM hotline_overdue WHERE month BETWEEN DATE '2024-01-01' AND DATE '2024-06-01' "
+            "ORDER BY workdays_overdue DESC, received_at, ticket_id"
+        ).fetchall()]  # fmt: skip
+    assert len(expected) > 5, "the demo needs more overdue tickets than the cap"
+    _open(sized, f"{capped_app}/hotline{SWEEP}&hl_tab=%E9%80%BE%E6%9C%9F%E6%9C%AA%E5%8A%9E%E7%BB%93")
+    main = sized.locator("[data-testid=stMain]")
+    note = f"共 {len(expected):,} 件，列表显示排在最前的 5 件；下载的 CSV / Excel 含全部 {len(expected):,} 件。"
+    assert note in main.inner_text()
+    card = sized.locator("[data-testid=stMetric]").filter(has_text="逾期未办结工单").first
+    assert card.locator("[data-testid=stMetricValue]").inner_text() == f"{len(expected)} 件"
+    shown = [r[0] for r in _grid_rows(sized) if r and r[0] not in ("", "工单编号")]
+    assert shown == expected[:5], shown
+    sized.get_by_text(note).scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    sized.screenshot(path=str(ARTIFACTS / f"overdue-capped-{sized.size_name}.png"))
+    with sized.expect_download(timeout=30_000) as d:
+        sized.locator("button:visible", has_text=f"下载 CSV（{len(expected)} 行）").first.click()
+    target = tmp_path / d.value.suggested_filename
+    d.value.save_as(target)
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert [r["工单编号"] for r in rows] == expected
