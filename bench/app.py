@@ -48,7 +48,6 @@ FLOORS = {  # each returns the same rows in the same order as the page's query
     f"WHERE {SCOPE} GROUP BY category, workdays ORDER BY category, workdays",
     "hotline_overdue": "SELECT ticket_id, received_at, category, topic, county, department, extensions, deadline_at, workdays_overdue, "
     f"content FROM hotline_overdue WHERE {SCOPE} ORDER BY workdays_overdue DESC, received_at, ticket_id LIMIT $row_limit",
-    "hotline_overdue_summary": f"SELECT count(*), max(workdays_overdue) FROM hotline_overdue WHERE {SCOPE}",
     "hotline_options": "SELECT kind, value, n FROM hotline_choice UNION ALL SELECT 'county', county_name, -sort_order FROM county "
     "ORDER BY kind, n DESC, value",
     "scope_options": "SELECT 'month' AS kind, strftime(d, '%Y-%m') AS value, 0 AS n FROM (SELECT min(m) AS lo, max(m) AS hi FROM ("

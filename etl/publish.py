@@ -296,10 +296,10 @@ def _tickets(con, lake_dir: Path, as_of: dt.datetime | None, previous_latest: st
             con.execute(TICKETS_VIEW.format(source=incremental.parquet_source(files)))
             new = con.execute(sql_file("publish/latest_ticket_time.sql")).fetchone()[0]
             latest = max(latest, new) if new is not None else latest
+        con.execute(TICKETS_VIEW.format(source=source))  # the whole lake again, for the build
     else:
         con.execute(TICKETS_VIEW.format(source=source))
         latest = con.execute(sql_file("publish/latest_ticket_time.sql")).fetchone()[0]
-    con.execute(TICKETS_VIEW.format(source=source))
     cutoff = as_of or latest
     con.execute("SET VARIABLE as_of = ?::TIMESTAMP", [cutoff])
     load_frame(

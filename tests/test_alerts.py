@@ -216,6 +216,32 @@ def test_the_planted_outage_is_the_rising_problem(demo):
     assert len(others) <= 3 and all(county is None for _, county, _ in others), others
 
 
+def test_a_problems_ticket_list_is_cut_short_and_downloads_whole(demo, monkeypatch):
+    """会泽县 June, 停水, capped at 2 rows: the two received first are listed, the count is every ticket whose content
+    says 停水 (counted from the export here), and the download's fetch gives them all in order of receipt. At 100 M
+    tickets one problem's month held 127,300 tickets, all sent to the page before the cap."""
+    from dashboard import queries
+    from dashboard.filters import Scope
+    from tests.conftest import serving
+
+    root, tickets = demo
+    expected = (
+        tickets.filter(
+            (pl.col("received_at").dt.strftime("%Y-%m") == "2024-06")
+            & (pl.col("county") == "会泽县")
+            & pl.col("content").str.contains("停水")
+        )
+        .sort("received_at", "ticket_id")["ticket_id"]
+        .to_list()
+    )
+    assert len(expected) > 2
+    scope = Scope(dt.date(2024, 1, 1), dt.date(2024, 6, 1))
+    with serving(root / "warehouse.duckdb", monkeypatch):
+        found = queries.hot_problem_tickets("停水", dt.date(2024, 6, 1), "会泽县", scope, 2)
+        assert found.shown["ticket_id"].to_list() == expected[:2] and found.total == len(expected)
+        assert found.fetch_all()["ticket_id"].to_list() == expected
+
+
 def test_terms_are_cached_per_export_file(demo, tmp_path, monkeypatch):
     """A second pass segments nothing; a changed lexicon segments every file again; a file gone takes its problems."""
     import shutil as sh

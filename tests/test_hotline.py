@@ -118,8 +118,10 @@ def test_a_long_overdue_list_shows_its_first_rows_and_downloads_them_all(deadlin
         assert "共 7 件，列表显示排在最前的 3 件；下载的 CSV / Excel 含全部 7 件。" in [c.value for c in at.caption]
         assert "下载 CSV（7 行）" in [b.proto.label for b in at.get("download_button")]
         f = HotlineFilter(dt.date(2022, 9, 1), dt.date(2024, 6, 1))
-        assert queries.every_overdue(f)()["ticket_id"].to_list() == OVERDUE_ORDER
-        assert queries.hotline_overdue_summary(f)["tickets"] == 7
+        found = queries.hotline_overdue(f, 3)
+        assert (found.shown["ticket_id"].to_list(), found.total) == (OVERDUE_ORDER[:3], 7)
+        assert found.fetch_all()["ticket_id"].to_list() == OVERDUE_ORDER
+        assert queries.hotline_overdue(f, 7).total == 7 and queries.hotline_overdue(f, 8).total == 7  # at and past the cap
     # built on another thread after the run, as Streamlit builds it: the whole list, shaped as on screen
     with serving(deadline_db, monkeypatch):
         csv = export._built(export.to_csv_bytes, handed["everything"]).decode("utf-8-sig")

@@ -226,13 +226,13 @@ def _pct(key: str) -> pl.Expr:
 def _overdue(scope: Scope, narrative: list[str]) -> Table:
     """Tickets received up to the month and still open past their deadline at the data cut-off."""
     f = HotlineFilter(SINCE_EVER, scope.month_to, scope.counties, scope.departments)
-    summary = queries.hotline_overdue_summary(f)
+    found = queries.hotline_overdue(f, LIST_ROWS)
+    rows = found.shown  # longest overdue first
     overdue = metrics.metric("overdue_open").label
     narrative.append(
-        f"截至数据截止时刻，{overdue}工单 {summary['tickets']} 件"
-        + (f"，超期最长的 {summary['longest']:g} 个工作日。" if summary["tickets"] else "。")
+        f"截至数据截止时刻，{overdue}工单 {found.total} 件"
+        + (f"，超期最长的 {rows['workdays_overdue'][0]:g} 个工作日。" if found.total else "。")
     )
-    rows = queries.hotline_overdue(f, LIST_ROWS)
     shown = rows.select(
         pl.col("ticket_id").alias(metrics.label("ticket_id")),
         pl.col("received_at").dt.strftime("%Y-%m-%d").alias(metrics.label("received_at")),
@@ -241,14 +241,12 @@ def _overdue(scope: Scope, narrative: list[str]) -> Table:
         pl.col("topic").fill_null("—").alias(metrics.label("topic")),
         pl.col("workdays_overdue").round(1).cast(pl.Utf8).alias(metrics.label("workdays_overdue")),
     )
-    more = summary["tickets"] - shown.height
+    more = found.total - shown.height
     return Table(
         f"{overdue}工单（超期最长的在前）",
         shown,
         (2.4, 1.7, 1.5, 3.4, 1.6, 1.4),
-        (f"另有 {more} 件未列出，见 12345 热线页“{overdue}”清单。" if more > 0 else None)
-        if summary["tickets"]
-        else f"没有{overdue}的工单。",
+        (f"另有 {more} 件未列出，见 12345 热线页“{overdue}”清单。" if more > 0 else None) if found.total else f"没有{overdue}的工单。",
     )
 
 

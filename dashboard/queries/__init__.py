@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -42,7 +44,7 @@ def allowed(name: str) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached(name: str, version_key: str, params: tuple) -> pl.DataFrame:
-    return db.query(sql(name), {k: list(v) if isinstance(v, tuple) else v for k, v in params} if params else None)
+    return db.query(sql(name), _thawed(params))
 
 
 def run(name: str, **params) -> pl.DataFrame:
@@ -50,16 +52,40 @@ def run(name: str, **params) -> pl.DataFrame:
     decides who may run it, and the logged-in user's county or department narrows its county/department
     parameters here, whatever the page asked for."""
     params = _permitted(name, params)
-    version = db.current_version()
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached(name, version.key, frozen)
+    return _cached(name, db.current_version().key, _frozen(params))
 
 
-def later(name: str, **params):
-    """A function that runs the query when called, for a download built on click. Streamlit runs such a function on
-    another thread, outside the session, so who may see what is settled here, now; the rows are not cached."""
-    params = _permitted(name, params)
-    return lambda: db.query(sql(name), params)
+def _frozen(params: dict) -> tuple:
+    """Parameters as a cache key (lists as tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+def _thawed(params: tuple) -> dict | None:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params} if params else None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A list drawn cut short: its first rows, how many rows it has, and a function that fetches them all. Streamlit
+    calls that function on another thread, outside the session, for a download built on click; so who may see what
+    is settled when the Rows are made, and the rows it fetches are not cached."""
+
+    shown: pl.DataFrame
+    total: int
+    fetch_all: Callable[[], pl.DataFrame]
+
+
+def first_rows(name: str, row_limit: int, **params) -> Rows:
+    """The first row_limit rows of a query that ends in `LIMIT $row_limit`, with its count and all its rows on demand."""
+    shown = run(name, **params, row_limit=row_limit)
+    everything = _permitted(name, {**params, "row_limit": None})
+    total = shown.height if shown.height < row_limit else _count(name, db.current_version().key, _frozen(everything))
+    return Rows(shown, total, lambda: db.query(sql(name), everything))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _count(name: str, version_key: str, params: tuple) -> int:
+    return db.query(f"SELECT count(*) AS n FROM (\n{sql(name)}\n)", _thawed(params))["n"][0]
 
 
 def _permitted(name: str, params: dict) -> dict:
@@ -218,19 +244,9 @@ def hotline_close_days(f) -> pl.DataFrame:
     return run("hotline_close_days", **hotline_filter_params(f))
 
 
-def hotline_overdue(f, row_limit: int | None = None) -> pl.DataFrame:
-    """The overdue tickets, longest overdue first; row_limit caps them (None: all)."""
-    return run("hotline_overdue", **hotline_filter_params(f), row_limit=row_limit)
-
-
-def hotline_overdue_summary(f) -> dict:
-    """{'tickets': how many are overdue, 'longest': the longest overdue in working days (None when none)}."""
-    return run("hotline_overdue_summary", **hotline_filter_params(f)).row(0, named=True)
-
-
-def every_overdue(f):
-    """A function giving every overdue ticket, for a download built when clicked (see later)."""
-    return later("hotline_overdue", **hotline_filter_params(f), row_limit=None)
+def hotline_overdue(f, row_limit: int) -> Rows:
+    """The overdue tickets at the cut-off, longest overdue first."""
+    return first_rows("hotline_overdue", row_limit, **hotline_filter_params(f))
 
 
 def hotline_ticket(ticket_id: str, f) -> pl.DataFrame:
@@ -336,8 +352,8 @@ def alert_rules() -> pl.DataFrame:
     return run("alert_rules")
 
 
-def alert_tickets(kind: str, department: str, county: str | None, workdays: float, scope) -> pl.DataFrame:
-    return run("alert_tickets", kind=kind, department=department, county=county, workdays=workdays, **_units(scope))
+def alert_tickets(kind: str, department: str, county: str | None, workdays: float, scope, row_limit: int) -> Rows:
+    return first_rows("alert_tickets", row_limit, kind=kind, department=department, county=county, workdays=workdays, **_units(scope))
 
 
 # ---------------------------------------------------------------- 红黑榜
@@ -362,5 +378,5 @@ def hot_problem_months() -> list[str]:
     return run("hot_problem_months")["month"].to_list()
 
 
-def hot_problem_tickets(term: str, month: dt.date, county: str | None, scope) -> pl.DataFrame:
-    return run("hot_problem_tickets", term=term, month=month, county=county, **_units(scope))
+def hot_problem_tickets(term: str, month: dt.date, county: str | None, scope, row_limit: int) -> Rows:
+    return first_rows("hot_problem_tickets", row_limit, term=term, month=month, county=county, **_units(scope))

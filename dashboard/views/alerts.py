@@ -93,7 +93,9 @@ def behind(alert: dict, scope: Scope) -> None:
     with st.container(border=True):
         st.markdown(f"**{alert['label']}** · {alert['message']}")
         if alert["kind"] in TICKET_KINDS and alert["department"]:
-            tickets = queries.alert_tickets(alert["kind"], alert["department"], alert["county"], alert["threshold"] or 0, scope)
+            tickets = queries.alert_tickets(
+                alert["kind"], alert["department"], alert["county"], alert["threshold"] or 0, scope, ticket.SHOWN_ROWS
+            )
             ticket.listing(
                 tickets, safe_filename("预警工单", alert["label"], alert["department"]), "al-tickets", HotlineFilter.within(scope)
             )

@@ -58,6 +58,6 @@ def problems(scope: Scope, key: str, county: str | None = None, rising_only: boo
     rows = event.selection.rows if event is not None else []
     if rows:
         term = shown["term"][rows[0]]
-        tickets = queries.hot_problem_tickets(term, dt.date.fromisoformat(f"{month}-01"), county, scope)
-        st.markdown(f"**{term}** · {month} · {where}：{tickets.height} 件")
+        tickets = queries.hot_problem_tickets(term, dt.date.fromisoformat(f"{month}-01"), county, scope, ticket.SHOWN_ROWS)
+        st.markdown(f"**{term}** · {month} · {where}：{tickets.total} 件")
         ticket.listing(tickets, safe_filename("热点诉求工单", where, month, term), f"{key}-tickets", HotlineFilter.within(scope))

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, filters, maps, metrics, queries, shell
-from dashboard.export import Deferred, download_buttons, safe_filename
+from dashboard.export import download_buttons, safe_filename
 from dashboard.filters import HotlineFilter, category_channel_bar
 from dashboard.views import hot, ranking, ticket
 
@@ -288,15 +288,13 @@ def repeat_demand(f) -> None:
 
 
 def overdue(f) -> None:
-    n = queries.hotline_overdue_summary(f)["tickets"]
+    found = queries.hotline_overdue(f, ticket.SHOWN_ROWS)
     m = metrics.metric("overdue_open")
-    st.metric(f"{m.label}工单", m.show(n), help=m.help())
-    if n == 0:
+    st.metric(f"{m.label}工单", m.show(found.total), help=m.help())
+    if found.total == 0:
         st.success(f"当前筛选范围内没有{m.label}的工单。")
         return
-    df = queries.hotline_overdue(f, ticket.SHOWN_ROWS)
-    everything = Deferred(n, queries.every_overdue(f))
-    ticket.listing(df, safe_filename(f"12345热线_{m.label}", *f.file_tag()), "hl-overdue-list", f, everything)
+    ticket.listing(found, safe_filename(f"12345热线_{m.label}", *f.file_tag()), "hl-overdue-list", f)
 
 
 def registry() -> None:

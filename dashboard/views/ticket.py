@@ -81,16 +81,15 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 
-def listing(df: pl.DataFrame, basename: str, key: str, f, everything: Deferred | None = None) -> None:
+def listing(found: queries.Rows, basename: str, key: str, f) -> None:
     """A list of tickets (overdue, 预警, hot problems): a click on a row opens the ticket under it; downloadable. A list
-    cut short (df the first rows, everything all of them) says so, and its downloads hold every row."""
-    columns = [c for c in LIST_COLUMNS if c in df.columns]
-    table = metrics.table(df, columns)
-    if everything and everything.rows > df.height:
-        st.caption(f"共 {everything.rows:,} 件，列表显示排在最前的 {df.height:,} 件；下载的 CSV / Excel 含全部 {everything.rows:,} 件。")
-        everything = Deferred(everything.rows, lambda fetch=everything.fetch: metrics.table(fetch(), columns))
-    else:
-        everything = None
+    cut short says so, and its downloads hold every row."""
+    columns = [c for c in LIST_COLUMNS if c in found.shown.columns]
+    table = metrics.table(found.shown, columns)
+    everything = None
+    if found.total > found.shown.height:
+        st.caption(f"共 {found.total:,} 件，列表显示排在最前的 {found.shown.height:,} 件；下载的 CSV / Excel 含全部 {found.total:,} 件。")
+        everything = Deferred(found.total, lambda: metrics.table(found.fetch_all(), columns))
     st.caption("点击一行查看该工单的办理过程与时限。")
     event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key)
     download_buttons(table, basename, key=f"dl-{key}", everything=everything)
