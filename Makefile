@@ -42,7 +42,7 @@ test-future: dev  ## the suite (browser tests aside: they run in other processes
 	TEST_CLOCK="2028-12-31 23:00:00" $(BIN)/python -m pytest -q --ignore=tests/browser
 
 screenshots: dev  ## refresh docs/screenshots from the browser tests (needs Debian chromium)
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser -k "every_page or sso or click_on_the_map or compact or overdue_ticket or survives or alert_center or ranking_marks or hot_problems or city_briefing or county_account"
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/browser -k "every_page or sso or click_on_the_map or compact or overdue_ticket or survives or alert_center or ranking_marks or hot_problems or city_briefing or county_account or long_overdue_list"
 
 bench: venv  ## the performance benchmark (1 M and 10 M tickets); writes docs/PERFORMANCE.md
 	$(BIN)/python -m bench
