@@ -77,6 +77,8 @@ def test_an_idle_session_ends(password_app, browser):
     refresh asks for the login again and says why."""
     import sqlite3
 
+    from playwright.sync_api import expect
+
     url, root = password_app
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
@@ -88,7 +90,8 @@ def test_an_idle_session_ends(password_app, browser):
         with sqlite3.connect(root / "audit.sqlite") as con:
             con.execute("UPDATE web_session SET last_seen = last_seen - 31 * 60")
         page.reload()
-        page.wait_for_selector("text=已自动退出", timeout=30_000)
-        assert page.get_by_label("密码").count() == 1
+        # the notice is drawn before the form below it: wait for each, as a loaded machine may draw them apart
+        expect(page.get_by_text("已自动退出")).to_be_visible(timeout=30_000)
+        expect(page.get_by_label("密码")).to_have_count(1, timeout=30_000)
     finally:
         context.close()
