@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from docx import Document
 
-from tests.browser.test_browser import ARTIFACTS, _open, missing, serve_app
+from tests.browser.test_browser import ARTIFACTS, _after, _open, missing, serve_app
 from tests.browser.test_leader import VIEWPORTS
 
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"browser tests skipped: {missing}")
@@ -56,12 +56,15 @@ def _volume(db, county: str | None) -> int:
 def _download(page, label: str) -> tuple[str, bytes]:
     """Open 下载简报 and take one of its files."""
     button = page.get_by_role("button", name=label)
-    if not button.is_visible():
+    # open it only when closed: its caption may be drawn before its buttons, and a second click would close it
+    if not page.get_by_text("月度简报：").first.is_visible():
         page.get_by_role("button", name="下载简报").click()
-        button.wait_for(state="visible", timeout=10_000)
+    button.wait_for(state="visible", timeout=60_000)
     button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=60_000) as d:
-        button.click()
+    with page.expect_download(timeout=120_000) as d:  # the file is built when clicked
+        # the click also reruns the page (the download is audited): the next click waits for that rerun, or it may
+        # land on a button being replaced and be lost
+        _after(page, button.click)
     path = d.value.path()
     return d.value.suggested_filename, open(path, "rb").read()
 
@@ -74,9 +77,11 @@ def _first_page(data: bytes, name: str) -> str:
 
 
 def test_the_overview_gives_the_city_briefing(app_url, demo_db, sized):
+    from playwright.sync_api import expect
+
     _open(sized, f"{app_url}/?from=2024-04&to=2024-06")
     sized.get_by_role("button", name="下载简报").click()
-    assert sized.get_by_text("月度简报：2024年6月（所选期间的最后一个月）· 全市").is_visible()
+    expect(sized.get_by_text("月度简报：2024年6月（所选期间的最后一个月）· 全市")).to_be_visible(timeout=30_000)
     sized.screenshot(path=str(ARTIFACTS / f"brief-button-{sized.size_name}.png"))
     name, data = _download(sized, "PDF（阅读、打印）")
     assert name == "月度简报_2024-06_全市.pdf" and data.startswith(b"%PDF")
@@ -89,6 +94,8 @@ def test_the_overview_gives_the_city_briefing(app_url, demo_db, sized):
 
 
 def test_a_county_account_downloads_only_its_county(county_app, demo_db, sized):
+    from playwright.sync_api import expect
+
     sized.goto(f"{county_app}/?from=2024-06&to=2024-06")
     sized.wait_for_selector("text=用户名", timeout=30_000)
     sized.get_by_label("用户名").fill("hz")
@@ -97,7 +104,7 @@ def test_a_county_account_downloads_only_its_county(county_app, demo_db, sized):
     sized.wait_for_selector("[data-testid=stSidebar] button:has-text('退出登录')", state="attached", timeout=30_000)
     _open(sized, sized.url)
     sized.get_by_role("button", name="下载简报").click()
-    assert sized.get_by_text(f"月度简报：2024年6月（所选期间的最后一个月）· {COUNTY}").is_visible()
+    expect(sized.get_by_text(f"月度简报：2024年6月（所选期间的最后一个月）· {COUNTY}")).to_be_visible(timeout=30_000)
     name, data = _download(sized, "PDF（阅读、打印）")
     assert name == f"月度简报_2024-06_{COUNTY}.pdf"
     text = _first_page(data, "brief-county-page1.png")

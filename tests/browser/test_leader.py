@@ -51,16 +51,15 @@ def test_a_click_on_the_map_chooses_that_county(app_url, sized):
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     sized.mouse.move(x, y)
     tooltip = sized.locator(".deck-tooltip")
-    tooltip.wait_for(state="visible", timeout=10_000)
+    tooltip.wait_for(state="visible", timeout=30_000)
     county = tooltip.inner_text().split("\n")[0].strip()
-    sized.mouse.click(x, y)
-    sized.wait_for_function("() => location.search.includes('county=')", timeout=20_000)
+    _click_map(sized, x, y)
     assert _county_in_url(sized) == county
     _settled(sized)
     assert county in _filter_line(sized)
     # the sidebar shows the filter in force (it once kept showing 全市 after a county was chosen on the page)
     sidebar_county = sized.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").filter(has_text="区县")
-    assert county in sidebar_county.inner_text(timeout=10_000)
+    assert county in sidebar_county.inner_text(timeout=30_000)
     # each comparison's arrow and colour follow its sign (a label in front of the sign once made every one a green rise)
     for delta in sized.locator("[data-testid=stMetricDelta]").all():
         text = delta.inner_text().strip()
@@ -73,6 +72,22 @@ def test_a_click_on_the_map_chooses_that_county(app_url, sized):
     sized.wait_for_timeout(1000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     sized.screenshot(path=str(ARTIFACTS / f"county-map-{sized.size_name}.png"), full_page=False)
+
+
+def _click_map(page, x: float, y: float) -> None:
+    """Click the map until the county it names is in the URL, up to three times: with both cores held busy, the map
+    sometimes dropped a click (deck.gl takes a press as a click only when it is released quickly), and a person whose
+    click did nothing clicks again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_function("() => location.search.includes('county=')", timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
 
 
 def test_every_county_is_named_on_the_map(app_url, sized):
@@ -182,7 +197,7 @@ def test_a_click_on_an_overdue_ticket_opens_it(app_url, sized):
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     sized.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection cell, under the header
-    sized.wait_for_function("() => location.search.includes('ticket=')", timeout=20_000)
+    sized.wait_for_function("() => location.search.includes('ticket=')", timeout=60_000)
     sized.wait_for_timeout(1500)
     ticket_id = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))["ticket"]
     _settled(sized)
@@ -199,7 +214,7 @@ def test_the_open_tab_travels_in_the_link(app_url, sized):
     """A tab chosen on 12345热线 goes into the URL; the copied link opens the same tab."""
     _open(sized, f"{app_url}/hotline?from=2024-01&to=2024-06")
     sized.get_by_role("tab", name="办理时长").click()
-    sized.wait_for_function("() => location.search.includes('hl_tab=')", timeout=20_000)
+    sized.wait_for_function("() => location.search.includes('hl_tab=')", timeout=60_000)
     sized.wait_for_timeout(1500)
     assert sized.locator("[data-testid=stException]").count() == 0  # a bound tab's URL entry is Streamlit's to write
     link = sized.url
@@ -244,7 +259,7 @@ def _drawn(page, condition: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(condition, timeout=20_000)
+        page.wait_for_function(condition, timeout=60_000)
 
 
 def _every_tab_text(page) -> str:
@@ -368,7 +383,7 @@ def test_alert_center_opens_the_tickets_behind_a_warning(app_url, sized):
     _settled(sized)
     assert "已超最长办理时限仍未办结" in main.inner_text()
     _click_grid_row(sized, grids.nth(1), 0)  # the ticket list under the warning
-    sized.wait_for_function("() => location.search.includes('ticket=')", timeout=20_000)
+    sized.wait_for_function("() => location.search.includes('ticket=')", timeout=60_000)
     _settled(sized)
     ticket_id = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))["ticket"]
     assert sized.get_by_text(f"工单 {ticket_id}").first.is_visible()
@@ -376,7 +391,7 @@ def test_alert_center_opens_the_tickets_behind_a_warning(app_url, sized):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     sized.screenshot(path=str(ARTIFACTS / f"alerts-{sized.size_name}.png"), full_page=False)
     sized.get_by_role("button", name="在“12345热线”页查看相关记录 →").click()
-    sized.wait_for_url("**/hotline?**", timeout=20_000)
+    sized.wait_for_url("**/hotline?**", timeout=60_000)
     _settled(sized)
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(sized.url).query))
     assert query.get("dept") == department, query
@@ -508,6 +523,10 @@ def test_a_long_overdue_list_shows_its_first_rows_and_downloads_them_all(capped_
     assert note in main.inner_text()
     card = sized.locator("[data-testid=stMetric]").filter(has_text="逾期未办结工单").first
     assert card.locator("[data-testid=stMetricValue]").inner_text() == f"{len(expected)} 件"
+    _drawn(
+        sized,
+        f"() => [...document.querySelectorAll('[data-testid=stDataFrame] table tr')].some(r => r.innerText.includes('{expected[4]}'))",
+    )
     shown = [r[0] for r in _grid_rows(sized) if r and r[0] not in ("", "工单编号")]
     assert shown == expected[:5], shown
     sized.get_by_text(note).scroll_into_view_if_needed()
