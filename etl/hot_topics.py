@@ -73,6 +73,11 @@ def _priority() -> dict[str, int]:
     return dict(zip(terms["term"], terms["priority"], strict=True))
 
 
+def warm_up() -> None:
+    """Loads the tokenizer ahead (publish.start runs it in a thread while the inbox is read)."""
+    _tokenizer()
+
+
 def candidates(text: str) -> list[str]:
     """A content's words that may name its problem."""
     _, stop, places = _lexicon()
@@ -139,5 +144,12 @@ def load(con, lake_dir: Path, only: list[str] | None = None) -> None:
     done, cached = refresh(lake_dir, only)
     files = [str(f) for f in sorted((lake_dir / DATASET).glob(f"*/{CACHE_PREFIX}*.parquet")) if only is None or f.parent.name in only]
     if files:
-        con.execute(INSERT_FROM_PARQUET.format(table="hotline_problem_version"), [files])
+        # on one thread: a parallel insert leaves partly filled row groups (135 for 82 at 10 M), and DuckDB 2.0 merges a
+        # few of them at every later checkpoint, about 1 s each at 10 M, incremental publishes included
+        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+        con.execute("SET threads = 1")
+        try:
+            con.execute(INSERT_FROM_PARQUET.format(table="hotline_problem_version"), [files])
+        finally:
+            con.execute(f"SET threads = {int(threads)}")
     log.info("hot topics: %d export files segmented, %d from the lake's cache", done, cached)
