@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import db, nav
+from dashboard import db, memory, nav
 from dashboard.shell import APP_TITLE
 
 # a local icon: a Material icon as page_icon is fetched from fonts.gstatic.com, and the app must work offline
@@ -25,3 +25,4 @@ except db.WarehouseMissing:
     pages = [st.Page(nav.PAGES["status"][0], title=nav.PAGES["status"][1], default=True)]
 # before login the pages are registered but not listed: each shows the login form
 st.navigation(pages, position="hidden" if nav.awaiting_login() else "sidebar").run()
+memory.freeze_once()  # after the first run has imported its page's libraries
