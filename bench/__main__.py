@@ -31,6 +31,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from etl.config import ETL_MEMORY_LIMIT  # noqa: E402
 from warehouse.paths import SHIPPED_SOURCES  # noqa: E402
 
 TARGETS = {
@@ -51,6 +52,9 @@ TARGETS = {
     "incremental_s": 10,
     "one_file_rss_mb": 2048,
 }
+# the province-scale targets (issue 17), in force from PROVINCE tickets on in place of the 10 M ones they name
+PROVINCE = 100_000_000
+PROVINCE_TARGETS = {"publish_s": 600, "incremental_s": 30}
 FILTER_CHANGES = ("change county", "change month range")  # the interactions whose server CPU has a target
 NEW_TAB = "open a page in a new tab"
 BRIEF_MONTH = "2025-12"  # the demo's last month (etl.demo)
@@ -63,6 +67,9 @@ TIMING = re.compile(
 )
 TOUCHED = re.compile(r"\[publish\] incremental: (\d+) new export file\(s\), (\d+) ticket\(s\) computed again")
 MONTH_SHARE = 40  # one new monthly export: about 1/40 of the history (250,000 tickets at 10 M)
+# the GB18030 copy and the one-file stage have targets set at 10 M; beyond it they are not run (at 100 M their CSVs alone
+# would need about 80 GB), and the exports are deleted once the lake holds them
+SINGLE_MACHINE_MAX = 10_000_000
 
 
 def write_exports(n: int, folder: Path, encoding: str = "utf-8") -> list[Path]:
@@ -155,6 +162,10 @@ def bench_size(n: int, work: Path, repeat: int, ingest_encodings: bool, browser_
         shutil.rmtree(work / "gb_warehouse")
     result["ingest"] = ingest
     print(json.dumps(ingest, ensure_ascii=False), flush=True)
+    (work / "floor.parquet").unlink()
+    if n > SINGLE_MACHINE_MAX:
+        for path in utf8:
+            path.unlink()
 
     empty = work / "empty"
     empty.mkdir()
@@ -165,10 +176,12 @@ def bench_size(n: int, work: Path, repeat: int, ingest_encodings: bool, browser_
     print(f"bench: {n:,} tickets: full rebuild {p['publish_s']} s; one new month …", flush=True)
     result["incremental"] = incremental_stage(n, work, utf8[0].parent)
     print(f"bench: {n:,} tickets: {json.dumps(result['incremental'])}; one file …", flush=True)
-    if n > FILE_TICKETS:
+    if FILE_TICKETS < n <= SINGLE_MACHINE_MAX:
         result["one_file"] = one_file_stage(utf8, work)
         print(f"bench: {n:,} tickets: {json.dumps(result['one_file'], ensure_ascii=False)}; queries and renders …", flush=True)
 
+    result["etl_memory"] = ETL_MEMORY_LIMIT
+    result["disk_mb"] = {"lake": folder_mb(work / "lake"), "warehouse": folder_mb(work / "w.duckdb")}
     result["brief_s"] = {scope: time_brief(work, scope) for scope in ("全市", BRIEF_COUNTY)}
     print(f"bench: {n:,} tickets: 月度简报 {result['brief_s']}", flush=True)
 
@@ -177,6 +190,12 @@ def bench_size(n: int, work: Path, repeat: int, ingest_encodings: bool, browser_
         print(f"bench: {n:,} tickets: felt latency in Chromium …", flush=True)
         result |= measured_in_child("bench.browser", work / "w.duckdb", browser_repeat)
     return result
+
+
+def folder_mb(path: Path) -> int:
+    """A file's or folder's size on disk."""
+    files = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
+    return round(sum(f.stat().st_blocks * 512 for f in files) / 2**20, 1)
 
 
 def incremental_stage(n: int, work: Path, inbox: Path) -> dict:
@@ -252,7 +271,8 @@ def time_brief(work: Path, scope: str) -> float:
 
 def verdicts(r: dict) -> list[str]:
     """Met / missed per target, for one size."""
-    i, t = r["ingest"], TARGETS
+    i = r["ingest"]
+    t = TARGETS | (PROVINCE_TARGETS if r["tickets"] >= PROVINCE else {})
     worst_p95 = max(q["p95_ms"] for q in r["queries"].values())
     worst_ratio = max(q["floor_ratio"] for q in r["queries"].values())
     checks = [
@@ -261,16 +281,18 @@ def verdicts(r: dict) -> list[str]:
     ]
     if "gb18030_ratio" in i:
         checks.append(("GB18030 within 2× of UTF-8", i["gb18030_ratio"] <= t["gb18030_ratio"], f"{i['gb18030_ratio']}×"))
-    # the issue sets these at 10 million tickets; at smaller sizes they are shown for reference
-    at_10m = "" if r["tickets"] >= 10_000_000 else " [target set at 10 M; for reference]"
+    # the issues set these at 10 million tickets, some again at 100 M; at other sizes they are shown for reference
+    reference = " [target set at 10 M; for reference]"
+    at_10m = "" if 10_000_000 <= r["tickets"] <= SINGLE_MACHINE_MAX else reference
+    at_scale = "" if r["tickets"] >= PROVINCE else at_10m
     checks += [
-        ("every query p95 ≤ 150 ms" + at_10m, worst_p95 <= t["query_p95_ms"], f"worst {worst_p95} ms"),
+        ("every query p95 ≤ 150 ms" + at_scale, worst_p95 <= t["query_p95_ms"], f"worst {worst_p95} ms"),
         ("queries within 2× their floor" + at_10m, worst_ratio <= t["query_floor_ratio"], f"worst {worst_ratio}×"),
         ("总览 and 12345热线 render ≤ 1.5 s" + at_10m, max(r["render_s"].values()) <= t["render_s"], f"{max(r['render_s'].values())} s"),
-        ("publish ≤ 60 s" + at_10m, r["publish_s"] <= t["publish_s"], f"{r['publish_s']} s"),
-        ("ETL peak RSS ≤ 4 GB", max(i["etl_peak_rss_mb"], r["publish_rss_mb"]) <= t["etl_rss_mb"],
+        (f"publish ≤ {t['publish_s']} s" + at_scale, r["publish_s"] <= t["publish_s"], f"{r['publish_s']} s"),
+        ("ETL peak RSS ≤ 4 GB" + at_10m, max(i["etl_peak_rss_mb"], r["publish_rss_mb"]) <= t["etl_rss_mb"],
          f"{max(i['etl_peak_rss_mb'], r['publish_rss_mb'])} MB"),
-        ("one new month publishes incrementally in ≤ 10 s" + at_10m,
+        (f"one new month publishes incrementally in ≤ {t['incremental_s']} s" + at_scale,
          r["incremental"]["mode"] == "incremental" and r["incremental"]["publish_s"] <= t["incremental_s"],
          f"{r['incremental']['mode']}, {r['incremental']['publish_s']} s"),
         ("app RSS ≤ 1.5 GB", r["app_rss_mb"] <= t["app_rss_mb"], f"{r['app_rss_mb']} MB"),
@@ -311,11 +333,11 @@ def report(results: list[dict]) -> str:
             f"{i['utf8_run_s']} s) | ≥ 200,000/s |",
             f"| floor: bare DuckDB, CSV → Parquet | {i['floor_s']} s (ratio {i['floor_ratio']}×) | ≤ 4× |",
             f"| ingest GB18030 | {gb} | ≤ 2× |",
-            f"| publish (empty inbox, `--full-rebuild`: rebuild the warehouse from the lake, check, swap) | {r['publish_s']} s | ≤ 60 s at 10 M |",
+            f"| publish (empty inbox, `--full-rebuild`: rebuild the warehouse from the lake, check, swap) | {r['publish_s']} s | ≤ 60 s at 10 M, ≤ 600 s at 100 M |",
             f"| one new month ({r['incremental']['tickets']:,} tickets) dropped into the inbox: read it ({r['incremental']['ingest_s']} s), "
             f"then publish ({r['incremental']['mode']}, {r['incremental']['touched_tickets'] or 0:,} tickets computed again; the served "
             f"warehouse is copied while the file is read) | {r['incremental']['publish_s']} s (whole run {r['incremental'].get('run_s', '—')} s) "
-            f"| ≤ 10 s at 10 M |",
+            f"| ≤ 10 s at 10 M, ≤ 30 s at 100 M |",
             *(
                 f"| one export file of {f['rows']:,} rows, {f['bytes'] / 2**30:.1f} GiB, {label} (`python -m bench.ingest`) "
                 f"| {f['seconds']} s = {f['rows_per_s']:,} rows/s, peak RSS {f['peak_rss_mb']} MB | ≤ 2,048 MB |"
@@ -325,6 +347,9 @@ def report(results: list[dict]) -> str:
             f"| render, AppTest, data cache emptied ({'; '.join(f'{k}: {v} s' for k, v in r['render_s'].items())}) "
             f"| worst {max(r['render_s'].values())} s | ≤ 1.5 s |",
             f"| app process peak RSS (queries and renders) | {r['app_rss_mb']} MB | ≤ 1,536 MB |",
+            f"| disk: lake / warehouse (a publish writes a second warehouse beside it) | {r['disk_mb']['lake']:,} MB / "
+            f"{r['disk_mb']['warehouse']:,} MB | reported |",
+            f"| the ETL's DuckDB memory cap (`DASHBOARD_ETL_MEMORY`) | {r['etl_memory']} | — |",
             *(
                 [
                     f"| 月度简报 {BRIEF_MONTH}, PDF and Word, `python -m etl brief` in a fresh process "
@@ -381,7 +406,15 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for k, n in enumerate(args.tickets):
-            results.append(bench_size(n, Path(tmp) / str(n), args.repeat, ingest_encodings=k == 0, browser_repeat=args.browser_repeat))
+            results.append(
+                bench_size(
+                    n,
+                    Path(tmp) / str(n),
+                    args.repeat,
+                    ingest_encodings=k == 0 and n <= SINGLE_MACHINE_MAX,
+                    browser_repeat=args.browser_repeat,
+                )
+            )
             shutil.rmtree(Path(tmp) / str(n), ignore_errors=True)
     write_report(results, Path(args.out))
     print(f"bench: wrote {args.out}")
