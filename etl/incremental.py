@@ -246,8 +246,10 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
         con.execute("CREATE TEMP TABLE touched_key AS " + touched_keys.format(rows=f"{q}.main.{KEYS_FROM}"))
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
-    # re-exported one), its rows for the touched tickets put in place of theirs
-    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
+    # re-exported one), its rows for the touched tickets put in place of theirs. The context's rows are read from the
+    # lake once: the staging model and the ticket model each read them, and each read scans every export's Parquet
+    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
+    con.execute("CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM context_source")
     for m in ticket_models:
         shadows = [o for o in ticket_models if o != m]
         for o in shadows:
@@ -262,6 +264,8 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
             con.execute("INSERT INTO touched_key " + touched_keys.format(rows=f"{m}__delta"))
         con.execute(f"DROP TABLE {m}__delta")
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
+    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
+    con.execute("DROP TABLE context_source")
 
     # each aggregate's touched groups aggregated again
     for m in group_models:
