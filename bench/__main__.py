@@ -215,7 +215,7 @@ def bench_size(n: int, work: Path, repeat: int, ingest_encodings: bool, browser_
     return result
 
 
-def folder_mb(path: Path) -> int:
+def folder_mb(path: Path) -> float:
     """A file's or folder's size on disk."""
     files = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
     return round(sum(f.stat().st_blocks * 512 for f in files) / 2**20, 1)

@@ -15,7 +15,9 @@ shapes the rows, of the calendar, and of each export partition of the lake. The 
   - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted, then the
     model's own SQL run again over the touched tickets only;
   - models marked `-- incremental: <columns>` (aggregates): the groups holding a touched ticket, before or after,
-    deleted and aggregated again by the model's own SQL over the tickets of those groups only;
+    deleted and aggregated again by the model's own SQL over the tickets of those groups only; for an aggregate that
+    reads hotline_ticket alone, only the touched tickets whose row changed in a column it reads (an open ticket whose
+    overdue days moved with the cut-off, but not its overdue flag, changes no cube figure);
   - every other model, and every loaded table (all small), built again as in the full rebuild.
 """
 
@@ -222,6 +224,39 @@ def db_q(db: str) -> str:
     return _quoted(db)
 
 
+# an aggregate's groups holding a touched ticket whose row changed in the columns it reads ({differs}): its groups
+# before (a row changed or gone) and after (a row changed or new); the new tickets, most of them, are found by number
+CHANGED_GROUPS = """
+CREATE TEMP TABLE touched__{model} AS
+WITH moved AS (SELECT ticket_id FROM touched_before b JOIN touched_after a USING (ticket_id) WHERE {differs}),
+gone AS (SELECT ticket_id FROM touched_before ANTI JOIN touched_after USING (ticket_id)),
+came AS (SELECT ticket_id FROM touched_after ANTI JOIN touched_before USING (ticket_id))
+SELECT DISTINCT {keys} FROM touched_before SEMI JOIN (FROM moved UNION ALL FROM gone) USING (ticket_id)
+UNION SELECT DISTINCT {keys} FROM touched_after SEMI JOIN (FROM moved UNION ALL FROM came) USING (ticket_id)
+"""
+# what marks a statement whose columns cannot be told from the names it writes out
+UNNAMED_COLUMNS = re.compile(r"SELECT\s+(?:DISTINCT\s+)?\*|\.\*|\bCOLUMNS\s*\(|\*\s*(?:EXCLUDE|REPLACE)\b", re.I)
+
+
+def _read_alone(con, db: str, group_models: list[str]) -> dict[str, list[str]]:
+    """aggregate -> the KEYS_FROM columns its SQL names, for each aggregate that reads KEYS_FROM and no other table and
+    writes out every column it reads (no `*`): its figures for a group are a function of those columns of the group's
+    rows alone, so a touched ticket whose row is the same in them before and after changes none of them."""
+    columns = [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?",
+        [db, KEYS_FROM],
+    ).fetchall()]  # fmt: skip
+    out = {}
+    for m in group_models:
+        sql = "\n".join(
+            line for line in models.discover()[m].read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("--")
+        )
+        tables = {t.lower() for t in re.findall(r"\b(?:FROM|JOIN)\s+([\w.\"]+)", sql, flags=re.I)}
+        if tables == {KEYS_FROM} and not UNNAMED_COLUMNS.search(sql):
+            out[m] = [c for c in columns if c != TICKET_KEY and re.search(rf"\b{re.escape(c)}\b", sql)]
+    return out
+
+
 def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[str, int]:
     """Brings the ticket models and the aggregates over them of a copy of the served warehouse (con), whose loaded
     tables were refilled, up to date with the new exports (rebuild_rest() then builds the other models); source: the
@@ -237,13 +272,15 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
-    # the groups a touched ticket was in before: every key column of every aggregate, read once
-    key_cols = ", ".join(sorted({c for m in group_models for c in keyed[m]}))
-    touched_keys = f"SELECT DISTINCT {key_cols} FROM {{rows}} SEMI JOIN touched_ticket USING (ticket_id)"
+    # the touched tickets' rows before, read once: every key column of every aggregate, and every column that an
+    # aggregate over KEYS_FROM alone reads (by_change: its groups go back only for the rows that changed in them)
+    if group_models and KEYS_FROM not in ticket_models:
+        raise ValueError(f"the aggregates' key columns are read from {KEYS_FROM}, which is not a ticket model")
+    by_change = _read_alone(con, db, group_models)
+    kept = ", ".join(sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs}))
+    touched_rows = f"SELECT {kept} FROM {{rows}} SEMI JOIN touched_ticket USING (ticket_id)"
     if group_models:
-        if KEYS_FROM not in ticket_models:
-            raise ValueError(f"the aggregates' key columns are read from {KEYS_FROM}, which is not a ticket model")
-        con.execute("CREATE TEMP TABLE touched_key AS " + touched_keys.format(rows=f"{q}.main.{KEYS_FROM}"))
+        con.execute("CREATE TEMP TABLE touched_before AS " + touched_rows.format(rows=f"{q}.main.{KEYS_FROM}"))
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
     # re-exported one), its rows for the touched tickets put in place of theirs. The context's rows are read from the
@@ -260,17 +297,22 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
             con.execute(f"DROP VIEW temp.main.{o}")
         con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
         con.execute(f"INSERT INTO {q}.main.{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
-        if m == KEYS_FROM and group_models:  # the groups a touched ticket is in now: its new rows (a scan of 10 M saved)
-            con.execute("INSERT INTO touched_key " + touched_keys.format(rows=f"{m}__delta"))
+        if m == KEYS_FROM and group_models:  # the touched tickets' rows now: from the delta (a scan of 10 M saved)
+            con.execute("CREATE TEMP TABLE touched_after AS " + touched_rows.format(rows=f"{m}__delta"))
         con.execute(f"DROP TABLE {m}__delta")
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
-    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")  # the lake again, for the rest
     con.execute("DROP TABLE context_source")
 
     # each aggregate's touched groups aggregated again
     for m in group_models:
         cols = keyed[m]
-        con.execute(f"CREATE TEMP TABLE touched__{m} AS SELECT DISTINCT {', '.join(cols)} FROM touched_key")
+        if m in by_change:  # the groups of the rows that changed in what it reads, before or after
+            differs = " OR ".join(f"b.{c} IS DISTINCT FROM a.{c}" for c in by_change[m])
+            con.execute(CHANGED_GROUPS.format(model=m, keys=", ".join(cols), differs=differs))
+        else:
+            con.execute(f"CREATE TEMP TABLE touched__{m} AS SELECT DISTINCT {', '.join(cols)} FROM touched_before "
+                        f"UNION SELECT DISTINCT {', '.join(cols)} FROM touched_after")  # fmt: skip
         same = " AND ".join(f"x.{c} IS NOT DISTINCT FROM k.{c}" for c in cols)
         con.execute(f"DELETE FROM {q}.main.{m} x WHERE EXISTS (SELECT 1 FROM touched__{m} k WHERE {same})")
         # the ticket models it reads, narrowed to the touched groups (they all carry the key columns)
@@ -280,7 +322,8 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
         con.execute(_as_insert(models.discover()[m].read_text(encoding="utf-8"), m, f"{q}.main.{m}"))
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")
+    if group_models:
+        con.execute("DROP TABLE touched_before; DROP TABLE touched_after")
     return {"touched_tickets": touched, "new_files": len(new_partitions)}
 
 

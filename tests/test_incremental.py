@@ -324,3 +324,38 @@ def test_the_problems_are_loaded_in_full_row_groups(tmp_path):
     assert len(set(sizes[1:])) == 1 and sizes[0] <= sizes[1]  # all the same size but the last (750,000 = 6 × 122,880 + 12,720)
     assert len(sizes) == 7
     assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 4
+
+
+def test_an_aggregate_over_the_tickets_alone_names_the_columns_it_reads(served, tmp_path, monkeypatch):
+    """The aggregates that read hotline_ticket and nothing else go back only for the touched tickets whose row changed
+    in a column they read (the equality tests above prove the result); the columns, as read off their SQL by hand. An
+    aggregate that reads another table, or a column it does not name (`*`), sends back every touched ticket's group."""
+    from etl import models
+
+    *_, db, _, _ = served
+    con = duckdb.connect(str(db), read_only=True)
+    name = con.execute("SELECT current_database()").fetchone()[0]
+    found = incremental._read_alone(con, name, ["hotline_cube", "hotline_close_days", "hotline_problem_count"])
+    assert set(found) == {"hotline_cube", "hotline_close_days"}  # hotline_problem_count reads hotline_ticket_problem
+    keys = {"month", "county", "department", "category", "channel"}
+    assert set(found["hotline_cube"]) == keys | {
+        "topic", "answered_directly", "sign_on_time", "closed_at", "closed_on_time", "overdue_open", "satisfaction",
+        "workdays_to_close", "repeat_caller", "calendar_provisional", "is_demo",
+    }  # fmt: skip
+    assert set(found["hotline_close_days"]) == keys | {
+        "workdays_to_close",
+        "answered_directly",
+        "closed_at",
+        "standard_days",
+        "max_days_total",
+    }
+    sql = {
+        "by_star": "CREATE TABLE by_star AS SELECT * FROM hotline_ticket",
+        "by_join": "CREATE TABLE by_join AS SELECT t.month, count(*) FROM hotline_ticket t JOIN calendar c ON c.date = t.month GROUP BY ALL",
+        "by_columns": "CREATE TABLE by_columns AS SELECT month, count(*) AS n FROM hotline_ticket GROUP BY ALL",
+    }
+    for m, text in sql.items():
+        (tmp_path / f"{m}.sql").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(models, "discover", lambda: {m: tmp_path / f"{m}.sql" for m in sql})
+    assert incremental._read_alone(con, name, list(sql)) == {"by_columns": ["month"]}
+    con.close()
