@@ -53,8 +53,7 @@ KEYS_FROM = "hotline_ticket"  # the ticket model that holds every aggregate's ke
 # the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
 CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
 # the tickets computed again and put in place: the new ones; those whose figures depend on the cut-off; and any loaded
-# ticket of a new ticket's caller received within the repeat window after it (its repeat_caller may change); with
-# their caller and receipt time, which the context needs
+# ticket of a new ticket's caller received within the repeat window after it (its repeat_caller may change)
 TOUCHED_TICKETS = """
 CREATE TEMP TABLE touched_ticket AS
 WITH window_days AS ({window}),
@@ -62,21 +61,24 @@ span AS (
     SELECT caller_hash, min(received_at) AS lo, max(received_at) + to_days((SELECT n FROM window_days)) AS hi
     FROM new_ticket WHERE caller_hash IS NOT NULL GROUP BY caller_hash
 )
-SELECT ticket_id, caller_hash, received_at FROM new_ticket
-UNION SELECT ticket_id, caller_hash, received_at FROM {db}.main.hotline_ticket WHERE {sensitive}
-UNION SELECT t.ticket_id, t.caller_hash, t.received_at FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash)
-WHERE t.received_at BETWEEN s.lo AND s.hi
+SELECT ticket_id FROM new_ticket
+UNION SELECT ticket_id FROM {db}.main.hotline_ticket WHERE {sensitive}
+UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash) WHERE t.received_at BETWEEN s.lo AND s.hi
 """
 # what computing them needs besides: every loaded ticket of their callers received within the window before them
 # (repeat_caller looks back at the caller's previous ticket; one further back counts as no repeat either way)
 CONTEXT_TICKETS = """
 CREATE TEMP TABLE context_ticket AS
 WITH window_days AS ({window}),
+touched AS (
+    SELECT ticket_id, caller_hash, received_at FROM new_ticket
+    UNION ALL SELECT ticket_id, caller_hash, received_at FROM {db}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)
+),
 span AS (
     SELECT caller_hash, min(received_at) - to_days((SELECT n FROM window_days)) AS lo
-    FROM touched_ticket WHERE caller_hash IS NOT NULL GROUP BY caller_hash
+    FROM touched WHERE caller_hash IS NOT NULL GROUP BY caller_hash
 )
-SELECT ticket_id FROM touched_ticket
+SELECT ticket_id FROM touched
 UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash) WHERE t.received_at >= s.lo
 """
 # the longest look-back over a caller's tickets: repeat_caller's window, and the span of the 预警 rule repeat_demand
@@ -270,13 +272,15 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
-    # the touched tickets' rows before and after (touched_before, touched_after): every key column of every aggregate,
-    # and every column that an aggregate over KEYS_FROM alone reads (by_change: its groups go back only for the rows
-    # that changed in them)
+    # the touched tickets' rows before, read once: every key column of every aggregate, and every column that an
+    # aggregate over KEYS_FROM alone reads (by_change: its groups go back only for the rows that changed in them)
     if group_models and KEYS_FROM not in ticket_models:
         raise ValueError(f"the aggregates' key columns are read from {KEYS_FROM}, which is not a ticket model")
     by_change = _read_alone(con, db, group_models)
     kept = ", ".join(sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs}))
+    touched_rows = f"SELECT {kept} FROM {{rows}} SEMI JOIN touched_ticket USING (ticket_id)"
+    if group_models:
+        con.execute("CREATE TEMP TABLE touched_before AS " + touched_rows.format(rows=f"{q}.main.{KEYS_FROM}"))
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
     # re-exported one), its rows for the touched tickets put in place of theirs. The context's rows are read from the
@@ -291,16 +295,10 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
         con.execute(_into_delta(models.discover()[m].read_text(encoding="utf-8"), m))
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
-        delete = f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)"
-        if m == KEYS_FROM and group_models:  # the rows before as the delete returns them: one scan of the table, not two
-            con.register("touched_rows", con.execute(f"{delete} RETURNING {kept}").to_arrow_table())
-            con.execute("CREATE TEMP TABLE touched_before AS SELECT * FROM touched_rows")
-            con.unregister("touched_rows")
-        else:
-            con.execute(delete)
+        con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
         con.execute(f"INSERT INTO {q}.main.{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
-        if m == KEYS_FROM and group_models:  # the rows now, from the delta
-            con.execute(f"CREATE TEMP TABLE touched_after AS SELECT {kept} FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
+        if m == KEYS_FROM and group_models:  # the touched tickets' rows now: from the delta (a scan of 10 M saved)
+            con.execute("CREATE TEMP TABLE touched_after AS " + touched_rows.format(rows=f"{m}__delta"))
         con.execute(f"DROP TABLE {m}__delta")
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
     con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")  # the lake again, for the rest
