@@ -205,7 +205,7 @@ def bench_size(n: int, work: Path, repeat: int, ingest_encodings: bool, browser_
     result["incremental"] = incremental_stage(n, work, utf8[0].parent, memory)
     print(f"bench: {n:,} tickets: {json.dumps(result['incremental'])}; one file …", flush=True)
     if n >= PROVINCE:
-        result["incremental_export"] = incremental_stage(n, work, utf8[0].parent, memory, MONTH_EXPORT, "2026-02", "next_export")
+        result["incremental_export"] = incremental_stage(n, work, utf8[0].parent, memory, MONTH_EXPORT, "2026-02", "next_export", "NE")
         print(f"bench: {n:,} tickets: one export of {MONTH_EXPORT:,}: {json.dumps(result['incremental_export'])}", flush=True)
     if FILE_TICKETS < n <= SINGLE_MACHINE_MAX:
         result["one_file"] = one_file_stage(utf8, work)
@@ -237,15 +237,16 @@ def incremental_stage(
     size: int | None = None,
     month: str = "2026-01",
     name: str = "next_month",
+    prefix: str = "NM",
 ) -> dict:
     """One new month's export (size tickets, n / MONTH_SHARE unless given, received in month, after the history)
-    dropped into the inbox that built the warehouse: the run reads that file only and publishes incrementally."""
+    dropped into the inbox that built the warehouse, its ticket numbers prefixed: the run reads that file only and
+    publishes incrementally."""
     from etl.demo import _export, generate
 
     size = size or max(1, n // MONTH_SHARE)
     df, _ = generate(size, seed=4242, first=month, last=month)
     new = inbox / f"工单_bench_{name}.csv"
-    prefix = "".join(w[0] for w in name.split("_")).upper()  # ticket numbers of their own: NM, NE
     new.write_bytes(_export(df.with_columns(ticket_id=pl.lit(prefix) + pl.col("ticket_id"))).write_csv().encode())
     r = run_etl(inbox, work / "w.duckdb", memory=memory)
     return {

@@ -61,7 +61,7 @@ def test_bench_at_province_scale_keeps_to_the_disk(tmp_path, monkeypatch):
     # the new month still publishes incrementally without the exports it was loaded from
     assert data["incremental"]["mode"] == "incremental" and data["incremental"]["touched_tickets"] >= 50
     # then one export of the monthly size (250,000 played by 20), the month after, with the run's plan reported
-    # (in a file this small the first increment leaves over 25 % of it free, so this one compacts: a full rebuild)
+    # (in a file this small the first increment can leave over 25 % of it free; this one then compacts: a full rebuild)
     e = data["incremental_export"]
     assert data["incremental"]["plan"] == "incremental: 1 new export file(s)"
     assert e["tickets"] == 20 and e["plan"].startswith(e["mode"] + ": ")
