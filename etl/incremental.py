@@ -53,7 +53,9 @@ KEYS_FROM = "hotline_ticket"  # the ticket model that holds every aggregate's ke
 # the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
 CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
 # the tickets computed again and put in place: the new ones; those whose figures depend on the cut-off; and any loaded
-# ticket of a new ticket's caller received within the repeat window after it (its repeat_caller may change)
+# ticket of a new ticket's caller received within the repeat window after it (its repeat_caller may change). One scan
+# of hotline_ticket; with each ticket's caller and receipt time, which the context needs. No ticket is listed twice: a
+# new export holding a loaded ticket is a re-export, which plan() rebuilds in full
 TOUCHED_TICKETS = """
 CREATE TEMP TABLE touched_ticket AS
 WITH window_days AS ({window}),
@@ -61,25 +63,22 @@ span AS (
     SELECT caller_hash, min(received_at) AS lo, max(received_at) + to_days((SELECT n FROM window_days)) AS hi
     FROM new_ticket WHERE caller_hash IS NOT NULL GROUP BY caller_hash
 )
-SELECT ticket_id FROM new_ticket
-UNION SELECT ticket_id FROM {db}.main.hotline_ticket WHERE {sensitive}
-UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash) WHERE t.received_at BETWEEN s.lo AND s.hi
+SELECT ticket_id, caller_hash, received_at FROM new_ticket
+UNION ALL
+SELECT t.ticket_id, t.caller_hash, t.received_at
+FROM {db}.main.hotline_ticket t LEFT JOIN span s USING (caller_hash)
+WHERE ({sensitive}) OR t.received_at BETWEEN s.lo AND s.hi
 """
-# what computing them needs besides: every loaded ticket of their callers received within the window before them
-# (repeat_caller looks back at the caller's previous ticket; one further back counts as no repeat either way)
+# what computing them needs besides: each touched ticket's caller's loaded tickets received within the window before
+# it. repeat_caller looks back at the caller's previous ticket (one further back counts as no repeat either way), and
+# repeat_demand counts the caller's tickets of the topic in the span before; nothing looks forward
 CONTEXT_TICKETS = """
 CREATE TEMP TABLE context_ticket AS
-WITH window_days AS ({window}),
-touched AS (
-    SELECT ticket_id, caller_hash, received_at FROM new_ticket
-    UNION ALL SELECT ticket_id, caller_hash, received_at FROM {db}.main.hotline_ticket SEMI JOIN touched_ticket USING (ticket_id)
-),
-span AS (
-    SELECT caller_hash, min(received_at) - to_days((SELECT n FROM window_days)) AS lo
-    FROM touched WHERE caller_hash IS NOT NULL GROUP BY caller_hash
-)
-SELECT ticket_id FROM touched
-UNION SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN span s USING (caller_hash) WHERE t.received_at >= s.lo
+WITH window_days AS ({window})
+SELECT ticket_id FROM touched_ticket
+UNION
+SELECT t.ticket_id FROM {db}.main.hotline_ticket t JOIN touched_ticket k USING (caller_hash)
+WHERE t.received_at BETWEEN k.received_at - to_days((SELECT n FROM window_days)) AND k.received_at
 """
 # the longest look-back over a caller's tickets: repeat_caller's window, and the span of the 预警 rule repeat_demand
 WINDOW_DAYS = """
