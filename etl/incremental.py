@@ -82,8 +82,8 @@ WHERE t.received_at BETWEEN k.received_at - to_days((SELECT n FROM window_days))
 """
 # the longest look-back over a caller's tickets: repeat_caller's window, and the span of the 预警 rule repeat_demand
 WINDOW_DAYS = """
-SELECT greatest((SELECT value::INTEGER FROM hotline_setting WHERE key = 'repeat_window_days'),
-                coalesce((SELECT max(span)::INTEGER FROM alert_rule WHERE kind = 'repeat_demand' AND enabled), 0)) AS n
+SELECT greatest((SELECT value::INTEGER FROM {db}.main.hotline_setting WHERE key = 'repeat_window_days'),
+                coalesce((SELECT max(span)::INTEGER FROM {db}.main.alert_rule WHERE kind = 'repeat_demand' AND enabled), 0)) AS n
 """
 REEXPORTED = """
 SELECT count(*) - count(DISTINCT n.ticket_id) + count(t.ticket_id) AS repeats
@@ -256,35 +256,54 @@ def _read_alone(con, db: str, group_models: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[str, int]:
-    """Brings the ticket models and the aggregates over them of a copy of the served warehouse (con), whose loaded
-    tables were refilled, up to date with the new exports (rebuild_rest() then builds the other models); source: the
-    lake's tickets as src_hotline_ticket reads them (etl.publish). Returns counts for the log."""
-    db = con.execute("SELECT current_database()").fetchone()[0]
-    q = db_q(db)
+def prepare(con, served: str, lake_dir: Path, new_partitions: list[str], source: str) -> None:
+    """What patch() reads of the served warehouse before it writes, made while the served file is being copied
+    (etl.publish): the served database attached read-only as `served`, the lake's new exports written. Temp tables of
+    con: the new tickets, the touched ones (touched_ticket), their context (context_ticket), the context's rows from the
+    lake (context_source), and the touched tickets' rows before (touched_before). The copy's ticket tables are the
+    served file's until patch() writes them, and plan() found every reference file, the SQL and the code unchanged."""
+    q = db_q(served)
     keyed = marked()
     files = [lake_dir / TICKETS / p / "tickets.parquet" for p in new_partitions]
     new = parquet_source(files) if files else f"{q}.main.hotline_ticket WHERE false"
+    window = WINDOW_DAYS.format(db=q)
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
-    con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=WINDOW_DAYS))
-    con.execute(CONTEXT_TICKETS.format(db=q, window=WINDOW_DAYS))
+    con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
+    con.execute(CONTEXT_TICKETS.format(db=q, window=window))
+    group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
+    if group_models:
+        rows = _touched_rows(keyed, group_models, _read_alone(con, served, group_models))
+        con.execute(f"CREATE TEMP TABLE touched_before AS {rows.format(rows=f'{q}.main.{KEYS_FROM}')}")
+    # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
+    # read scans every export's Parquet
+    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
+
+
+def _touched_rows(keyed: dict[str, list[str]], group_models: list[str], by_change: dict[str, list[str]]) -> str:
+    """The touched tickets' rows of {rows}: every key column of every aggregate, and every column that an aggregate over
+    KEYS_FROM alone reads (by_change: its groups go back only for the rows that changed in them)."""
+    if keyed.get(KEYS_FROM) != [TICKET_KEY]:
+        raise ValueError(f"the aggregates' key columns are read from {KEYS_FROM}, which is not a ticket model")
+    kept = ", ".join(sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs}))
+    return f"SELECT {kept} FROM {{rows}} SEMI JOIN touched_ticket USING (ticket_id)"
+
+
+def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
+    """Brings the ticket models and the aggregates over them of a copy of the served warehouse (con), whose loaded
+    tables were refilled, up to date with the new exports (rebuild_rest() then builds the other models); prepare() made
+    its temp tables beforehand; source: the lake's tickets as src_hotline_ticket reads them (etl.publish). Returns
+    counts for the log."""
+    db = con.execute("SELECT current_database()").fetchone()[0]
+    q = db_q(db)
+    keyed = marked()
     touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
-    # the touched tickets' rows before, read once: every key column of every aggregate, and every column that an
-    # aggregate over KEYS_FROM alone reads (by_change: its groups go back only for the rows that changed in them)
-    if group_models and KEYS_FROM not in ticket_models:
-        raise ValueError(f"the aggregates' key columns are read from {KEYS_FROM}, which is not a ticket model")
     by_change = _read_alone(con, db, group_models)
-    kept = ", ".join(sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs}))
-    touched_rows = f"SELECT {kept} FROM {{rows}} SEMI JOIN touched_ticket USING (ticket_id)"
-    if group_models:
-        con.execute("CREATE TEMP TABLE touched_before AS " + touched_rows.format(rows=f"{q}.main.{KEYS_FROM}"))
+    touched_rows = _touched_rows(keyed, group_models, by_change) if group_models else ""
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
-    # re-exported one), its rows for the touched tickets put in place of theirs. The context's rows are read from the
-    # lake once: the staging model and the ticket model each read them, and each read scans every export's Parquet
-    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
+    # re-exported one), its rows for the touched tickets put in place of theirs
     con.execute("CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM context_source")
     for m in ticket_models:
         shadows = [o for o in ticket_models if o != m]
