@@ -49,6 +49,7 @@ TICKETS = "hotline"  # the lake dataset of the exports' tickets
 MARK = re.compile(r"^-- incremental:\s*(.+?)\s*$", re.M)
 TICKET_KEY = "ticket_id"
 KEYS_FROM = "hotline_ticket"  # the ticket model that holds every aggregate's key columns
+ROW_ID = "row_id__"  # a context row's row number in the served file (prepare())
 
 # the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
 CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
@@ -270,13 +271,26 @@ def prepare(con, served: str, lake_dir: Path, new_partitions: list[str], source:
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
     con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
     con.execute(CONTEXT_TICKETS.format(db=q, window=window))
+    # the context's rows of the ticket models another one reads, and of KEYS_FROM, with their row numbers in the copy
+    # (a byte copy: the same numbers until patch() writes the table): one scan of each, here, while the file is copied
+    for o in _held(keyed):
+        con.execute(
+            f"CREATE TEMP TABLE context__{o} AS SELECT rowid AS {ROW_ID}, * FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
+        )
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     if group_models:
         rows = _touched_rows(keyed, group_models, _read_alone(con, served, group_models))
-        con.execute(f"CREATE TEMP TABLE touched_before AS {rows.format(rows=f'{q}.main.{KEYS_FROM}')}")
+        con.execute(f"CREATE TEMP TABLE touched_before AS {rows.format(rows=f'context__{KEYS_FROM}')}")
     # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
     # read scans every export's Parquet
     con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
+
+
+def _held(keyed: dict[str, list[str]]) -> list[str]:
+    """The ticket models whose context rows prepare() holds: those another ticket model reads, and KEYS_FROM."""
+    ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
+    deps = models.dependencies()
+    return [o for o in ticket_models if o == KEYS_FROM or any(o in deps[m] for m in ticket_models)]
 
 
 def _touched_rows(keyed: dict[str, list[str]], group_models: list[str], by_change: dict[str, list[str]]) -> str:
@@ -305,15 +319,33 @@ def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
     # re-exported one), its rows for the touched tickets put in place of theirs
     con.execute("CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM context_source")
+    held = _held(keyed)
     for m in ticket_models:
         shadows = [o for o in ticket_models if o != m]
-        for o in shadows:
-            con.execute(f"CREATE TEMP VIEW {o} AS SELECT * FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)")
+        for o in shadows:  # each other ticket model's rows of the context, as they are now
+            rows = (
+                f"SELECT * EXCLUDE ({ROW_ID}) FROM context__{o}"
+                if o in held
+                else f"SELECT * FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
+            )
+            con.execute(f"CREATE TEMP VIEW {o} AS {rows}")
         con.execute(f"CREATE TEMP TABLE {m}__delta AS SELECT * FROM {q}.main.{m} LIMIT 0")
         con.execute(_into_delta(models.discover()[m].read_text(encoding="utf-8"), m))
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
-        con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
+        if m in held:  # by row number, not by a scan of the table's ticket numbers
+            expected = con.execute(f"SELECT count(*) FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id)").fetchone()[0]
+            deleted = con.execute(
+                f"DELETE FROM {q}.main.{m} WHERE rowid IN (SELECT {ROW_ID} FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id))"
+            ).fetchone()[0]
+            if deleted != expected:
+                raise ValueError(
+                    f"{m}: {deleted} row(s) deleted by row number where {expected} were read (the copy is not the served file)"
+                )
+            con.execute(f"DELETE FROM context__{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
+            con.execute(f"INSERT INTO context__{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
+        else:
+            con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
         con.execute(f"INSERT INTO {q}.main.{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
         if m == KEYS_FROM and group_models:  # the touched tickets' rows now: from the delta (a scan of 10 M saved)
             con.execute("CREATE TEMP TABLE touched_after AS " + touched_rows.format(rows=f"{m}__delta"))
@@ -321,6 +353,8 @@ def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
     con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")  # the lake again, for the rest
     con.execute("DROP TABLE context_source")
+    for o in held:
+        con.execute(f"DROP TABLE context__{o}")
 
     # each aggregate's touched groups aggregated again
     for m in group_models:

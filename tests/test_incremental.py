@@ -132,6 +132,32 @@ def test_a_new_export_publishes_incrementally_and_equals_the_full_rebuild(served
     assert got == good["工单编号"].n_unique() > 250
 
 
+def test_a_copy_that_is_not_the_served_file_rebuilds_in_full(served, tmp_path, monkeypatch, caplog):
+    """The patch deletes the touched rows of the copy by the row numbers it read from the served file while the copy
+    was made: a copy that differs (here, one open ticket missing) deletes fewer rows than were read, and the publish
+    rebuilds in full rather than leave a wrong row."""
+    inbox, db, lake, held = _own(served, tmp_path)
+    before = _copy(tmp_path, db, "before.duckdb")
+    shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
+    run(inbox, db, lake, as_of=NEXT)
+    served_copy = publish._served_copy
+
+    def differing_copy(target, tmp, head):
+        served_copy(target, tmp, head)
+        con = duckdb.connect(str(tmp))
+        con.execute("DELETE FROM hotline_ticket WHERE ticket_id = (SELECT min(ticket_id) FROM hotline_ticket WHERE closed_at IS NULL)")
+        con.close()
+
+    monkeypatch.setattr(publish, "_served_copy", differing_copy)
+    with caplog.at_level(logging.WARNING):
+        built = _build(_copy(tmp_path, before, "inc.duckdb"), lake, full=False)
+    assert not built.plan.incremental and "deleted by row number where" in built.plan.reason
+    assert "rebuilding in full" in caplog.text
+    monkeypatch.undo()
+    full = _build(_copy(tmp_path, before, "full.duckdb"), lake, full=True)
+    assert _differences(built.path, full.path) == {}
+
+
 def test_the_cut_off_from_the_data_is_the_full_rebuilds(served, tmp_path):
     """Without --as-of the cut-off is the latest moment in the tickets: the incremental publish takes the later of the
     served build's and the new export's, and gets the full rebuild's (the new month's latest ticket, by hand)."""
