@@ -7,13 +7,16 @@ shapes the rows, of the calendar, and of each export partition of the lake. The 
 - a reference file (a rule, a setting, a term, a county alias), the SQL, that code, or the calendar (a holiday override,
   a new year) changed; an export partition was deleted or written again (a file re-exported under its own name); or
   a new export holds a ticket already loaded (a re-export of old tickets): the full rebuild, and the log says why;
-- otherwise the incremental publish (patch()), whose result is the full rebuild's, table by table
-  (tests/test_incremental.py):
+- otherwise the incremental publish, whose result is the full rebuild's, table by table (tests/test_incremental.py).
+  prepare() reads what it needs of the served file (attached read-only) while the file is copied; patch() then writes
+  the copy:
   - the tickets touched: those of the new exports; those whose figures depend on the data cut-off, which moves with new
-    data (open, or dispatched and not signed); and every ticket of a caller among them (repeat_caller looks 30 days
-    back over the caller's tickets);
-  - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted, then the
-    model's own SQL run again over the touched tickets only;
+    data (open, or dispatched and not signed); and every loaded ticket of a new ticket's caller received within the
+    window after it (repeat_caller looks 30 days back over the caller's tickets); their context is each one's caller's
+    tickets within the window before it;
+  - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted (by the row
+    numbers prepare() read, for the models it holds the context rows of), then the model's own SQL run again over the
+    touched tickets and their context only;
   - models marked `-- incremental: <columns>` (aggregates): the groups holding a touched ticket, before or after,
     deleted and aggregated again by the model's own SQL over the tickets of those groups only; for an aggregate that
     reads hotline_ticket alone, only the touched tickets whose row changed in a column it reads (an open ticket whose
