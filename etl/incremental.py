@@ -237,26 +237,40 @@ came AS (SELECT ticket_id FROM touched_after ANTI JOIN touched_before USING (tic
 SELECT DISTINCT {keys} FROM touched_before SEMI JOIN (FROM moved UNION ALL FROM gone) USING (ticket_id)
 UNION SELECT DISTINCT {keys} FROM touched_after SEMI JOIN (FROM moved UNION ALL FROM came) USING (ticket_id)
 """
+TOUCHED_ROWS = "SELECT {columns} FROM {rows} SEMI JOIN touched_ticket USING (ticket_id)"
+NATURAL = re.compile(r"\bNATURAL\s+(?:\w+\s+)?JOIN\b", re.I)
 # what marks a statement whose columns cannot be told from the names it writes out
 UNNAMED_COLUMNS = re.compile(r"SELECT\s+(?:DISTINCT\s+)?\*|\.\*|\bCOLUMNS\s*\(|\*\s*(?:EXCLUDE|REPLACE)\b", re.I)
+
+
+def _columns(con, db: str, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?",
+        [db, table],
+    ).fetchall()]  # fmt: skip
+
+
+def _code(model: str) -> str:
+    """A model's SQL without its comment lines (which name every column they document)."""
+    text = models.discover()[model].read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+
+
+def _named(columns: list[str], sql: str) -> list[str]:
+    return [c for c in columns if re.search(rf"\b{re.escape(c)}\b", sql)]
 
 
 def _read_alone(con, db: str, group_models: list[str]) -> dict[str, list[str]]:
     """aggregate -> the KEYS_FROM columns its SQL names, for each aggregate that reads KEYS_FROM and no other table and
     writes out every column it reads (no `*`): its figures for a group are a function of those columns of the group's
     rows alone, so a touched ticket whose row is the same in them before and after changes none of them."""
-    columns = [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?",
-        [db, KEYS_FROM],
-    ).fetchall()]  # fmt: skip
+    columns = _columns(con, db, KEYS_FROM)
     out = {}
     for m in group_models:
-        sql = "\n".join(
-            line for line in models.discover()[m].read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("--")
-        )
+        sql = _code(m)
         tables = {t.lower() for t in re.findall(r"\b(?:FROM|JOIN)\s+([\w.\"]+)", sql, flags=re.I)}
         if tables == {KEYS_FROM} and not UNNAMED_COLUMNS.search(sql):
-            out[m] = [c for c in columns if c != TICKET_KEY and re.search(rf"\b{re.escape(c)}\b", sql)]
+            out[m] = [c for c in _named(columns, sql) if c != TICKET_KEY]
     return out
 
 
@@ -274,35 +288,49 @@ def prepare(con, served: str, lake_dir: Path, new_partitions: list[str], source:
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
     con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
     con.execute(CONTEXT_TICKETS.format(db=q, window=window))
-    # the context's rows of the ticket models another one reads, and of KEYS_FROM, with their row numbers in the copy
-    # (a byte copy: the same numbers until patch() writes the table): one scan of each, here, while the file is copied
-    for o in _held(keyed):
-        con.execute(
-            f"CREATE TEMP TABLE context__{o} AS SELECT rowid AS {ROW_ID}, * FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
-        )
+    # the context's rows of the ticket models another one reads, and of KEYS_FROM, in the columns read, with their row
+    # numbers in the copy (a byte copy: the same numbers until patch() writes the table): one scan of each
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
+    kept = _kept(keyed, group_models, _read_alone(con, served, group_models)) if group_models else []
+    for o, columns in _held(con, served, keyed, kept).items():
+        con.execute(
+            f"CREATE TEMP TABLE context__{o} AS SELECT rowid AS {ROW_ID}, {', '.join(columns)} FROM {q}.main.{o} "
+            "SEMI JOIN context_ticket USING (ticket_id)"
+        )
     if group_models:
-        rows = _touched_rows(keyed, group_models, _read_alone(con, served, group_models))
-        con.execute(f"CREATE TEMP TABLE touched_before AS {rows.format(rows=f'context__{KEYS_FROM}')}")
+        con.execute(f"CREATE TEMP TABLE touched_before AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'context__{KEYS_FROM}')}")
     # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
     # read scans every export's Parquet
     con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
 
 
-def _held(keyed: dict[str, list[str]]) -> list[str]:
-    """The ticket models whose context rows prepare() holds: those another ticket model reads, and KEYS_FROM."""
+def _held(con, db: str, keyed: dict[str, list[str]], touched_columns: list[str]) -> dict[str, list[str]]:
+    """ticket model -> the columns of its context rows that prepare() holds, for each ticket model another one reads,
+    and KEYS_FROM: the ticket number, the columns the models that read it name (every column where one reads it by `*`
+    or a natural join), and for KEYS_FROM the touched rows' (touched_columns)."""
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
     deps = models.dependencies()
-    return [o for o in ticket_models if o == KEYS_FROM or any(o in deps[m] for m in ticket_models)]
+    out = {}
+    for o in ticket_models:
+        readers = [_code(m) for m in ticket_models if o in deps[m]]
+        if o != KEYS_FROM and not readers:
+            continue
+        columns = _columns(con, db, o)
+        if any(UNNAMED_COLUMNS.search(sql) or NATURAL.search(sql) for sql in readers):
+            out[o] = columns
+        else:
+            named = {TICKET_KEY, *_named(columns, "\n".join(readers))} | (set(touched_columns) if o == KEYS_FROM else set())
+            out[o] = [c for c in columns if c in named]
+    return out
 
 
-def _touched_rows(keyed: dict[str, list[str]], group_models: list[str], by_change: dict[str, list[str]]) -> str:
-    """The touched tickets' rows of {rows}: every key column of every aggregate, and every column that an aggregate over
-    KEYS_FROM alone reads (by_change: its groups go back only for the rows that changed in them)."""
+def _kept(keyed: dict[str, list[str]], group_models: list[str], by_change: dict[str, list[str]]) -> list[str]:
+    """The columns of the touched tickets' rows kept before and after: every key column of every aggregate, and every
+    column that an aggregate over KEYS_FROM alone reads (by_change: its groups go back only for the rows that changed in
+    them)."""
     if keyed.get(KEYS_FROM) != [TICKET_KEY]:
         raise ValueError(f"the aggregates' key columns are read from {KEYS_FROM}, which is not a ticket model")
-    kept = ", ".join(sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs}))
-    return f"SELECT {kept} FROM {{rows}} SEMI JOIN touched_ticket USING (ticket_id)"
+    return sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs})
 
 
 def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
@@ -317,12 +345,12 @@ def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
     by_change = _read_alone(con, db, group_models)
-    touched_rows = _touched_rows(keyed, group_models, by_change) if group_models else ""
+    kept = _kept(keyed, group_models, by_change) if group_models else []
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
     # re-exported one), its rows for the touched tickets put in place of theirs
     con.execute("CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM context_source")
-    held = _held(keyed)
+    held = _held(con, db, keyed, kept)
     for m in ticket_models:
         shadows = [o for o in ticket_models if o != m]
         for o in shadows:  # each other ticket model's rows of the context, as they are now
@@ -346,12 +374,14 @@ def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
                     f"{m}: {deleted} row(s) deleted by row number where {expected} were read (the copy is not the served file)"
                 )
             con.execute(f"DELETE FROM context__{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
-            con.execute(f"INSERT INTO context__{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
+            con.execute(
+                f"INSERT INTO context__{m} BY NAME SELECT {', '.join(held[m])} FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)"
+            )
         else:
             con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
         con.execute(f"INSERT INTO {q}.main.{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
         if m == KEYS_FROM and group_models:  # the touched tickets' rows now: from the delta (a scan of 10 M saved)
-            con.execute("CREATE TEMP TABLE touched_after AS " + touched_rows.format(rows=f"{m}__delta"))
+            con.execute(f"CREATE TEMP TABLE touched_after AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'{m}__delta')}")
         con.execute(f"DROP TABLE {m}__delta")
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
     con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")  # the lake again, for the rest
