@@ -7,16 +7,15 @@ shapes the rows, of the calendar, and of each export partition of the lake. The 
 - a reference file (a rule, a setting, a term, a county alias), the SQL, that code, or the calendar (a holiday override,
   a new year) changed; an export partition was deleted or written again (a file re-exported under its own name); or
   a new export holds a ticket already loaded (a re-export of old tickets): the full rebuild, and the log says why;
-- otherwise the incremental publish, whose result is the full rebuild's, table by table (tests/test_incremental.py).
-  prepare() reads what it needs of the served file (attached read-only) while the file is copied; patch() then writes
-  the copy:
+- otherwise the incremental publish (patch()), whose result is the full rebuild's, table by table
+  (tests/test_incremental.py):
   - the tickets touched: those of the new exports; those whose figures depend on the data cut-off, which moves with new
     data (open, or dispatched and not signed); and every loaded ticket of a new ticket's caller received within the
     window after it (repeat_caller looks 30 days back over the caller's tickets); their context is each one's caller's
     tickets within the window before it;
   - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted (by the row
-    numbers prepare() read, for the models it holds the context rows of), then the model's own SQL run again over the
-    touched tickets and their context only;
+    numbers read with the context rows, for the models another one reads), then the model's own SQL run again over
+    the touched tickets and their context only;
   - models marked `-- incremental: <columns>` (aggregates): the groups holding a touched ticket, before or after,
     deleted and aggregated again by the model's own SQL over the tickets of those groups only; for an aggregate that
     reads hotline_ticket alone, only the touched tickets whose row changed in a column it reads (an open ticket whose
@@ -274,13 +273,11 @@ def _read_alone(con, db: str, group_models: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def prepare(con, served: str, lake_dir: Path, new_partitions: list[str], source: str) -> None:
-    """What patch() reads of the served warehouse before it writes, made while the served file is being copied
-    (etl.publish): the served database attached read-only as `served`, the lake's new exports written. Temp tables of
-    con: the new tickets, the touched ones (touched_ticket), their context (context_ticket), the context's rows from the
-    lake (context_source), and the touched tickets' rows before (touched_before). The copy's ticket tables are the
-    served file's until patch() writes them, and plan() found every reference file, the SQL and the code unchanged."""
-    q = db_q(served)
+def _prepare(con, db: str, lake_dir: Path, new_partitions: list[str]) -> None:
+    """What patch() reads of the copy before it writes: temp tables of the new tickets, the touched ones
+    (touched_ticket), their context (context_ticket), the context rows of the ticket models it holds (context__<model>,
+    with their row numbers), and the touched tickets' rows before (touched_before)."""
+    q = db_q(db)
     keyed = marked()
     files = [lake_dir / TICKETS / p / "tickets.parquet" for p in new_partitions]
     new = parquet_source(files) if files else f"{q}.main.hotline_ticket WHERE false"
@@ -289,19 +286,16 @@ def prepare(con, served: str, lake_dir: Path, new_partitions: list[str], source:
     con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
     con.execute(CONTEXT_TICKETS.format(db=q, window=window))
     # the context's rows of the ticket models another one reads, and of KEYS_FROM, in the columns read, with their row
-    # numbers in the copy (a byte copy: the same numbers until patch() writes the table): one scan of each
+    # numbers: one scan of each, where each ticket model would otherwise scan the others, and each delete its own
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
-    kept = _kept(keyed, group_models, _read_alone(con, served, group_models)) if group_models else []
-    for o, columns in _held(con, served, keyed, kept).items():
+    kept = _kept(keyed, group_models, _read_alone(con, db, group_models)) if group_models else []
+    for o, columns in _held(con, db, keyed, kept).items():
         con.execute(
             f"CREATE TEMP TABLE context__{o} AS SELECT rowid AS {ROW_ID}, {', '.join(columns)} FROM {q}.main.{o} "
             "SEMI JOIN context_ticket USING (ticket_id)"
         )
     if group_models:
         con.execute(f"CREATE TEMP TABLE touched_before AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'context__{KEYS_FROM}')}")
-    # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
-    # read scans every export's Parquet
-    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
 
 
 def _held(con, db: str, keyed: dict[str, list[str]], touched_columns: list[str]) -> dict[str, list[str]]:
@@ -333,14 +327,17 @@ def _kept(keyed: dict[str, list[str]], group_models: list[str], by_change: dict[
     return sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs})
 
 
-def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
+def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[str, int]:
     """Brings the ticket models and the aggregates over them of a copy of the served warehouse (con), whose loaded
-    tables were refilled, up to date with the new exports (rebuild_rest() then builds the other models); prepare() made
-    its temp tables beforehand; source: the lake's tickets as src_hotline_ticket reads them (etl.publish). Returns
-    counts for the log."""
+    tables were refilled, up to date with the new exports (rebuild_rest() then builds the other models); source: the
+    lake's tickets as src_hotline_ticket reads them (etl.publish). Returns counts for the log."""
     db = con.execute("SELECT current_database()").fetchone()[0]
     q = db_q(db)
     keyed = marked()
+    _prepare(con, db, lake_dir, new_partitions)
+    # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
+    # read scans every export's Parquet
+    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
     touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
@@ -365,14 +362,7 @@ def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
         if m in held:  # by row number, not by a scan of the table's ticket numbers
-            expected = con.execute(f"SELECT count(*) FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id)").fetchone()[0]
-            deleted = con.execute(
-                f"DELETE FROM {q}.main.{m} WHERE rowid IN (SELECT {ROW_ID} FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id))"
-            ).fetchone()[0]
-            if deleted != expected:
-                raise ValueError(
-                    f"{m}: {deleted} row(s) deleted by row number where {expected} were read (the copy is not the served file)"
-                )
+            _delete_by_row_number(con, q, m)
             con.execute(f"DELETE FROM context__{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
             con.execute(
                 f"INSERT INTO context__{m} BY NAME SELECT {', '.join(held[m])} FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)"
@@ -410,6 +400,28 @@ def patch(con, new_partitions: list[str], source: str) -> dict[str, int]:
     if group_models:
         con.execute("DROP TABLE touched_before; DROP TABLE touched_after")
     return {"touched_tickets": touched, "new_files": len(new_partitions)}
+
+
+def _delete_by_row_number(con, q: str, m: str) -> None:
+    """The touched tickets' rows of m deleted by the row numbers _prepare() read. Nothing has written m since, but a
+    row number is only an address: the deleted rows' ticket numbers are checked against the touched ones, and any
+    difference fails the incremental publish (etl.publish then rebuilds in full)."""
+    deleted = con.execute(
+        f"DELETE FROM {q}.main.{m} WHERE rowid IN (SELECT {ROW_ID} FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id)) "
+        "RETURNING ticket_id"
+    ).to_arrow_table()
+    con.register("deleted_ticket", deleted)
+    try:
+        wrong, expected = con.execute(
+            f"""SELECT (SELECT count(*) FROM deleted_ticket ANTI JOIN touched_ticket USING (ticket_id)),
+                       (SELECT count(*) FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id))"""
+        ).fetchall()[0]
+    finally:
+        con.unregister("deleted_ticket")
+    if wrong or deleted.num_rows != expected:
+        raise ValueError(
+            f"{m}: the rows at the row numbers read were not the touched tickets' ({deleted.num_rows} deleted, {wrong} of other tickets, {expected} expected)"
+        )
 
 
 def rebuild_rest(con) -> None:

@@ -136,25 +136,6 @@ def _served_copy(target: Path, tmp: Path, head: Head | None) -> None:
     shutil.copyfile(target, tmp)  # the served file is never written once published: a consistent copy
 
 
-def _patching(target: Path, tmp: Path, lake_dir: Path, plan: incremental.Plan, head: Head | None):
-    """A connection to tmp, a copy of the served warehouse, for an incremental publish to patch. While the copy is
-    made, what the patch reads of the served file is read from it, attached read-only (incremental.prepare: about a
-    quarter of an incremental publish at 100 M tickets, docs/PERFORMANCE.md); con's temp tables hold it. tmp is then
-    attached and used, so the rest of the build reads and writes it by the names it always has."""
-    con = duckdb.connect(":memory:", config={"memory_limit": ETL_MEMORY_LIMIT, "temp_directory": f"{tmp}.tmp"})
-    try:
-        con.execute(f"ATTACH ? AS {SERVED} (READ_ONLY)", [str(target)])
-        incremental.prepare(con, SERVED, lake_dir, plan.new_partitions, tickets_source(lake_dir, SERVED))
-        con.execute(f"DETACH {SERVED}")
-        _served_copy(target, tmp, head)
-        con.execute(f"ATTACH ? AS {BUILDING}", [str(tmp)])
-        con.execute(f"USE {BUILDING}")
-    except BaseException:
-        con.close()
-        raise
-    return con
-
-
 def _build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs, plan, head: Head | None = None) -> Path:
     tmp = building_path(target)
     Path(f"{tmp}.wal").unlink(missing_ok=True)
@@ -163,12 +144,11 @@ def _build(target, lake_dir, calendar, extra_findings, runs, info, as_of, inputs
             head.discard()
         tmp.unlink(missing_ok=True)
     try:
+        if plan.incremental:
+            _served_copy(target, tmp, head)
         # a bounded build: DuckDB spills to disk beyond this, so the ETL stays within its memory budget
         # (docs/PERFORMANCE.md) however many tickets the lake holds
-        if plan.incremental:
-            con = _patching(target, tmp, lake_dir, plan, head)
-        else:
-            con = duckdb.connect(str(tmp), config={"memory_limit": ETL_MEMORY_LIMIT})
+        con = duckdb.connect(str(tmp), config={"memory_limit": ETL_MEMORY_LIMIT})
         try:
             _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous=target, plan=plan)
             load_frame(con, "build_input", inputs)
@@ -192,9 +172,7 @@ def swap(tmp: Path, target: Path) -> None:
 INSERT_FROM_PARQUET = "INSERT INTO {table} BY NAME SELECT * FROM read_parquet(?, union_by_name = true, hive_partitioning = false)"
 # the tickets are read where they lie: the hotline models write each ticket to the warehouse once
 TICKETS_VIEW = "CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}"
-NO_TICKETS = "(FROM {db}hotline_ticket_version WHERE false)"
-# an incremental publish's names for the served warehouse, read while it is copied, and for the copy it then patches
-SERVED, BUILDING = "served", "building"
+NO_TICKETS = "(FROM hotline_ticket_version WHERE false)"
 
 # loaded table -> the reference file that fills it (warehouse/reference/<name>.csv)
 REFERENCE_TABLES = {
@@ -258,7 +236,7 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
     # before the models: the freshness of every domain (and its 预警) is judged against run_at
     load_frame(con, "warehouse_info", pl.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}))
     if patching:
-        counts = incremental.patch(con, plan.new_partitions, source)
+        counts = incremental.patch(con, lake_dir, plan.new_partitions, source)
         log.info(
             "[publish] incremental: %d new export file(s), %d ticket(s) computed again", counts["new_files"], counts["touched_tickets"]
         )
@@ -310,18 +288,13 @@ def load_frame(con, table: str, frame: pl.DataFrame) -> None:
         con.unregister("src_frame")
 
 
-def tickets_source(lake_dir: Path, db: str | None = None) -> str:
-    """The lake's tickets, as SQL text; none: the empty table of the loaded versions (of database db when named)."""
-    glob = lake.table_glob(lake_dir, "hotline", "tickets")
-    if glob:
-        return f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)"
-    return NO_TICKETS.format(db=f"{incremental.db_q(db)}.main." if db else "")
-
-
 def _tickets(con, lake_dir: Path, as_of: dt.datetime | None, previous_latest: str | None = None, new_partitions=None) -> str:
     """src_hotline_ticket over the lake's tickets, and the data cut-off; returns the view's source. previous_latest and
     new_partitions (an incremental publish): the served build's latest ticket time and the exports added since."""
-    source = tickets_source(lake_dir)
+    glob = lake.table_glob(lake_dir, "hotline", "tickets")
+    source = (
+        f"read_parquet('{glob.replace(chr(39), chr(39) * 2)}', union_by_name = true, hive_partitioning = false)" if glob else NO_TICKETS
+    )
     if previous_latest and new_partitions is not None:
         # the partitions loaded before are unchanged (incremental.plan): only the new ones can hold a later moment
         latest = dt.datetime.fromisoformat(previous_latest)

@@ -38,7 +38,6 @@ KILL_POINTS = {
     "staging a file": "etl.lake.write_partition",
     "moving staged files into the lake": "etl.lake.promote",
     "building": "etl.publish._fill",
-    "reading the served warehouse while it is copied (incremental publish)": "etl.incremental.prepare",
     "patching a copy (incremental publish)": "etl.incremental.patch",
     "just before the swap": "etl.publish.swap",
 }

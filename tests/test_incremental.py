@@ -132,26 +132,24 @@ def test_a_new_export_publishes_incrementally_and_equals_the_full_rebuild(served
     assert got == good["工单编号"].n_unique() > 250
 
 
-def test_a_copy_that_is_not_the_served_file_rebuilds_in_full(served, tmp_path, monkeypatch, caplog):
-    """The patch deletes the touched rows of the copy by the row numbers it read from the served file while the copy
-    was made: a copy that differs (here, one open ticket missing) deletes fewer rows than were read, and the publish
-    rebuilds in full rather than leave a wrong row."""
+def test_rows_deleted_by_row_number_are_checked_against_the_touched_tickets(served, tmp_path, monkeypatch, caplog):
+    """The patch deletes the touched tickets' rows by the row numbers it read with their context rows, and checks the
+    deleted rows' ticket numbers: row numbers that no longer address those rows (here, shifted by one) fail the
+    incremental publish, which rebuilds in full rather than leave a wrong row."""
     inbox, db, lake, held = _own(served, tmp_path)
     before = _copy(tmp_path, db, "before.duckdb")
     shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
     run(inbox, db, lake, as_of=NEXT)
-    served_copy = publish._served_copy
+    prepare = incremental._prepare
 
-    def differing_copy(target, tmp, head):
-        served_copy(target, tmp, head)
-        con = duckdb.connect(str(tmp))
-        con.execute("DELETE FROM hotline_ticket WHERE ticket_id = (SELECT min(ticket_id) FROM hotline_ticket WHERE closed_at IS NULL)")
-        con.close()
+    def shifted(con, *args):
+        prepare(con, *args)
+        con.execute(f"UPDATE context__hotline_ticket SET {incremental.ROW_ID} = {incremental.ROW_ID} + 1")
 
-    monkeypatch.setattr(publish, "_served_copy", differing_copy)
+    monkeypatch.setattr(incremental, "_prepare", shifted)
     with caplog.at_level(logging.WARNING):
         built = _build(_copy(tmp_path, before, "inc.duckdb"), lake, full=False)
-    assert not built.plan.incremental and "deleted by row number where" in built.plan.reason
+    assert not built.plan.incremental and "the rows at the row numbers read were not the touched tickets'" in built.plan.reason
     assert "rebuilding in full" in caplog.text
     monkeypatch.undo()
     full = _build(_copy(tmp_path, before, "full.duckdb"), lake, full=True)
