@@ -13,9 +13,9 @@ shapes the rows, of the calendar, and of each export partition of the lake. The 
     data (open, or dispatched and not signed); and every loaded ticket of a new ticket's caller received within the
     window after it (repeat_caller looks 30 days back over the caller's tickets); their context is each one's caller's
     tickets within the window before it;
-  - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted (by the row
-    numbers read with the context rows, for the models another one reads), then the model's own SQL run again over
-    the touched tickets and their context only;
+  - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted, then the
+    model's own SQL run again over the touched tickets and their context only (the context rows of the ticket models
+    it reads held in a temp table, read once);
   - models marked `-- incremental: <columns>` (aggregates): the groups holding a touched ticket, before or after,
     deleted and aggregated again by the model's own SQL over the tickets of those groups only; for an aggregate that
     reads hotline_ticket alone, only the touched tickets whose row changed in a column it reads (an open ticket whose
@@ -51,7 +51,6 @@ TICKETS = "hotline"  # the lake dataset of the exports' tickets
 MARK = re.compile(r"^-- incremental:\s*(.+?)\s*$", re.M)
 TICKET_KEY = "ticket_id"
 KEYS_FROM = "hotline_ticket"  # the ticket model that holds every aggregate's key columns
-ROW_ID = "row_id__"  # a context row's row number in the served file (prepare())
 
 # the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
 CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
@@ -275,8 +274,8 @@ def _read_alone(con, db: str, group_models: list[str]) -> dict[str, list[str]]:
 
 def _prepare(con, db: str, lake_dir: Path, new_partitions: list[str]) -> None:
     """What patch() reads of the copy before it writes: temp tables of the new tickets, the touched ones
-    (touched_ticket), their context (context_ticket), the context rows of the ticket models it holds (context__<model>,
-    with their row numbers), and the touched tickets' rows before (touched_before)."""
+    (touched_ticket), their context (context_ticket), the context rows of the ticket models it holds (context__<model>),
+    and the touched tickets' rows before (touched_before)."""
     q = db_q(db)
     keyed = marked()
     files = [lake_dir / TICKETS / p / "tickets.parquet" for p in new_partitions]
@@ -285,14 +284,13 @@ def _prepare(con, db: str, lake_dir: Path, new_partitions: list[str]) -> None:
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
     con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
     con.execute(CONTEXT_TICKETS.format(db=q, window=window))
-    # the context's rows of the ticket models another one reads, and of KEYS_FROM, in the columns read, with their row
-    # numbers: one scan of each, where each ticket model would otherwise scan the others, and each delete its own
+    # the context's rows of the ticket models another one reads, and of KEYS_FROM, in the columns read: one scan of
+    # each, where each ticket model that reads it would scan it whole, and the touched rows before a scan of their own
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     kept = _kept(keyed, group_models, _read_alone(con, db, group_models)) if group_models else []
     for o, columns in _held(con, db, keyed, kept).items():
         con.execute(
-            f"CREATE TEMP TABLE context__{o} AS SELECT rowid AS {ROW_ID}, {', '.join(columns)} FROM {q}.main.{o} "
-            "SEMI JOIN context_ticket USING (ticket_id)"
+            f"CREATE TEMP TABLE context__{o} AS SELECT {', '.join(columns)} FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
         )
     if group_models:
         con.execute(f"CREATE TEMP TABLE touched_before AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'context__{KEYS_FROM}')}")
@@ -351,24 +349,18 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     for m in ticket_models:
         shadows = [o for o in ticket_models if o != m]
         for o in shadows:  # each other ticket model's rows of the context, as they are now
-            rows = (
-                f"SELECT * EXCLUDE ({ROW_ID}) FROM context__{o}"
-                if o in held
-                else f"SELECT * FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
-            )
+            rows = f"SELECT * FROM context__{o}" if o in held else f"SELECT * FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
             con.execute(f"CREATE TEMP VIEW {o} AS {rows}")
         con.execute(f"CREATE TEMP TABLE {m}__delta AS SELECT * FROM {q}.main.{m} LIMIT 0")
         con.execute(_into_delta(models.discover()[m].read_text(encoding="utf-8"), m))
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
-        if m in held:  # by row number, not by a scan of the table's ticket numbers
-            _delete_by_row_number(con, q, m)
+        con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
+        if m in held:  # its context rows as they are now, for the ticket models after it
             con.execute(f"DELETE FROM context__{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
             con.execute(
                 f"INSERT INTO context__{m} BY NAME SELECT {', '.join(held[m])} FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)"
             )
-        else:
-            con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
         con.execute(f"INSERT INTO {q}.main.{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
         if m == KEYS_FROM and group_models:  # the touched tickets' rows now: from the delta (a scan of 10 M saved)
             con.execute(f"CREATE TEMP TABLE touched_after AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'{m}__delta')}")
@@ -400,28 +392,6 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     if group_models:
         con.execute("DROP TABLE touched_before; DROP TABLE touched_after")
     return {"touched_tickets": touched, "new_files": len(new_partitions)}
-
-
-def _delete_by_row_number(con, q: str, m: str) -> None:
-    """The touched tickets' rows of m deleted by the row numbers _prepare() read. Nothing has written m since, but a
-    row number is only an address: the deleted rows' ticket numbers are checked against the touched ones, and any
-    difference fails the incremental publish (etl.publish then rebuilds in full)."""
-    deleted = con.execute(
-        f"DELETE FROM {q}.main.{m} WHERE rowid IN (SELECT {ROW_ID} FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id)) "
-        "RETURNING ticket_id"
-    ).to_arrow_table()
-    con.register("deleted_ticket", deleted)
-    try:
-        wrong, expected = con.execute(
-            f"""SELECT (SELECT count(*) FROM deleted_ticket ANTI JOIN touched_ticket USING (ticket_id)),
-                       (SELECT count(*) FROM context__{m} SEMI JOIN touched_ticket USING (ticket_id))"""
-        ).fetchall()[0]
-    finally:
-        con.unregister("deleted_ticket")
-    if wrong or deleted.num_rows != expected:
-        raise ValueError(
-            f"{m}: the rows at the row numbers read were not the touched tickets' ({deleted.num_rows} deleted, {wrong} of other tickets, {expected} expected)"
-        )
 
 
 def rebuild_rest(con) -> None:

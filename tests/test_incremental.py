@@ -132,30 +132,6 @@ def test_a_new_export_publishes_incrementally_and_equals_the_full_rebuild(served
     assert got == good["工单编号"].n_unique() > 250
 
 
-def test_rows_deleted_by_row_number_are_checked_against_the_touched_tickets(served, tmp_path, monkeypatch, caplog):
-    """The patch deletes the touched tickets' rows by the row numbers it read with their context rows, and checks the
-    deleted rows' ticket numbers: row numbers that no longer address those rows (here, shifted by one) fail the
-    incremental publish, which rebuilds in full rather than leave a wrong row."""
-    inbox, db, lake, held = _own(served, tmp_path)
-    before = _copy(tmp_path, db, "before.duckdb")
-    shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
-    run(inbox, db, lake, as_of=NEXT)
-    prepare = incremental._prepare
-
-    def shifted(con, *args):
-        prepare(con, *args)
-        con.execute(f"UPDATE context__hotline_ticket SET {incremental.ROW_ID} = {incremental.ROW_ID} + 1")
-
-    monkeypatch.setattr(incremental, "_prepare", shifted)
-    with caplog.at_level(logging.WARNING):
-        built = _build(_copy(tmp_path, before, "inc.duckdb"), lake, full=False)
-    assert not built.plan.incremental and "the rows at the row numbers read were not the touched tickets'" in built.plan.reason
-    assert "rebuilding in full" in caplog.text
-    monkeypatch.undo()
-    full = _build(_copy(tmp_path, before, "full.duckdb"), lake, full=True)
-    assert _differences(built.path, full.path) == {}
-
-
 def test_the_cut_off_from_the_data_is_the_full_rebuilds(served, tmp_path):
     """Without --as-of the cut-off is the latest moment in the tickets: the incremental publish takes the later of the
     served build's and the new export's, and gets the full rebuild's (the new month's latest ticket, by hand)."""
