@@ -272,12 +272,10 @@ def _read_alone(con, db: str, group_models: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def _prepare(con, db: str, lake_dir: Path, new_partitions: list[str]) -> None:
-    """What patch() reads of the copy before it writes: temp tables of the new tickets, the touched ones
-    (touched_ticket), their context (context_ticket), the context rows of the ticket models it holds (context__<model>),
-    and the touched tickets' rows before (touched_before)."""
-    q = db_q(db)
-    keyed = marked()
+def _prepare(con, q: str, lake_dir: Path, new_partitions: list[str], held: dict[str, list[str]], kept: list[str]) -> None:
+    """What patch() reads of the copy (q) before it writes: temp tables of the new tickets, the touched ones
+    (touched_ticket), their context (context_ticket), the context rows of the ticket models in held, in its columns
+    (context__<model>), and the touched tickets' rows before in the columns kept (touched_before; none without kept)."""
     files = [lake_dir / TICKETS / p / "tickets.parquet" for p in new_partitions]
     new = parquet_source(files) if files else f"{q}.main.hotline_ticket WHERE false"
     window = WINDOW_DAYS.format(db=q)
@@ -286,18 +284,16 @@ def _prepare(con, db: str, lake_dir: Path, new_partitions: list[str]) -> None:
     con.execute(CONTEXT_TICKETS.format(db=q, window=window))
     # the context's rows of the ticket models another one reads, and of KEYS_FROM, in the columns read: one scan of
     # each, where each ticket model that reads it would scan it whole, and the touched rows before a scan of their own
-    group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
-    kept = _kept(keyed, group_models, _read_alone(con, db, group_models)) if group_models else []
-    for o, columns in _held(con, db, keyed, kept).items():
+    for o, columns in held.items():
         con.execute(
             f"CREATE TEMP TABLE context__{o} AS SELECT {', '.join(columns)} FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
         )
-    if group_models:
+    if kept:
         con.execute(f"CREATE TEMP TABLE touched_before AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'context__{KEYS_FROM}')}")
 
 
 def _held(con, db: str, keyed: dict[str, list[str]], touched_columns: list[str]) -> dict[str, list[str]]:
-    """ticket model -> the columns of its context rows that prepare() holds, for each ticket model another one reads,
+    """ticket model -> the columns of its context rows that _prepare() holds, for each ticket model another one reads,
     and KEYS_FROM: the ticket number, the columns the models that read it name (every column where one reads it by `*`
     or a natural join), and for KEYS_FROM the touched rows' (touched_columns)."""
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
@@ -332,20 +328,20 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     db = con.execute("SELECT current_database()").fetchone()[0]
     q = db_q(db)
     keyed = marked()
-    _prepare(con, db, lake_dir, new_partitions)
-    # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
-    # read scans every export's Parquet
-    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
-    touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
     by_change = _read_alone(con, db, group_models)
     kept = _kept(keyed, group_models, by_change) if group_models else []
+    held = _held(con, db, keyed, kept)
+    _prepare(con, q, lake_dir, new_partitions, held, kept)
+    # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
+    # read scans every export's Parquet
+    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
+    touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
     # re-exported one), its rows for the touched tickets put in place of theirs
     con.execute("CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM context_source")
-    held = _held(con, db, keyed, kept)
     for m in ticket_models:
         shadows = [o for o in ticket_models if o != m]
         for o in shadows:  # each other ticket model's rows of the context, as they are now
