@@ -9,10 +9,12 @@ shapes the rows, of the calendar, and of each export partition of the lake. The 
   a new export holds a ticket already loaded (a re-export of old tickets): the full rebuild, and the log says why;
 - otherwise the incremental publish (patch()), whose result is the full rebuild's, table by table
   (tests/test_incremental.py):
-  - the tickets touched: those of the new exports; those whose figures depend on the data cut-off, which moves with new
-    data (open, or dispatched and not signed); and every loaded ticket of a new ticket's caller received within the
-    window after it (repeat_caller looks 30 days back over the caller's tickets); their context is each one's caller's
-    tickets within the window before it;
+  - the tickets computed again: those of the new exports, and every loaded ticket of a new ticket's caller received
+    within the window after it (repeat_caller looks 30 days back over the caller's tickets); their context is each
+    one's caller's tickets within the window before it, read from the lake's export files that hold them only;
+  - the loaded tickets whose figures depend on the data cut-off, which moves with new data (open, or dispatched and
+    not signed): nothing else of theirs changes, so only hotline_ticket's columns that the macro hotline_cut_off
+    returns are computed again, from their own rows (their exports are not read);
   - models marked `-- incremental: ticket_id` (one row per ticket): the touched tickets' rows deleted, then the
     model's own SQL run again over the touched tickets and their context only (the context rows of the ticket models
     it reads held in a temp table, read once);
@@ -34,7 +36,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import models
+from etl import lake, models
 from warehouse import contract
 from warehouse.paths import PROJECT_ROOT, WAREHOUSE_DIR
 
@@ -50,26 +52,48 @@ WAREHOUSE_SQL = ("*.sql", "models/*/*.sql", "publish/*.sql")
 TICKETS = "hotline"  # the lake dataset of the exports' tickets
 MARK = re.compile(r"^-- incremental:\s*(.+?)\s*$", re.M)
 TICKET_KEY = "ticket_id"
+SOURCE_FILE = "source_file"  # the column of a ticket model naming the export its row comes from
 KEYS_FROM = "hotline_ticket"  # the ticket model that holds every aggregate's key columns
+VERSIONS = "hotline_ticket_version"  # every version of each re-exported ticket, in the columns of the tickets as loaded
 
 # the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
 CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
-# the tickets computed again and put in place: the new ones; those whose figures depend on the cut-off; and any loaded
-# ticket of a new ticket's caller received within the repeat window after it (its repeat_caller may change). One scan
-# of hotline_ticket; with each ticket's caller and receipt time, which the context needs. No ticket is listed twice: a
-# new export holding a loaded ticket is a re-export, which plan() rebuilds in full
-TOUCHED_TICKETS = """
-CREATE TEMP TABLE touched_ticket AS
+# the loaded tickets to look at again, one scan of hotline_ticket, their whole rows: those whose figures depend on the
+# data cut-off, which moves with new data (their hotline_cut_off columns computed again from these rows: cut_off_row),
+# and any of a new ticket's caller received within the repeat window after it (its repeat_caller may change: computed
+# again from the lake, after_new). A loaded ticket is never also a new one: a new export holding a loaded ticket is a
+# re-export, which plan() rebuilds in full
+LOADED_TOUCHED = """
+CREATE TEMP TABLE loaded_touched AS
 WITH window_days AS ({window}),
 span AS (
     SELECT caller_hash, min(received_at) AS lo, max(received_at) + to_days((SELECT n FROM window_days)) AS hi
     FROM new_ticket WHERE caller_hash IS NOT NULL GROUP BY caller_hash
 )
-SELECT ticket_id, caller_hash, received_at FROM new_ticket
-UNION ALL
-SELECT t.ticket_id, t.caller_hash, t.received_at
+SELECT t.*, coalesce(t.received_at BETWEEN s.lo AND s.hi, false) AS after_new
 FROM {db}.main.hotline_ticket t LEFT JOIN span s USING (caller_hash)
 WHERE ({sensitive}) OR t.received_at BETWEEN s.lo AND s.hi
+"""
+# the tickets computed again from the lake and put in place: the new ones, and the loaded ones after a new one's
+TOUCHED_TICKETS = """
+CREATE TEMP TABLE touched_ticket AS
+SELECT ticket_id, caller_hash, received_at FROM new_ticket
+UNION ALL SELECT ticket_id, caller_hash, received_at FROM loaded_touched WHERE after_new
+"""
+CUT_OFF_ROWS = "CREATE TEMP TABLE cut_off_row AS SELECT * EXCLUDE (after_new) FROM loaded_touched WHERE NOT after_new"
+# the figures of those that move with the cut-off, from their own rows (the deadline's working day from the calendar)
+CUT_OFF = "hotline_cut_off"
+CUT_OFF_FIGURES = """
+CREATE TEMP TABLE cut_off__figures AS
+SELECT r.*, {macro}(r.answered_directly, r.closed_at, r.deadline_at, d.workday_no, r.dispatched_at, r.signed_at) AS cut_off
+FROM cut_off_row r LEFT JOIN {db}.main.calendar d ON d.date = r.deadline_at::DATE
+"""
+# a read of the data cut-off in a model's SQL: only CUT_OFF may read it among the ticket models
+CUT_OFF_VARIABLE = re.compile(r"getvariable\s*\(\s*'as_of'\s*\)", re.I)
+# the export files that hold a row of a context ticket: its latest row's, and every version's of a re-exported one
+CONTEXT_FILES = """
+SELECT DISTINCT source_file FROM context__{keys_from}
+UNION SELECT DISTINCT source_file FROM {db}.main.{versions} SEMI JOIN context_ticket USING (ticket_id)
 """
 # what computing them needs besides: each touched ticket's caller's loaded tickets received within the window before
 # it. repeat_caller looks back at the caller's previous ticket (one further back counts as no repeat either way), and
@@ -273,14 +297,18 @@ def _read_alone(con, db: str, group_models: list[str]) -> dict[str, list[str]]:
 
 
 def _prepare(con, q: str, lake_dir: Path, new_partitions: list[str], held: dict[str, list[str]], kept: list[str]) -> None:
-    """What patch() reads of the copy (q) before it writes: temp tables of the new tickets, the touched ones
-    (touched_ticket), their context (context_ticket), the context rows of the ticket models in held, in its columns
-    (context__<model>), and the touched tickets' rows before in the columns kept (touched_before; none without kept)."""
+    """What patch() reads of the copy (q) before it writes: temp tables of the new tickets, the tickets computed again
+    (touched_ticket), the loaded ones whose cut-off figures move (cut_off_row), the context of the first
+    (context_ticket), the context rows of the ticket models in held, in its columns (context__<model>), and the rows
+    before of both kinds in the columns kept (touched_before; none without kept)."""
     files = [lake_dir / TICKETS / p / "tickets.parquet" for p in new_partitions]
     new = parquet_source(files) if files else f"{q}.main.hotline_ticket WHERE false"
     window = WINDOW_DAYS.format(db=q)
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
-    con.execute(TOUCHED_TICKETS.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
+    con.execute(LOADED_TOUCHED.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
+    con.execute(TOUCHED_TICKETS)
+    con.execute(CUT_OFF_ROWS)
+    con.execute("DROP TABLE loaded_touched")
     con.execute(CONTEXT_TICKETS.format(db=q, window=window))
     # the context's rows of the ticket models another one reads, and of KEYS_FROM, in the columns read: one scan of
     # each, where each ticket model that reads it would scan it whole, and the touched rows before a scan of their own
@@ -289,7 +317,47 @@ def _prepare(con, q: str, lake_dir: Path, new_partitions: list[str], held: dict[
             f"CREATE TEMP TABLE context__{o} AS SELECT {', '.join(columns)} FROM {q}.main.{o} SEMI JOIN context_ticket USING (ticket_id)"
         )
     if kept:
-        con.execute(f"CREATE TEMP TABLE touched_before AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'context__{KEYS_FROM}')}")
+        columns = ", ".join(kept)
+        con.execute(
+            f"CREATE TEMP TABLE touched_before AS {TOUCHED_ROWS.format(columns=columns, rows=f'context__{KEYS_FROM}')} "
+            f"UNION ALL SELECT {columns} FROM cut_off_row"
+        )
+
+
+def _context_source(con, q: str, lake_dir: Path, new_partitions: list[str]) -> tuple[int, int]:
+    """context_source: the context tickets' rows of the lake, every version, in the columns of the tickets as loaded
+    (VERSIONS, as the contract declares them), read from the export files that hold them only: the new ones, and those
+    the warehouse names as the rows' source (every file if one of those is not in the lake). Returns (files read,
+    files in the lake)."""
+    every = sorted((lake_dir / TICKETS).glob("*/tickets.parquet"))
+    named = {r[0] for r in con.execute(CONTEXT_FILES.format(db=q, keys_from=KEYS_FROM, versions=VERSIONS)).fetchall() if r[0] is not None}
+    files = sorted({lake_dir / TICKETS / lake.file_partition(f) / "tickets.parquet" for f in named} | {
+        lake_dir / TICKETS / p / "tickets.parquet" for p in new_partitions})  # fmt: skip
+    if not all(f.exists() for f in files):
+        log.warning("[publish] the export files of the context tickets are not all in the lake: every file is read")
+        files = every
+    log.debug("[publish] the context tickets' rows read from %s", ", ".join(f.parent.name for f in files))
+    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {q}.main.{VERSIONS} LIMIT 0")
+    if files:
+        con.execute(f"INSERT INTO context_source BY NAME SELECT * FROM {parquet_source(files)} SEMI JOIN context_ticket USING (ticket_id)")
+    return len(files), len(every)
+
+
+def _cut_off_rows(con, q: str, held: dict[str, list[str]]) -> list[str]:
+    """cut_off__delta: the rows of cut_off_row with the columns CUT_OFF returns computed again at this cut-off; the held
+    context rows of those tickets brought up to date. Returns those columns."""
+    con.execute(CUT_OFF_FIGURES.format(db=q, macro=CUT_OFF))
+    figures = [d[0] for d in con.execute("SELECT cut_off.* FROM cut_off__figures LIMIT 0").description]
+    replaced = ", ".join(f"struct_extract(cut_off, '{c}') AS {c}" for c in figures)
+    con.execute(f"CREATE TEMP TABLE cut_off__delta AS SELECT * EXCLUDE (cut_off) REPLACE ({replaced}) FROM cut_off__figures")
+    con.execute("DROP TABLE cut_off__figures")
+    if KEYS_FROM in held:
+        con.execute(f"DELETE FROM context__{KEYS_FROM} WHERE ticket_id IN (SELECT ticket_id FROM cut_off_row)")
+        con.execute(
+            f"INSERT INTO context__{KEYS_FROM} BY NAME SELECT {', '.join(held[KEYS_FROM])} FROM cut_off__delta "
+            "SEMI JOIN context_ticket USING (ticket_id)"
+        )
+    return figures
 
 
 def _held(con, db: str, keyed: dict[str, list[str]], touched_columns: list[str]) -> dict[str, list[str]]:
@@ -321,6 +389,14 @@ def _kept(keyed: dict[str, list[str]], group_models: list[str], by_change: dict[
     return sorted({TICKET_KEY} | {c for m in group_models for c in keyed[m]} | {c for cs in by_change.values() for c in cs})
 
 
+def _cut_off_read_by_macro_only(ticket_models: list[str]) -> None:
+    """The open tickets' rows are brought to a new cut-off by CUT_OFF alone: a ticket model reading the cut-off itself
+    would leave figures of theirs behind, so the publish refuses (and rebuilds in full)."""
+    reading = [m for m in ticket_models if CUT_OFF_VARIABLE.search(_code(m))]
+    if reading:
+        raise ValueError(f"ticket model(s) {', '.join(reading)} read the cut-off (as_of) other than through {CUT_OFF}()")
+
+
 def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[str, int]:
     """Brings the ticket models and the aggregates over them of a copy of the served warehouse (con), whose loaded
     tables were refilled, up to date with the new exports (rebuild_rest() then builds the other models); source: the
@@ -330,17 +406,22 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
     keyed = marked()
     group_models = [m for m in models.order() if m in keyed and keyed[m] != [TICKET_KEY]]
     ticket_models = [m for m in models.order() if keyed.get(m) == [TICKET_KEY]]
+    if KEYS_FROM not in ticket_models:
+        raise ValueError(f"{KEYS_FROM}, whose rows the cut-off moves, is not a ticket model")
+    _cut_off_read_by_macro_only(ticket_models)
     by_change = _read_alone(con, db, group_models)
     kept = _kept(keyed, group_models, by_change) if group_models else []
-    held = _held(con, db, keyed, kept)
+    held = _held(con, db, keyed, [*kept, SOURCE_FILE])
     _prepare(con, q, lake_dir, new_partitions, held, kept)
-    # the context's rows are read from the lake once: the staging model and the ticket model each read them, and each
-    # read scans every export's Parquet
-    con.execute(f"CREATE TEMP TABLE context_source AS SELECT * FROM {source} SEMI JOIN context_ticket USING (ticket_id)")
-    touched = con.execute("SELECT count(*) FROM touched_ticket").fetchone()[0]
+    # the context's rows are read from the lake once: the staging model and the ticket model each read them
+    files_read, files = _context_source(con, q, lake_dir, new_partitions)
+    touched, new, cut_off = con.execute(
+        "SELECT (SELECT count(*) FROM touched_ticket), (SELECT count(*) FROM new_ticket), (SELECT count(*) FROM cut_off_row)"
+    ).fetchall()[0]
 
     # the touched tickets' rows: each ticket model run again over them and their context (every version of a
-    # re-exported one), its rows for the touched tickets put in place of theirs
+    # re-exported one), its rows for the touched tickets put in place of theirs; in KEYS_FROM, also the rows of
+    # cut_off_row with their cut-off figures computed again
     con.execute("CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM context_source")
     for m in ticket_models:
         shadows = [o for o in ticket_models if o != m]
@@ -351,15 +432,25 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
         con.execute(_into_delta(models.discover()[m].read_text(encoding="utf-8"), m))
         for o in shadows:
             con.execute(f"DROP VIEW temp.main.{o}")
-        con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
+        now = f"SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)"
+        if m == KEYS_FROM:
+            _cut_off_rows(con, q, held)
+            now += " UNION ALL BY NAME SELECT * FROM cut_off__delta"
+            gone = "SELECT ticket_id FROM touched_ticket UNION ALL SELECT ticket_id FROM cut_off_row"
+        else:  # a new ticket has no row yet: with no loaded ticket touched, nothing to delete
+            gone = "SELECT ticket_id FROM touched_ticket" if touched > new else None
+        if gone:
+            con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN ({gone})")
         if m in held:  # its context rows as they are now, for the ticket models after it
             con.execute(f"DELETE FROM context__{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
             con.execute(
                 f"INSERT INTO context__{m} BY NAME SELECT {', '.join(held[m])} FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)"
             )
-        con.execute(f"INSERT INTO {q}.main.{m} BY NAME SELECT * FROM {m}__delta SEMI JOIN touched_ticket USING (ticket_id)")
-        if m == KEYS_FROM and group_models:  # the touched tickets' rows now: from the delta (a scan of 10 M saved)
-            con.execute(f"CREATE TEMP TABLE touched_after AS {TOUCHED_ROWS.format(columns=', '.join(kept), rows=f'{m}__delta')}")
+        con.execute(f"INSERT INTO {q}.main.{m} BY NAME {now}")
+        if m == KEYS_FROM and group_models:  # the rows now, of both kinds: from the deltas (a scan of 10 M saved)
+            con.execute(f"CREATE TEMP TABLE touched_after AS SELECT {', '.join(kept)} FROM ({now})")
+        if m == KEYS_FROM:
+            con.execute("DROP TABLE cut_off__delta")
         con.execute(f"DROP TABLE {m}__delta")
     con.execute("DROP TABLE IF EXISTS temp.main.hotline_reexported")  # the staging model's helper
     con.execute(f"CREATE OR REPLACE TEMP VIEW src_hotline_ticket AS SELECT * FROM {source}")  # the lake again, for the rest
@@ -387,7 +478,14 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
             con.execute(f"DROP VIEW temp.main.{o}")
     if group_models:
         con.execute("DROP TABLE touched_before; DROP TABLE touched_after")
-    return {"touched_tickets": touched, "new_files": len(new_partitions)}
+    con.execute("DROP TABLE cut_off_row")
+    return {
+        "touched_tickets": touched,
+        "cut_off_tickets": cut_off,
+        "new_files": len(new_partitions),
+        "files_read": files_read,
+        "files": files,
+    }
 
 
 def rebuild_rest(con) -> None:

@@ -238,7 +238,13 @@ def _fill(con, lake_dir, calendar, extra_findings, runs, info, as_of, previous: 
     if patching:
         counts = incremental.patch(con, lake_dir, plan.new_partitions, source)
         log.info(
-            "[publish] incremental: %d new export file(s), %d ticket(s) computed again", counts["new_files"], counts["touched_tickets"]
+            "[publish] incremental: %d new export file(s), %d ticket(s) computed again (their context read from %d of %d "
+            "export files), %d open ticket(s) moved with the cut-off",
+            counts["new_files"],
+            counts["touched_tickets"],
+            counts["files_read"],
+            counts["files"],
+            counts["cut_off_tickets"],
         )
         fitting = forecast.start(con)  # its series are final (hotline_cube): fitted while the other models build
         # the patched rows written out now: the models left scan compressed tables, not a large pending change (the

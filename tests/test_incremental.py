@@ -16,6 +16,7 @@ import pytest
 from etl import calendar as cal
 from etl import incremental, publish
 from etl.config import calendar_end
+from etl.lake import file_partition as lake_partition
 from etl.pipeline import RUN_SCHEMA, latest_receipt, run
 from etl.sources.gazette.checks import FINDING_SCHEMA
 from tests.conftest import GAZETTE, fetch
@@ -162,6 +163,51 @@ def test_the_cut_off_moves_open_tickets_in_the_incremental_publish(served, tmp_p
     old_cut, new_cut = fetch(before, sql)[0], fetch(inc.path, sql)[0]
     assert new_cut[1] > old_cut[1]  # the same open tickets, more working days overdue
     assert new_cut == fetch(_build(_copy(tmp_path, before, "full.duckdb"), lake, full=True).path, sql)[0]
+
+
+def test_open_tickets_move_with_the_cut_off_without_reading_their_exports_again(served, tmp_path, caplog):
+    """The open tickets of earlier months (no 办结时间 and not 当场答复, or dispatched and not signed) have figures that
+    move with the cut-off; they are computed again from their own rows, and the lake is read only in the export files
+    that hold the new tickets' callers' earlier tickets. The oldest month's export, months before any of those, has the
+    pages of its 诉求内容 zeroed (its size and time kept, so the plan trusts it as loaded, and its 受理时间, which the
+    calendar's end reads): the publish does not read it, and equals the full rebuild once it is back."""
+    inbox, db, lake, held = _own(served, tmp_path)
+    before = _copy(tmp_path, db, "before.duckdb")
+    oldest = lake / incremental.TICKETS / lake_partition(f"12345工单_演示_{DEMO['first']}.csv") / "tickets.parquet"
+    kept, st = oldest.read_bytes(), oldest.stat()
+    chunks = (
+        duckdb.connect()
+        .execute(
+            "SELECT coalesce(dictionary_page_offset, data_page_offset), total_compressed_size FROM parquet_metadata(?) WHERE path_in_schema = 'content'",
+            [str(oldest)],
+        )
+        .fetchall()
+    )
+    broken = bytearray(kept)
+    for start, size in chunks:
+        broken[start : start + size] = bytes(size)
+    oldest.write_bytes(bytes(broken))
+    os.utime(oldest, ns=(st.st_atime_ns, st.st_mtime_ns))
+    shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
+    with caplog.at_level(logging.DEBUG):
+        run(inbox, db, lake, as_of=NEXT)
+    inc = _build(_copy(tmp_path, before, "inc.duckdb"), lake, full=False)
+    assert inc.plan.incremental and "incremental publish failed" not in caplog.text
+    # by hand from the served warehouse: every ticket open at its cut-off by the rule above (the new month comes after
+    # every loaded ticket, so no loaded ticket is a new caller's later one), and the files of the lake
+    open_before = fetch(
+        before,
+        "SELECT count(*) FROM hotline_ticket WHERE (closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)",
+    )[0][0]
+    files = len(list((lake / incremental.TICKETS).glob("*/tickets.parquet")))
+    line = next(r.getMessage() for r in caplog.records if "ticket(s) computed again" in r.getMessage())
+    assert line.endswith(f"{open_before} open ticket(s) moved with the cut-off") and open_before > 100
+    read = next(r.getMessage() for r in caplog.records if "context tickets' rows read from" in r.getMessage())
+    assert oldest.parent.name not in read and f"of {files} export files)" in line
+    oldest.write_bytes(kept)
+    os.utime(oldest, ns=(st.st_atime_ns, st.st_mtime_ns))
+    full = _build(_copy(tmp_path, before, "full.duckdb"), lake, full=True)
+    assert _differences(inc.path, full.path) == {}
 
 
 def _plan_after(change, served, tmp_path, monkeypatch) -> str:
@@ -359,3 +405,21 @@ def test_an_aggregate_over_the_tickets_alone_names_the_columns_it_reads(served, 
     monkeypatch.setattr(models, "discover", lambda: {m: tmp_path / f"{m}.sql" for m in sql})
     assert incremental._read_alone(con, name, list(sql)) == {"by_columns": ["month"]}
     con.close()
+
+
+def test_a_ticket_model_reading_the_cut_off_itself_rebuilds_in_full(served, tmp_path, monkeypatch, caplog):
+    """Only hotline_cut_off() may read the cut-off among the ticket models: the open tickets are brought to a new
+    cut-off through it alone, so a ticket model that reads as_of itself makes the publish rebuild in full, and say why."""
+    from etl import models
+
+    inbox, db, lake, held = _own(served, tmp_path)
+    shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
+    found = dict(models.discover())
+    reading = tmp_path / "hotline_repeat_demand.sql"
+    sql = found["hotline_repeat_demand"].read_text(encoding="utf-8")
+    reading.write_text(sql.replace("WHERE ", "WHERE getvariable('as_of') IS NOT NULL AND ", 1), encoding="utf-8")
+    monkeypatch.setattr(models, "discover", lambda: {**found, "hotline_repeat_demand": reading})
+    with caplog.at_level(logging.INFO):
+        run(inbox, db, lake, as_of=NEXT)
+    assert "ticket model(s) hotline_repeat_demand read the cut-off (as_of) other than through hotline_cut_off()" in caplog.text
+    assert "rebuilding in full" in caplog.text

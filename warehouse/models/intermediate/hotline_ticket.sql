@@ -69,6 +69,22 @@ limits AS (
     FROM latest t
     JOIN calendar rc ON rc.date = t.received_at::DATE
     LEFT JOIN hotline_rule r USING (category)
+),
+dated AS (
+    SELECT l.*,
+           sd.date + INTERVAL '23:59:59' AS standard_deadline_at,
+           md.date + INTERVAL '23:59:59' AS deadline_at,
+           md.workday_no AS deadline_workday_no,
+           md.is_provisional AS deadline_provisional,
+           cc.workday_no AS closed_workday_no
+    FROM limits l
+    LEFT JOIN workday sd ON sd.workday_no = l.received_workday_no + l.standard_days
+    LEFT JOIN workday md ON md.workday_no = l.received_workday_no + l.max_days_total
+    LEFT JOIN calendar cc ON cc.date = l.closed_at_eff::DATE
+),
+figured AS (
+    SELECT *, hotline_cut_off(answered_directly, closed_at_eff, deadline_at, deadline_workday_no, dispatched_at, signed_at) AS cut_off
+    FROM dated
 )
 SELECT
     l.ticket_id, l.received_at, l.channel, l.category, l.topic, l.county, l.county_key, l.department, l.handling,
@@ -77,30 +93,22 @@ SELECT
     l.satisfaction, l.content, l.caller_hash, l.is_demo, l.source_file,
     date_trunc('month', l.received_at)::DATE AS month,
     l.standard_days, l.max_days_total,
-    sd.date + INTERVAL '23:59:59' AS standard_deadline_at,
-    md.date + INTERVAL '23:59:59' AS deadline_at,
+    l.standard_deadline_at,
+    l.deadline_at,
     -- received, or due, in a year whose official holidays are not entered yet: its deadline may move
-    (l.received_provisional OR coalesce(md.is_provisional, false)) AS calendar_provisional,
+    (l.received_provisional OR coalesce(l.deadline_provisional, false)) AS calendar_provisional,
     CASE WHEN l.answered_directly THEN true
          WHEN l.closed_at_eff IS NULL THEN NULL
          WHEN l.max_days_total IS NULL THEN true
-         ELSE l.closed_at_eff <= md.date + INTERVAL '23:59:59' END AS closed_on_time,
-    (NOT l.answered_directly AND l.closed_at_eff IS NULL AND md.date + INTERVAL '23:59:59' < getvariable('as_of')) AS overdue_open,
-    CASE WHEN l.dispatched_at IS NULL THEN NULL
-         WHEN l.signed_at IS NOT NULL
-             THEN l.signed_at <= l.dispatched_at + to_hours((SELECT value FROM s WHERE key = 'sign_window_hours')::BIGINT)
-         WHEN getvariable('as_of') > l.dispatched_at + to_hours((SELECT value FROM s WHERE key = 'sign_window_hours')::BIGINT) THEN false
-    END AS sign_on_time,
+         ELSE l.closed_at_eff <= l.deadline_at END AS closed_on_time,
+    l.cut_off.overdue_open AS overdue_open,
+    l.cut_off.sign_on_time AS sign_on_time,
     CASE WHEN l.returned_at IS NULL THEN NULL
          ELSE l.returned_at <= coalesce(l.signed_at, l.dispatched_at) + to_hours((SELECT value FROM s WHERE key = 'return_window_hours')::BIGINT)
     END AS return_on_time,
     CASE WHEN l.answered_directly THEN 0
-         WHEN l.closed_at_eff IS NOT NULL THEN cc.workday_no - l.received_workday_no END AS workdays_to_close,
-    CASE WHEN l.closed_at_eff IS NULL AND NOT l.answered_directly AND md.date IS NOT NULL
-         THEN greatest(0, (SELECT workday_no FROM calendar WHERE date = getvariable('as_of')::DATE) - md.workday_no) END AS workdays_overdue,
+         WHEN l.closed_at_eff IS NOT NULL THEN l.closed_workday_no - l.received_workday_no END AS workdays_to_close,
+    l.cut_off.workdays_overdue AS workdays_overdue,
     coalesce(l.caller_hash IS NOT NULL AND lag(l.received_at) OVER (PARTITION BY l.caller_hash ORDER BY l.received_at, l.ticket_id)
         >= l.received_at - to_days((SELECT value FROM s WHERE key = 'repeat_window_days')::INTEGER), false) AS repeat_caller
-FROM limits l
-LEFT JOIN workday sd ON sd.workday_no = l.received_workday_no + l.standard_days
-LEFT JOIN workday md ON md.workday_no = l.received_workday_no + l.max_days_total
-LEFT JOIN calendar cc ON cc.date = l.closed_at_eff::DATE;
+FROM figured l;
