@@ -1,5 +1,7 @@
 -- One row per ticket, its latest exported state, with its deadlines, timeliness and repeat-caller flags, from
--- hotline_ticket_version, hotline_rule, hotline_setting and calendar. Needs the variable as_of (the data cut-off).
+-- hotline_ticket_version, hotline_rule, hotline_setting and calendar. Needs the variable as_of (the data cut-off),
+-- which it reads through hotline_cut_off alone (overdue_open, sign_on_time, workdays_overdue): an incremental publish
+-- brings open tickets to a new cut-off with that macro, from their own rows.
 --
 -- Deadlines: N working days end at 23:59:59 of the N-th working day after the day of receipt; the
 -- receipt day never counts. calendar.workday_no of a non-working day is that of the working day before,
