@@ -343,9 +343,9 @@ def _context_source(con, q: str, lake_dir: Path, new_partitions: list[str]) -> t
     return len(files), len(every)
 
 
-def _cut_off_rows(con, q: str, held: dict[str, list[str]]) -> list[str]:
+def _cut_off_rows(con, q: str, held: dict[str, list[str]]) -> None:
     """cut_off__delta: the rows of cut_off_row with the columns CUT_OFF returns computed again at this cut-off; the held
-    context rows of those tickets brought up to date. Returns those columns."""
+    context rows of those tickets brought up to date."""
     con.execute(CUT_OFF_FIGURES.format(db=q, macro=CUT_OFF))
     figures = [d[0] for d in con.execute("SELECT cut_off.* FROM cut_off__figures LIMIT 0").description]
     replaced = ", ".join(f"struct_extract(cut_off, '{c}') AS {c}" for c in figures)
@@ -357,7 +357,6 @@ def _cut_off_rows(con, q: str, held: dict[str, list[str]]) -> list[str]:
             f"INSERT INTO context__{KEYS_FROM} BY NAME SELECT {', '.join(held[KEYS_FROM])} FROM cut_off__delta "
             "SEMI JOIN context_ticket USING (ticket_id)"
         )
-    return figures
 
 
 def _held(con, db: str, keyed: dict[str, list[str]], touched_columns: list[str]) -> dict[str, list[str]]:
