@@ -198,6 +198,8 @@ def _ingest_and_publish(run_id, started, t0, run_time, inbox, db, lake_dir, sour
             peak_rss_mb(),
             ingest_rss,
         )
+        # after the timing line: the warehouse is served; this readies the next run's incremental publish
+        publish.make_spare(db)
         log.info("run %s: success in %.1f s", run_id, total_s)
 
 
@@ -428,9 +430,9 @@ def latest_receipt(lake_dir: Path) -> dt.datetime | None:
 
 
 def remove_stale_builds(db: Path) -> list[Path]:
-    """Build files a killed publish left beside the warehouse (they can be gigabytes): the build file, its WAL, and
-    DuckDB's spill folder (<build>.tmp); the caller holds the lock."""
-    stale = sorted(db.parent.glob(f".{db.name}.building-*")) if db.parent.is_dir() else []
+    """Build files a killed publish left beside the warehouse (they can be gigabytes): the build file, its WAL,
+    DuckDB's spill folder (<build>.tmp), and a spare copy not finished (publish.make_spare); the caller holds the lock."""
+    stale = sorted([*db.parent.glob(f".{db.name}.building-*"), *db.parent.glob(f".{db.name}.spare-part-*")]) if db.parent.is_dir() else []
     for path in stale:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)

@@ -47,16 +47,57 @@ def building_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.building-{os.getpid()}")
 
 
+def spare_path(target: Path) -> Path | None:
+    """The spare copy of the served file as it is now (make_spare), named after the file's identity: inode, size and
+    modification time. A publish replaces the served file with a new one, so a spare of any earlier file never matches."""
+    try:
+        st = target.stat()
+    except FileNotFoundError:
+        return None
+    return target.with_name(f".{target.name}.spare-{st.st_ino}-{st.st_size}-{st.st_mtime_ns}")
+
+
+def spare_files(target: Path) -> list[Path]:
+    """Every spare beside target, finished or not (a copy in progress is named .spare-part-<pid>)."""
+    return sorted(target.parent.glob(f".{target.name}.spare-*")) if target.parent.is_dir() else []
+
+
+def make_spare(target: Path) -> Path | None:
+    """A copy of the just-published warehouse for the next run's incremental publish to patch, so that run does not
+    wait for a copy (at 100 M tickets, 9 GB: docs/PERFORMANCE.md). Made after the swap, while the run still holds the
+    lake's lock; it is synced and then renamed to its final name, so a spare under that name is always whole. A failure
+    (a full disk) only costs the next run its copy."""
+    for old in spare_files(target):
+        old.unlink(missing_ok=True)
+    spare = spare_path(target)
+    if spare is None:
+        return None
+    part = target.with_name(f".{target.name}.spare-part-{os.getpid()}")
+    t = time.perf_counter()
+    try:
+        shutil.copyfile(target, part)
+        with open(part, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(part, spare)
+    except OSError as e:
+        part.unlink(missing_ok=True)
+        log.warning("[publish] no spare copy for the next run (%s): it will copy the warehouse itself", e)
+        return None
+    log.info("[publish] spare copy for the next run's incremental publish made in %.1f s", time.perf_counter() - t)
+    return spare
+
+
 @dataclass
 class Head:
     """Work a publish starts while the inbox is still being read (pipeline.run), so the publish itself waits less: a
     copy of the served warehouse, which an incremental publish patches (the served file is never written once
-    published, and the run holds the lake's lock, so a copy taken early is the copy taken late), and the libraries
-    it uses loaded (_warm_up)."""
+    published, and the run holds the lake's lock, so a copy taken early is the copy taken late; the last run's spare,
+    make_spare, is such a copy taken earlier still), and the libraries it uses loaded (_warm_up)."""
 
     target: Path
     copy: Path | None = None
     copied_s: float = 0.0
+    from_spare: bool = False  # the copy is the spare the last run made (make_spare): nothing to copy
     error: BaseException | None = None
     _threads: list[threading.Thread] = field(default_factory=list)
 
@@ -86,13 +127,25 @@ def _warm_up() -> None:
 
 
 def start(target: Path, full_rebuild: bool = False) -> Head:
-    """Starts the head start (Head); without a served warehouse, or with --full-rebuild, nothing is copied."""
+    """Starts the head start (Head): the copy is the last run's spare when it is the served file's (make_spare), else
+    taken now; without a served warehouse, or with --full-rebuild, nothing is copied. Spares of other files go."""
     head = Head(target)
     threads = [threading.Thread(target=_warm_up, name="warm-up", daemon=True)]
+    spare = spare_path(target)
+    for other in spare_files(target):
+        if other != spare or full_rebuild:
+            other.unlink(missing_ok=True)
     if target.exists() and not full_rebuild:
         head.copy = building_path(target)
         head.copy.unlink(missing_ok=True)
-        threads.append(threading.Thread(target=head._copy, name="warehouse-copy", daemon=True))
+        if spare.exists() and spare.stat().st_size == target.stat().st_size:
+            os.replace(spare, head.copy)
+            head.from_spare = True
+        else:
+            if spare.exists():
+                log.warning("[publish] the spare copy %s is not the size of the served file; copying it again", spare.name)
+                spare.unlink()
+            threads.append(threading.Thread(target=head._copy, name="warehouse-copy", daemon=True))
     head._threads = threads
     for thread in threads:
         thread.start()
@@ -129,6 +182,9 @@ def _served_copy(target: Path, tmp: Path, head: Head | None) -> None:
     """tmp: a copy of the served warehouse, the head start's when it made one."""
     if head is not None and head.copy == tmp:
         head.wait()
+        if head.from_spare:
+            log.info("[publish] patching the spare copy the last run made of the served warehouse")
+            return
         if head.error is None:
             log.info("[publish] the served warehouse was copied in %.1f s while the inbox was read", head.copied_s)
             return
