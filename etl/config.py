@@ -21,3 +21,9 @@ def calendar_end(latest_receipt: dt.datetime | dt.date | None, run_time: dt.date
 # DuckDB's memory cap while the ETL builds a warehouse (it spills to a temporary folder beyond it);
 # with polars' share this keeps an ETL run under 4 GB (issue 7). DASHBOARD_ETL_MEMORY overrides it.
 ETL_MEMORY_LIMIT = os.environ.get("DASHBOARD_ETL_MEMORY", "2GB")
+
+
+def keep_spare() -> bool:
+    """Whether a run leaves a spare copy of the warehouse it published, for the next run's incremental publish to patch
+    (etl.publish.make_spare): on unless DASHBOARD_ETL_SPARE=0 (it keeps a second warehouse-sized file on disk)."""
+    return os.environ.get("DASHBOARD_ETL_SPARE", "1") != "0"

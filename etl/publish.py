@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from etl import forecast, hot_topics, incremental, lake, models
-from etl.config import ETL_MEMORY_LIMIT
+from etl.config import ETL_MEMORY_LIMIT, keep_spare
 from etl.sources.gazette import SCHEMAS as GAZETTE_TABLES
 from warehouse import contract, reference
 from warehouse.paths import WAREHOUSE_DIR
@@ -66,11 +66,11 @@ def make_spare(target: Path) -> Path | None:
     """A copy of the just-published warehouse for the next run's incremental publish to patch, so that run does not
     wait for a copy (at 100 M tickets, 9 GB: docs/PERFORMANCE.md). Made after the swap, while the run still holds the
     lake's lock; it is synced and then renamed to its final name, so a spare under that name is always whole. A failure
-    (a full disk) only costs the next run its copy."""
+    (a full disk) only costs the next run its copy. DASHBOARD_ETL_SPARE=0 turns it off (etl.config.keep_spare)."""
     for old in spare_files(target):
         old.unlink(missing_ok=True)
     spare = spare_path(target)
-    if spare is None:
+    if spare is None or not keep_spare():
         return None
     part = target.with_name(f".{target.name}.spare-part-{os.getpid()}")
     t = time.perf_counter()

@@ -460,3 +460,10 @@ def test_a_spare_of_another_file_cut_short_or_unfinished_is_not_used(served, tmp
     assert "is not the size of the served file; copying it again" in caplog.text
     assert "the served warehouse was copied in" in caplog.text and "(incremental: 0 new export file(s))" in caplog.text
     assert publish.spare_files(db) == [publish.spare_path(db)] and filecmp.cmp(publish.spare_path(db), db, shallow=False)
+
+
+def test_no_spare_when_turned_off(served, tmp_path, monkeypatch):
+    inbox, db, lake, held = _own(served, tmp_path)
+    monkeypatch.setenv("DASHBOARD_ETL_SPARE", "0")
+    run(inbox, db, lake, as_of=NEXT)
+    assert publish.spare_files(db) == []  # the copied one of the served folder went too

@@ -107,6 +107,30 @@ def test_stale_build_files_are_removed(loaded):
     assert not any(f.exists() for f in [*stale, spill])
 
 
+def test_a_run_killed_while_copying_the_spare_leaves_the_next_run_a_plain_copy(loaded, caplog):
+    """The spare is written under a part name and renamed once whole and synced: a run killed with its copy written but
+    not yet renamed has published, and the next run removes the part and copies the served warehouse itself."""
+    from etl import publish
+
+    inbox, db, lake = loaded
+    shutil.copy2(MINI_GAZETTE, inbox / MINI_GAZETTE.name)
+    die_after_copy = (
+        "real_copy = publish.shutil.copyfile\n"
+        "def copy_then_die(a, b):\n"
+        "    real_copy(a, b)\n"
+        "    if '.spare-part-' in str(b): os.kill(os.getpid(), signal.SIGKILL)\n"
+        "publish.shutil.copyfile = copy_then_die"
+    )
+    _killed_run(inbox, db, lake, die_after_copy)
+    assert published(db)["events"] == (189, 189)  # the killed run had published: its warehouse is served
+    (part,) = publish.spare_files(db)
+    assert part.name.startswith(f".{db.name}.spare-part-") and part.stat().st_size == db.stat().st_size
+    with caplog.at_level(logging.INFO):
+        run(inbox, db, lake)
+    assert f"removed {part.name}, left by a killed run" in caplog.text and "patching the spare copy" not in caplog.text
+    assert publish.spare_files(db) == [publish.spare_path(db)] and published(db)["events"] == (189, 189)
+
+
 def _killed_run(inbox: Path, db: Path, lake: Path, patch: str) -> None:
     script = (
         f"import os, signal, sys; sys.path.insert(0, {str(ROOT)!r})\n"
