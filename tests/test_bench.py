@@ -65,7 +65,9 @@ def test_bench_at_province_scale_keeps_to_the_disk(tmp_path, monkeypatch):
     e = data["incremental_export"]
     assert data["incremental"]["plan"] == "incremental: 1 new export file(s)"
     assert e["tickets"] == 20 and e["plan"].startswith(e["mode"] + ": ")
-    assert data["disk_mb"]["lake"] > 0 and data["disk_mb"]["warehouse"] > 0
+    assert data["disk_mb"]["lake"] > 0 and data["disk_mb"]["warehouse"] > 0 and data["disk_mb"]["spare"] > 0
+    # each incremental publish patched the spare copy the run before it left
+    assert data["incremental"]["from_spare"] and e["from_spare"] == (e["mode"] == "incremental")
     # no cap given: half the machine's memory, not the 2 GB under which 100 M tickets spill for 20 minutes
     assert data["etl_memory"] == f"{int(bench.machine_gib() / 2)}GB" != bench.ETL_MEMORY_LIMIT
     text = out.read_text(encoding="utf-8")
