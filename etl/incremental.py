@@ -58,21 +58,30 @@ VERSIONS = "hotline_ticket_version"  # every version of each re-exported ticket,
 
 # the tickets whose figures depend on the data cut-off (overdue_open, workdays_overdue, sign_on_time of hotline_ticket)
 CUT_OFF_SENSITIVE = "(closed_at IS NULL AND NOT answered_directly) OR (dispatched_at IS NOT NULL AND signed_at IS NULL)"
-# the loaded tickets to look at again, one scan of hotline_ticket, their whole rows: those whose figures depend on the
-# data cut-off, which moves with new data (their hotline_cut_off columns computed again from these rows: cut_off_row),
-# and any of a new ticket's caller received within the repeat window after it (its repeat_caller may change: computed
-# again from the lake, after_new). A loaded ticket is never also a new one: a new export holding a loaded ticket is a
-# re-export, which plan() rebuilds in full
-LOADED_TOUCHED = """
-CREATE TEMP TABLE loaded_touched AS
+# the loaded tickets to look at again, found by one scan of hotline_ticket's few columns that say so: those whose figures
+# depend on the data cut-off, which moves with new data (their hotline_cut_off columns computed again from their rows:
+# cut_off_row), and any of a new ticket's caller received within the repeat window after it (its repeat_caller may
+# change: computed again from the lake, after_new). A loaded ticket is never also a new one: a new export holding a
+# loaded ticket is a re-export, which plan() rebuilds in full. Their row numbers: their whole rows are then fetched by
+# them, and deleted by them (with their ticket numbers checked); at 100 M tickets one scan of the whole rows took
+# 4.5 s, the two steps 0.5 s, and the delete by ticket number 1.4 s, by row number 0.1 s (docs/PERFORMANCE.md)
+LOADED_TOUCHED_ID = """
+CREATE TEMP TABLE loaded_touched_id AS
 WITH window_days AS ({window}),
 span AS (
     SELECT caller_hash, min(received_at) AS lo, max(received_at) + to_days((SELECT n FROM window_days)) AS hi
     FROM new_ticket WHERE caller_hash IS NOT NULL GROUP BY caller_hash
 )
-SELECT t.*, coalesce(t.received_at BETWEEN s.lo AND s.hi, false) AS after_new
+SELECT t.rowid AS row_id, t.ticket_id, coalesce(t.received_at BETWEEN s.lo AND s.hi, false) AS after_new
 FROM {db}.main.hotline_ticket t LEFT JOIN span s USING (caller_hash)
 WHERE ({sensitive}) OR t.received_at BETWEEN s.lo AND s.hi
+"""
+LOADED_TOUCHED = """
+CREATE TEMP TABLE loaded_touched AS
+SELECT t.*, i.after_new FROM {db}.main.hotline_ticket t JOIN loaded_touched_id i ON t.rowid = i.row_id
+"""
+LOADED_TOUCHED_GONE = """
+DELETE FROM {db}.main.hotline_ticket t USING loaded_touched_id i WHERE t.rowid = i.row_id AND t.ticket_id = i.ticket_id
 """
 # the tickets computed again from the lake and put in place: the new ones, and the loaded ones after a new one's
 TOUCHED_TICKETS = """
@@ -305,7 +314,8 @@ def _prepare(con, q: str, lake_dir: Path, new_partitions: list[str], held: dict[
     new = parquet_source(files) if files else f"{q}.main.hotline_ticket WHERE false"
     window = WINDOW_DAYS.format(db=q)
     con.execute(f"CREATE TEMP TABLE new_ticket AS SELECT ticket_id, caller_hash, received_at FROM {new}")
-    con.execute(LOADED_TOUCHED.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
+    con.execute(LOADED_TOUCHED_ID.format(db=q, sensitive=CUT_OFF_SENSITIVE, window=window))
+    con.execute(LOADED_TOUCHED.format(db=q))
     con.execute(TOUCHED_TICKETS)
     con.execute(CUT_OFF_ROWS)
     con.execute("DROP TABLE loaded_touched")
@@ -357,6 +367,16 @@ def _cut_off_rows(con, q: str, held: dict[str, list[str]]) -> None:
             f"INSERT INTO context__{KEYS_FROM} BY NAME SELECT {', '.join(held[KEYS_FROM])} FROM cut_off__delta "
             "SEMI JOIN context_ticket USING (ticket_id)"
         )
+
+
+def _delete_loaded_touched(con, q: str) -> None:
+    """The loaded touched tickets' rows of KEYS_FROM deleted by the row numbers they were found at; a row number no
+    longer holding its ticket (nothing writes the table in between, so never seen) fails the publish, which then
+    rebuilds in full."""
+    expected = con.execute("SELECT count(*) FROM loaded_touched_id").fetchall()[0][0]
+    deleted = con.execute(LOADED_TOUCHED_GONE.format(db=q)).fetchall()[0][0]
+    if deleted != expected:
+        raise ValueError(f"{deleted} of the {expected} loaded touched tickets' rows were where they were found")
 
 
 def _held(con, db: str, keyed: dict[str, list[str]], touched_columns: list[str]) -> dict[str, list[str]]:
@@ -435,11 +455,9 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
         if m == KEYS_FROM:
             _cut_off_rows(con, q, held)
             now += " UNION ALL BY NAME SELECT * FROM cut_off__delta"
-            gone = "SELECT ticket_id FROM touched_ticket UNION ALL SELECT ticket_id FROM cut_off_row"
-        else:  # a new ticket has no row yet: with no loaded ticket touched, nothing to delete
-            gone = "SELECT ticket_id FROM touched_ticket" if touched > new else None
-        if gone:
-            con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN ({gone})")
+            _delete_loaded_touched(con, q)
+        elif touched > new:  # a new ticket has no row yet: with no loaded ticket touched, nothing to delete
+            con.execute(f"DELETE FROM {q}.main.{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
         if m in held:  # its context rows as they are now, for the ticket models after it
             con.execute(f"DELETE FROM context__{m} WHERE ticket_id IN (SELECT ticket_id FROM touched_ticket)")
             con.execute(
@@ -477,7 +495,7 @@ def patch(con, lake_dir: Path, new_partitions: list[str], source: str) -> dict[s
             con.execute(f"DROP VIEW temp.main.{o}")
     if group_models:
         con.execute("DROP TABLE touched_before; DROP TABLE touched_after")
-    con.execute("DROP TABLE cut_off_row")
+    con.execute("DROP TABLE cut_off_row; DROP TABLE loaded_touched_id")
     return {
         "touched_tickets": touched,
         "cut_off_tickets": cut_off,

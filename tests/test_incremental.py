@@ -467,3 +467,17 @@ def test_no_spare_when_turned_off(served, tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_ETL_SPARE", "0")
     run(inbox, db, lake, as_of=NEXT)
     assert publish.spare_files(db) == []  # the copied one of the served folder went too
+
+
+def test_rows_not_where_they_were_found_fail_the_increment_into_a_full_rebuild(served, tmp_path, monkeypatch, caplog):
+    """The loaded touched tickets' rows are deleted by the row numbers they were found at, with their ticket numbers
+    checked: a row that moved (played by a delete that matches none) is never left behind or deleted in its place."""
+    inbox, db, lake, held = _own(served, tmp_path)
+    monkeypatch.setattr(incremental, "LOADED_TOUCHED_GONE", incremental.LOADED_TOUCHED_GONE.rstrip() + " AND false")
+    shutil.copy2(held / f"{LAST}.csv", inbox / f"{LAST}.csv")
+    with caplog.at_level(logging.INFO):
+        run(inbox, db, lake, as_of=NEXT)
+    assert "rows were where they were found" in caplog.text and "rebuilding in full" in caplog.text
+    full = _build(_copy(tmp_path, db, "full.duckdb"), lake, full=True)
+    tickets = "SELECT count(*), count(DISTINCT ticket_id), sum(overdue_open::INT), sum(workdays_overdue) FROM hotline_ticket"
+    assert fetch(db, tickets) == fetch(full.path, tickets)
