@@ -72,6 +72,7 @@ def test_bench_at_province_scale_keeps_to_the_disk(tmp_path, monkeypatch):
     assert data["etl_memory"] == f"{int(bench.machine_gib() / 2)}GB" != bench.ETL_MEMORY_LIMIT
     text = out.read_text(encoding="utf-8")
     assert "publish ≤ 600 s (" in text and "incrementally in ≤ 30 s (" in text
+    assert "1/40 of the history: beyond issue 17's monthly export; for reference] (" in text
     assert (
         f"one export of 20 tickets (issue 17's monthly export) publishes incrementally in ≤ 30 s ({e['mode']}," in text
         and "every query p95 ≤ 150 ms (" in text
