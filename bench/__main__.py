@@ -70,7 +70,7 @@ TIMING = re.compile(
     r"peak RSS (\d+) MB \(ingest (\d+) MB\)"
 )
 PLANNED = re.compile(r"\[publish\] built and checked \S+ \((.*)\)$", re.M)
-FROM_SPARE = "[publish] patching the spare copy"
+FROM_SPARE = publish.SPARE_USED
 # how the publish came by the copy of the served warehouse it patched (etl.publish.start), by from_spare
 COPY_TAKEN = {True: "it patched the spare copy the run before left", False: "the served warehouse copied while the file is read"}
 TOUCHED = re.compile(r"\[publish\] incremental: (\d+) new export file\(s\), (\d+) ticket\(s\) computed again")

@@ -47,6 +47,10 @@ def building_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.building-{os.getpid()}")
 
 
+# logged when the publish patches the spare (python -m bench reads it)
+SPARE_USED = "[publish] patching the spare copy the last run made of the served warehouse"
+
+
 def spare_path(target: Path) -> Path | None:
     """The spare copy of the served file as it is now (make_spare), named after the file's identity: inode, size and
     modification time. A publish replaces the served file with a new one, so a spare of any earlier file never matches."""
@@ -183,7 +187,7 @@ def _served_copy(target: Path, tmp: Path, head: Head | None) -> None:
     if head is not None and head.copy == tmp:
         head.wait()
         if head.from_spare:
-            log.info("[publish] patching the spare copy the last run made of the served warehouse")
+            log.info(SPARE_USED)
             return
         if head.error is None:
             log.info("[publish] the served warehouse was copied in %.1f s while the inbox was read", head.copied_s)
